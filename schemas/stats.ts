@@ -1,0 +1,145 @@
+/**
+ * Pure statistics shared by the worker (compare API) and the action (gates): Wilson intervals, exact McNemar,
+ * Newcombe's paired-difference interval, Holm adjustment, and the regression verdict. No dependencies.
+ */
+
+const Z95 = 1.959963984540054;
+
+/** Wilson score interval for k successes out of n (95% by default). [0, 0] style degenerate cases handled. */
+export function wilson(k: number, n: number, z = Z95): [number, number] {
+  if (n <= 0) return [0, 1];
+  const p = k / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
+  return [clamp01(centre - half), clamp01(centre + half)];
+}
+
+/** Cells of the paired 2×2 table between a base and a head run over the same items. */
+export interface PairedCounts {
+  /** both correct */
+  both: number;
+  /** base correct, head wrong (losses) */
+  baseOnly: number;
+  /** head correct, base wrong (wins) */
+  headOnly: number;
+  /** both wrong */
+  neither: number;
+}
+
+export function pairCounts(base: ArrayLike<number>, head: ArrayLike<number>, mask?: ArrayLike<number>): PairedCounts {
+  if (base.length !== head.length) throw new RangeError(`paired vectors differ in length: ${base.length} vs ${head.length}`);
+  const c: PairedCounts = { both: 0, baseOnly: 0, headOnly: 0, neither: 0 };
+  for (let i = 0; i < base.length; i++) {
+    if (mask && !mask[i]) continue;
+    const b = base[i] ? 1 : 0;
+    const h = head[i] ? 1 : 0;
+    if (b && h) c.both++;
+    else if (b) c.baseOnly++;
+    else if (h) c.headOnly++;
+    else c.neither++;
+  }
+  return c;
+}
+
+/** Exact two-sided McNemar p-value: binomial test of the discordant pairs against 1/2. */
+export function mcnemarExact(baseOnly: number, headOnly: number): number {
+  const m = baseOnly + headOnly;
+  if (m === 0) return 1;
+  const k = Math.min(baseOnly, headOnly);
+  // log P(X <= k) for X ~ Bin(m, 1/2), summed in log space so m in the hundreds of thousands stays finite
+  let acc = -Infinity;
+  for (let i = 0; i <= k; i++) acc = logAddExp(acc, logChoose(m, i) - m * Math.LN2);
+  return Math.min(1, 2 * Math.exp(acc));
+}
+
+/**
+ * Newcombe (1998, method 10) 95% interval for the paired difference head − base, from the 2×2 table.
+ * Better coverage than Wald near 0 or 1 and never outside [-1, 1].
+ */
+export function pairedDifference(c: PairedCounts): { diff: number; ci95: [number, number]; n: number } {
+  const n = c.both + c.baseOnly + c.headOnly + c.neither;
+  if (n === 0) return { diff: 0, ci95: [-1, 1], n };
+  const pHead = (c.both + c.headOnly) / n;
+  const pBase = (c.both + c.baseOnly) / n;
+  const diff = pHead - pBase;
+  const [l1, u1] = wilson(c.both + c.headOnly, n);
+  const [l2, u2] = wilson(c.both + c.baseOnly, n);
+  const phi = phiCoefficient(c);
+  const dl = Math.sqrt(Math.max(0, (pHead - l1) ** 2 - 2 * phi * (pHead - l1) * (u2 - pBase) + (u2 - pBase) ** 2));
+  const du = Math.sqrt(Math.max(0, (u1 - pHead) ** 2 - 2 * phi * (u1 - pHead) * (pBase - l2) + (pBase - l2) ** 2));
+  return { diff, ci95: [Math.max(-1, diff - dl), Math.min(1, diff + du)], n };
+}
+
+/** Holm step-down adjustment; returns adjusted p-values in the input order. */
+export function holm(pValues: readonly number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(m);
+  let running = 0;
+  order.forEach(([p, i], rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    out[i] = running;
+  });
+  return out;
+}
+
+export type Verdict = 'better' | 'worse' | 'no-significant-change';
+export type GateMode = 'regression' | 'non-inferiority';
+
+/**
+ * Regression mode: `worse` only when the drop is significant (adjusted p < alpha) AND larger than the margin;
+ * `better` when significant and positive. Non-inferiority: `worse` unless the interval's lower bound excludes a
+ * drop larger than the margin (lower > −margin); `better` when the whole interval is above zero.
+ */
+export function verdict(
+  r: { diff: number; ci95: [number, number]; pAdjusted: number },
+  opts: { margin: number; alpha: number; mode?: GateMode },
+): Verdict {
+  const significant = r.pAdjusted < opts.alpha;
+  if ((opts.mode ?? 'regression') === 'non-inferiority') {
+    if (r.ci95[0] <= -opts.margin) return 'worse';
+    return r.ci95[0] > 0 && significant ? 'better' : 'no-significant-change';
+  }
+  if (significant && r.diff < -opts.margin) return 'worse';
+  if (significant && r.diff > 0) return 'better';
+  return 'no-significant-change';
+}
+
+function phiCoefficient(c: PairedCounts): number {
+  // rows: head correct / wrong; columns: base correct / wrong
+  const a = c.both, b = c.headOnly, cc = c.baseOnly, d = c.neither;
+  const den = Math.sqrt((a + b) * (cc + d) * (a + cc) * (b + d));
+  return den === 0 ? 0 : (a * d - b * cc) / den;
+}
+
+function clamp01(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}
+
+function logAddExp(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  const m = Math.max(a, b);
+  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+}
+
+function logChoose(n: number, k: number): number {
+  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+}
+
+// Lanczos approximation (g = 7, n = 9): ~15 significant digits, enough for p-values.
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+export function logGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+  const xx = x - 1;
+  let a = LANCZOS[0]!;
+  const t = xx + 7.5;
+  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (xx + i);
+  return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
+}
