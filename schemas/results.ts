@@ -87,6 +87,8 @@ export const BenchmarkResult = z.object({
   extraction: z.string().max(64),
   language: z.string().max(16).nullable().default(null),
   counts: Counts,
+  /** expected accuracy of uniform random guessing over the scored multiple-choice items (the chance row) */
+  chanceAccuracy: z.number().min(0).max(1).nullable().default(null),
   metrics: z.array(Metric).max(16),
   groups: z.array(GroupResult).max(256),
   outcomes: Outcomes,
