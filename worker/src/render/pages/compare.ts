@@ -1,0 +1,60 @@
+/**
+ * `/:owner/:repo/compare/:base...:head`: per benchmark and group, base and head scores, the paired difference with
+ * its 95% interval, discordant counts, McNemar exact p, Holm-adjusted p (whole benchmarks) and the verdict.
+ */
+import { html, type Safe } from '../escape.js';
+import { formatDate, formatDelta, formatDeltaInterval, formatP, formatRef, shortSha } from '../format.js';
+import { renderPage, scoreCell } from '../layout.js';
+import type { CompareRow, CompareView, RunSummary } from '../view-models.js';
+import type { Verdict } from '../../../../schemas/stats.js';
+
+const VERDICT_TEXT: Record<Verdict, { text: string; cls: string }> = {
+  better: { text: 'better', cls: 'better' },
+  worse: { text: 'worse', cls: 'worse' },
+  'no-significant-change': { text: 'no significant change', cls: 'same' },
+};
+
+export function renderComparePage(view: CompareView): string {
+  const name = `${view.owner}/${view.repo}`;
+  const title = `${shortSha(view.base.commit)}…${shortSha(view.head.commit)}`;
+  const body = html`<p class="small"><a href="/${name}">${name}</a></p>
+<h1>Compare ${title}</h1>
+${summaryLine(view.rows)}
+<div class="split">${runCard('Base', view.base)}${runCard('Head', view.head)}</div>
+<section aria-labelledby="cmp-h"><h2 id="cmp-h">Paired comparison</h2>
+<div class="table-scroll"><table>
+<caption>Head minus base, items paired by position (same item set); margin ${(view.margin * 100).toFixed(1)} pp, α = ${view.alpha}</caption>
+<thead><tr><th scope="col">Benchmark / group</th><th scope="col">Base</th><th scope="col">Head</th><th scope="col" class="num">Δ</th>
+<th scope="col">95% CI of Δ</th><th scope="col" class="num"><abbr title="items base got right and head got wrong / the reverse">Lost / won</abbr></th>
+<th scope="col" class="num">p</th><th scope="col" class="num">Holm p</th><th scope="col">Verdict</th></tr></thead>
+<tbody>${view.rows.map(renderRow)}</tbody></table></div>
+<p class="muted small">p: exact McNemar test on the discordant pairs. Holm p: adjusted across benchmarks (whole-benchmark rows).
+A change is <em>worse</em> only when it is significant and larger than the margin.</p></section>`;
+  return renderPage({ title: `Compare ${title} · ${name}`, body });
+}
+
+function summaryLine(rows: readonly CompareRow[]): Safe {
+  const whole = rows.filter((r) => r.group === null);
+  const count = (v: Verdict) => whole.filter((r) => r.verdict === v).length;
+  return html`<p class="lede">Across ${whole.length} benchmark${whole.length === 1 ? '' : 's'}:
+<span class="pill better">${count('better')} better</span> <span class="pill worse">${count('worse')} worse</span>
+<span class="pill same">${count('no-significant-change')} no significant change</span></p>`;
+}
+
+function runCard(role: string, run: RunSummary): Safe {
+  return html`<div class="card"><h2 class="small muted">${role}</h2><dl class="meta">
+<dt>Model</dt><dd>${run.model}${run.checkpoint && run.checkpoint !== run.model && html` <span class="muted">(${run.checkpoint})</span>`}</dd>
+<dt>Commit</dt><dd class="mono">${shortSha(run.commit)}</dd><dt>Ref</dt><dd>${formatRef(run.ref)}</dd>
+<dt>Date</dt><dd>${formatDate(run.createdAt)}</dd><dt>Run</dt><dd><a class="mono" href="/api/v1/runs/${run.id}">${run.id}</a></dd></dl></div>`;
+}
+
+function renderRow(r: CompareRow): Safe {
+  const v = VERDICT_TEXT[r.verdict];
+  const label = r.group
+    ? html`<th scope="row" style="padding-left:28px;font-weight:400"><span class="muted">${r.group.key}:</span> ${r.group.value}</th>`
+    : html`<th scope="row">${r.benchmark}</th>`;
+  return html`<tr>${label}<td>${scoreCell(r.base)}</td><td>${scoreCell(r.head)}</td>
+<td class="num">${formatDelta(r.diff)}</td><td class="mono">${formatDeltaInterval(r.ci95)}</td>
+<td class="num">${r.baseOnly} / ${r.headOnly}</td><td class="num">${formatP(r.p)}</td>
+<td class="num">${r.pHolm === null ? '—' : formatP(r.pHolm)}</td><td><span class="pill ${v.cls}">${v.text}</span></td></tr>`;
+}

@@ -1,0 +1,111 @@
+/**
+ * What the pages, badges and charts render: plain data, already read from D1 and shaped by the routes. Keeping
+ * renderers pure over these types lets tests render any case without a database.
+ */
+import type { Verdict } from '../../../schemas/stats.js';
+import type { ChartPoint } from './chart.js';
+
+export interface Score {
+  value: number;
+  ci95: readonly [number, number] | null;
+  n: number;
+}
+
+export interface RunSummary {
+  id: string;
+  commit: string | null;
+  ref: string | null;
+  prNumber: number | null;
+  model: string;
+  checkpoint: string | null;
+  protocol: string;
+  status: 'complete' | 'incomplete';
+  verified: boolean;
+  createdAt: string;
+  /** suite mean accuracy over benchmarks (null while incomplete) */
+  scoreMean: number | null;
+}
+
+export interface LeaderboardEntry {
+  /** 1-based best and worst rank compatible with the intervals (ties where intervals overlap) */
+  rankRange: readonly [number, number];
+  repository: string;
+  model: string;
+  checkpoint: string | null;
+  runId: string;
+  commit: string | null;
+  createdAt: string;
+  score: Score;
+}
+
+export interface LeaderboardBoard {
+  benchmark: string;
+  title: string | null;
+  protocol: string;
+  fingerprint: string;
+  entries: readonly LeaderboardEntry[];
+  /** accuracy of uniform random guessing on this item set (the chance row), when known */
+  chance: number | null;
+}
+
+export interface LeaderboardView {
+  boards: readonly LeaderboardBoard[];
+}
+
+export interface BenchmarkScoreRow {
+  benchmark: string;
+  title: string | null;
+  overall: Score | null;
+  understanding: Score | null;
+  reasoning: Score | null;
+  scored: number;
+  unparsed: number;
+  errors: number;
+  chance: number | null;
+}
+
+export interface HistorySeries {
+  benchmark: string;
+  points: readonly ChartPoint[];
+}
+
+export interface RepoView {
+  owner: string;
+  repo: string;
+  /** the ref the "latest" section and the history charts are read from */
+  ref: string | null;
+  latest: RunSummary | null;
+  scores: readonly BenchmarkScoreRow[];
+  /** pooled over all benchmarks of the latest run */
+  split: { understanding: Score | null; reasoning: Score | null };
+  history: readonly HistorySeries[];
+  recentRuns: readonly RunSummary[];
+  /** absolute origin used in the copyable badge snippets, e.g. "https://bench.example.org" */
+  origin: string;
+}
+
+export interface CompareRow {
+  benchmark: string;
+  /** null for the whole benchmark */
+  group: { key: string; value: string } | null;
+  base: Score;
+  head: Score;
+  diff: number;
+  ci95: readonly [number, number];
+  /** discordant pairs: base right & head wrong, and the reverse */
+  baseOnly: number;
+  headOnly: number;
+  p: number;
+  pHolm: number | null;
+  verdict: Verdict;
+}
+
+export interface CompareView {
+  owner: string;
+  repo: string;
+  base: RunSummary;
+  head: RunSummary;
+  margin: number;
+  alpha: number;
+  rows: readonly CompareRow[];
+}
