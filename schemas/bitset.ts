@@ -1,6 +1,6 @@
 /** Bitsets packed LSB-first into bytes, carried as base64. Pure; works in Node and workerd (btoa/atob). */
 
-export function packBits(bits: ArrayLike<boolean | 0 | 1>): string {
+export function packBits(bits: ArrayLike<boolean | number>): string {
   const bytes = new Uint8Array(Math.ceil(bits.length / 8));
   for (let i = 0; i < bits.length; i++) if (bits[i]) bytes[i >> 3]! |= 1 << (i & 7);
   return bytesToBase64(bytes);

@@ -1,6 +1,22 @@
+/**
+ * The worker: mounts the route modules, one onError (the error envelope), one 404 and the scheduled handler.
+ * WORKER-UI mounts its badge/chart/page routes with one line below the API.
+ */
 import { Hono } from 'hono';
+import type { AppEnv } from './app-env';
+import { ApiError, errorResponse } from './errors';
+import { api } from './routes/api/index';
+import { runScheduled } from './scheduled';
 
-export const app = new Hono<{ Bindings: Env }>();
+export const app = new Hono<AppEnv>();
 app.get('/health', (c) => c.json({ ok: true }));
+app.route('/api/v1', api);
+// WORKER-UI: mount render/page routes here (one line).
 
-export default app;
+app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
+app.onError((err, c) => errorResponse(c, err));
+
+export default {
+  fetch: app.fetch,
+  scheduled: (controller, env, ctx) => ctx.waitUntil(runScheduled(env, controller.scheduledTime)),
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,7 @@
+/** Hono environment shared by every route module. */
+import type { Uploader } from './auth';
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { uploader: Uploader };
+}

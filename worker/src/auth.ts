@@ -1,0 +1,142 @@
+/**
+ * Who may upload (and, on private deployments, read): GitHub Actions OIDC tokens verified with jose (RS256 only,
+ * issuer, audience, exp/nbf/iat, repository claims checked against the run and against the ids pinned on first
+ * upload, jti replay refused) and scoped API tokens ("mvb_…", stored as SHA-256, revocable).
+ */
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { Config } from './config';
+import { consumeJti, findApiToken, getRepository } from './db';
+import { ApiError } from './errors';
+
+export type Uploader =
+  | { kind: 'oidc'; repository: string; repositoryId: number; ownerId: number; jti: string; expiresAt: number;
+      workflowRef: string | null; jobWorkflowRef: string | null; ghRunId: string | null; verified: boolean }
+  | { kind: 'token'; tokenId: number; repos: string[] }
+  | { kind: 'anonymous' };
+
+export const API_TOKEN_PREFIX = 'mvb_';
+// GitHub's tokens live 5–10 minutes; anything issued longer ago than this is refused even if exp says otherwise.
+const MAX_TOKEN_AGE = '1h';
+const CLOCK_TOLERANCE_S = 30;
+const REQUIRED_CLAIMS = ['exp', 'iat', 'jti', 'repository', 'repository_id', 'repository_owner_id'];
+
+const remoteKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+/** Resolves the Authorization header to an uploader, or throws 401. */
+export async function authenticate(db: D1Database, config: Config, header: string | undefined): Promise<Uploader> {
+  const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+  if (!token) {
+    if (config.allowUnauthenticatedUploads) return { kind: 'anonymous' };
+    throw new ApiError(401, 'unauthenticated', 'missing "Authorization: Bearer <token>" (GitHub OIDC token or mvb_ API token)');
+  }
+  return token.startsWith(API_TOKEN_PREFIX) ? verifyApiToken(db, token) : verifyOidcToken(config, token);
+}
+
+async function verifyApiToken(db: D1Database, token: string): Promise<Uploader> {
+  const found = await findApiToken(db, await sha256Hex(token));
+  if (!found || found.revoked) throw new ApiError(401, 'invalid_token', 'unknown or revoked API token');
+  return { kind: 'token', tokenId: found.id, repos: found.repos };
+}
+
+async function verifyOidcToken(config: Config, token: string): Promise<Uploader> {
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, keySet(config), {
+      algorithms: ['RS256'], issuer: config.issuer, audience: config.audience, requiredClaims: REQUIRED_CLAIMS,
+      maxTokenAge: MAX_TOKEN_AGE, clockTolerance: CLOCK_TOLERANCE_S,
+    }));
+  } catch (err) {
+    throw new ApiError(401, 'invalid_token', `OIDC token rejected: ${describeJoseError(err)}`);
+  }
+  const claim = (k: string) => (typeof payload[k] === 'string' ? (payload[k] as string) : null);
+  const repositoryId = Number(claim('repository_id'));
+  const ownerId = Number(claim('repository_owner_id'));
+  if (!claim('repository') || !Number.isSafeInteger(repositoryId) || !Number.isSafeInteger(ownerId)) {
+    throw new ApiError(401, 'invalid_token', 'OIDC token lacks repository, repository_id or repository_owner_id');
+  }
+  const workflowRef = claim('workflow_ref');
+  const jobWorkflowRef = claim('job_workflow_ref');
+  return {
+    kind: 'oidc', repository: claim('repository')!, repositoryId, ownerId, jti: String(payload.jti),
+    expiresAt: payload.exp!, workflowRef, jobWorkflowRef, ghRunId: claim('run_id'),
+    verified: isTrustedWorkflow(config.trustedWorkflows, [jobWorkflowRef, workflowRef]),
+  };
+}
+
+/**
+ * Refuses an upload for `repository` unless the uploader may write it: allow-lists, the token's repository claim,
+ * the GitHub ids pinned on first upload, the API token's scope. Consumes the OIDC jti last, so a refused request
+ * leaves nothing behind and a replayed token is refused.
+ */
+export async function authorizeUpload(db: D1Database, config: Config, who: Uploader, repository: string): Promise<void> {
+  const repo = repository.toLowerCase();
+  const owner = repo.split('/')[0]!;
+  if (config.allowedOwners && !config.allowedOwners.includes(owner)) {
+    throw new ApiError(403, 'owner_not_allowed', `owner "${owner}" is not in ALLOWED_OWNERS`);
+  }
+  if (config.allowedRepos && !config.allowedRepos.includes(repo)) {
+    throw new ApiError(403, 'repository_not_allowed', `repository "${repository}" is not in ALLOWED_REPOS`);
+  }
+  if (who.kind === 'token' && !tokenCovers(who.repos, repo)) {
+    throw new ApiError(403, 'token_scope', `API token is not scoped to ${repository}`, { scope: who.repos });
+  }
+  if (who.kind !== 'oidc') return;
+  if (who.repository.toLowerCase() !== repo) {
+    throw new ApiError(403, 'repository_mismatch',
+      `OIDC token is for ${who.repository} but the run is for ${repository}`);
+  }
+  const pinned = await getRepository(db, repository);
+  if (pinned?.githubId != null && (pinned.githubId !== who.repositoryId || pinned.ownerGithubId !== who.ownerId)) {
+    throw new ApiError(403, 'repository_id_mismatch',
+      `${repository} is pinned to repository id ${pinned.githubId} (owner ${pinned.ownerGithubId}); the token carries ` +
+      `${who.repositoryId} (owner ${who.ownerId}) — a renamed or re-created repository cannot write this history`);
+  }
+  if (!(await consumeJti(db, who.jti, who.expiresAt))) {
+    throw new ApiError(401, 'token_replayed', 'OIDC token was already used (jti replay); request a fresh token');
+  }
+}
+
+/** PRIVATE_READS=true: reads need a valid token (OIDC or API token; no scope check for reads). */
+export async function authorizeRead(db: D1Database, config: Config, header: string | undefined): Promise<void> {
+  if (!config.privateReads) return;
+  const who = await authenticate(db, { ...config, allowUnauthenticatedUploads: false }, header);
+  if (who.kind === 'anonymous') throw new ApiError(401, 'unauthenticated', 'this deployment requires a token to read');
+}
+
+export function tokenCovers(scope: string[], repo: string): boolean {
+  const owner = repo.split('/')[0];
+  return scope.some((s) => s.toLowerCase() === repo || s.toLowerCase() === `${owner}/*`);
+}
+
+/** Entries match a workflow ref exactly, or ignoring the "@ref" part when the entry has none. */
+export function isTrustedWorkflow(trusted: string[], refs: (string | null)[]): boolean {
+  return refs.some((ref) => ref !== null && trusted.some((t) => {
+    const r = ref.toLowerCase();
+    return t.includes('@') ? r === t : r.split('@')[0] === t;
+  }));
+}
+
+export async function sha256Hex(text: string | Uint8Array): Promise<string> {
+  const data = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function keySet(config: Config) {
+  if (config.jwksInline) {
+    try {
+      return createLocalJWKSet(JSON.parse(config.jwksInline));
+    } catch {
+      throw new ApiError(500, 'misconfigured', 'OIDC_JWKS is not a valid JSON Web Key Set');
+    }
+  }
+  let set = remoteKeySets.get(config.jwksUrl);
+  if (!set) remoteKeySets.set(config.jwksUrl, (set = createRemoteJWKSet(new URL(config.jwksUrl))));
+  return set;
+}
+
+function describeJoseError(err: unknown): string {
+  if (err instanceof ApiError) throw err;
+  if (err instanceof joseErrors.JOSEError) return `${err.code}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}

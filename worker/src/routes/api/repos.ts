@@ -1,0 +1,24 @@
+/** GET /repos/:owner/:repo/runs (cursor pagination) and /repos/:owner/:repo/latest. */
+import { Hono } from 'hono';
+import type { AppEnv } from '../../app-env';
+import { latestRun, listRuns } from '../../db';
+import { notFound, validate } from '../../errors';
+import { formatCursor, ListQuery, parseCursor, RepoParams, RunFilterQuery } from './params';
+import { runUrl } from './runs';
+
+export const repos = new Hono<AppEnv>()
+  .get('/:owner/:repo/runs', validate('param', RepoParams), validate('query', ListQuery), async (c) => {
+    const { owner, repo } = c.req.valid('param');
+    const q = c.req.valid('query');
+    const page = await listRuns(c.env.DB, `${owner}/${repo}`, { ...q, cursor: parseCursor(q.cursor) });
+    return c.json({
+      runs: page.runs.map((r) => ({ ...r, url: runUrl(c.req.url, r.id) })),
+      nextCursor: formatCursor(page.nextCursor),
+    });
+  })
+  .get('/:owner/:repo/latest', validate('param', RepoParams), validate('query', RunFilterQuery), async (c) => {
+    const { owner, repo } = c.req.valid('param');
+    const run = await latestRun(c.env.DB, `${owner}/${repo}`, c.req.valid('query'));
+    if (!run) throw notFound(`a complete run of ${owner}/${repo} matching the filters`, c.req.valid('query'));
+    return c.json({ ...run, url: runUrl(c.req.url, run.id) });
+  });

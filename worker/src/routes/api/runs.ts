@@ -1,0 +1,55 @@
+/** POST /runs (authenticated upload) and GET /runs/:id. */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { RunResult } from '../../../../schemas/results';
+import type { AppEnv } from '../../app-env';
+import { authenticate, authorizeUpload } from '../../auth';
+import { MAX_BODY_BYTES, readConfig } from '../../config';
+import { getRun, getRunResult, listShardIndexes } from '../../db';
+import { ApiError, notFound, validate } from '../../errors';
+import { ingestRun } from '../../ingest';
+import { assertRunConsistent } from '../../run-checks';
+import { RunId } from './params';
+import { z } from 'zod';
+
+export function runUrl(requestUrl: string, id: string): string {
+  return new URL(`/api/v1/runs/${id}`, requestUrl).toString();
+}
+
+const tooLarge = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError(413, 'payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`, { maxBytes: MAX_BODY_BYTES });
+  },
+});
+
+export const runs = new Hono<AppEnv>()
+  .post('/', tooLarge,
+    async (c, next) => {
+      // authenticate before parsing so anonymous callers cannot make the worker parse 8 MB bodies
+      c.set('uploader', await authenticate(c.env.DB, readConfig(c.env), c.req.header('authorization')));
+      await next();
+    },
+    validate('json', RunResult),
+    async (c) => {
+      const run = c.req.valid('json');
+      assertRunConsistent(run);
+      const who = c.get('uploader');
+      await authorizeUpload(c.env.DB, readConfig(c.env), who, run.identity.repository!);
+      const r = await ingestRun(c.env.DB, who, run, Date.now());
+      return c.json({ id: r.id, url: runUrl(c.req.url, r.id), status: r.status, missingShards: r.missingShards },
+        r.created ? 201 : 200);
+    })
+  .get('/:id', validate('param', z.object({ id: RunId })), async (c) => {
+    const { id } = c.req.valid('param');
+    const run = await getRun(c.env.DB, id);
+    if (!run) throw notFound(`run ${id}`);
+    const missingShards = run.status === 'incomplete' ? await missingShardIndexes(c.env.DB, id, run.shardCount ?? 0) : [];
+    const result = run.status === 'complete' ? await getRunResult(c.env.DB, id) : null;
+    return c.json({ ...run, url: runUrl(c.req.url, id), missingShards, result });
+  });
+
+async function missingShardIndexes(db: D1Database, id: string, count: number): Promise<number[]> {
+  const present = new Set(await listShardIndexes(db, id));
+  return Array.from({ length: count }, (_, i) => i).filter((i) => !present.has(i));
+}
