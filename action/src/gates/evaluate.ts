@@ -6,6 +6,7 @@
 import type { BenchmarkResult, RunResult } from '../../../schemas/results.js';
 import { verdict, type Verdict } from '../../../schemas/stats.js';
 import type { Gate, GatesConfig } from './config.js';
+import { fmt, fmtP, label, pct, signed } from '../report/format.js';
 import { compareRows, findGroup, rowKey, type ComparisonRow, type RowSpec } from './compare.js';
 
 export type CheckKind = 'floor' | 'regression' | 'non-inferiority' | 'unparsed-budget' | 'error-budget';
@@ -134,24 +135,4 @@ function checkBudgets(config: GatesConfig, b: BenchmarkResult): GateCheck[] {
     });
   }
   return out;
-}
-
-export function label(benchmark: string, group: string | null | undefined): string {
-  return group ? `${benchmark} [${group}]` : benchmark;
-}
-
-export function fmt(x: number): string {
-  return x.toFixed(3);
-}
-
-export function signed(x: number): string {
-  return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
-}
-
-export function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
-}
-
-export function fmtP(p: number): string {
-  return p < 0.001 ? '<0.001' : p.toFixed(3);
 }

@@ -1,0 +1,85 @@
+/**
+ * A fake of the few GitHub REST endpoints the action calls, on loopback. Point Octokit at it with GITHUB_API_URL.
+ * It keeps issue comments in memory (so "updated in place, not duplicated" can be checked) and records every request.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest { method: string; path: string; authorization: string | null; body: unknown }
+export interface FakeComment { id: number; issue: number; body: string }
+export interface FakeCheckRun { id: number; head_sha: string; name: string; conclusion: string; output: { title: string; summary: string } }
+
+export interface FakeGithub {
+  url: string;
+  requests: RecordedRequest[];
+  comments: FakeComment[];
+  checkRuns: FakeCheckRun[];
+  /** "base...head" → merge-base sha; a missing pair answers 404 like GitHub does for unknown commits */
+  mergeBases: Map<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startFakeGithub(): Promise<FakeGithub> {
+  const state = { requests: [] as RecordedRequest[], comments: [] as FakeComment[], checkRuns: [] as FakeCheckRun[], mergeBases: new Map<string, string>() };
+  let nextId = 1000;
+  const server = createServer(async (req, res) => {
+    const body = await readJson(req);
+    const url = new URL(req.url ?? '/', 'http://x');
+    state.requests.push({ method: req.method ?? 'GET', path: url.pathname, authorization: req.headers.authorization ?? null, body });
+    if (!req.headers.authorization) return send(res, 401, { message: 'Requires authentication' });
+    const route = `${req.method} ${url.pathname}`;
+    let m: RegExpExecArray | null;
+    if ((m = /^GET \/repos\/[^/]+\/[^/]+\/compare\/(.+)$/.exec(route))) {
+      const sha = state.mergeBases.get(decodeURIComponent(m[1]!));
+      return sha ? send(res, 200, { merge_base_commit: { sha }, commits: [], files: [] }) : send(res, 404, { message: 'Not Found' });
+    }
+    if ((m = /^GET \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(route))) {
+      return send(res, 200, state.comments.filter((c) => c.issue === Number(m![1])).map(toApi));
+    }
+    if ((m = /^POST \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(route))) {
+      const c = { id: nextId++, issue: Number(m[1]), body: String((body as { body?: unknown }).body ?? '') };
+      state.comments.push(c);
+      return send(res, 201, toApi(c));
+    }
+    if ((m = /^PATCH \/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(route))) {
+      const c = state.comments.find((x) => x.id === Number(m![1]));
+      if (!c) return send(res, 404, { message: 'Not Found' });
+      c.body = String((body as { body?: unknown }).body ?? '');
+      return send(res, 200, toApi(c));
+    }
+    if (/^POST \/repos\/[^/]+\/[^/]+\/check-runs$/.test(route)) {
+      const run = { id: nextId++, ...(body as Omit<FakeCheckRun, 'id'>) };
+      state.checkRuns.push(run);
+      return send(res, 201, { ...run, html_url: `https://github.example/check-runs/${run.id}` });
+    }
+    return send(res, 404, { message: `fake GitHub has no route for ${route}` });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    ...state,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function toApi(c: FakeComment) {
+  return { id: c.id, body: c.body, html_url: `https://github.example/comments/${c.id}`, user: { login: 'github-actions[bot]' } };
+}
+
+function send(res: ServerResponse, status: number, data: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(data));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
