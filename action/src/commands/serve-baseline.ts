@@ -1,6 +1,53 @@
-import { UserError } from '../errors.js';
+/** `medvlm-bench serve-baseline`: a chance-level OpenAI-compatible model server, until SIGINT/SIGTERM. */
+import { startBaselineServer } from '../eval/baseline-server.js';
+import { parseFlags, intFlag } from '../eval/cli-flags.js';
 import type { CliDeps } from './deps.js';
 
-export async function run(_argv: string[], _deps: CliDeps): Promise<number> {
-  throw new UserError('`serve-baseline` is not implemented yet');
+const HELP = `usage: medvlm-bench serve-baseline [--port P] [--host 127.0.0.1] [--policy random|constant:VALUE] [--seed S]
+                                   [--faults SPEC] [--retry-after S]
+
+  A chance-level OpenAI-compatible server (GET /v1/models, POST /v1/chat/completions).
+  --policy random       a seeded random valid option letter per prompt, answered as \\boxed{X} (default);
+                        yes/no prompts get yes/no, open prompts a short word. Same request → same answer.
+  --policy constant:V   always answers V.
+  --faults SPEC         inject faults, e.g. "500:0.05,429:0.05,timeout:0.01,reset:0.01,malformed:0.02,empty:0.01";
+                        chosen per (request, attempt) from the seed, so a retry can succeed.
+  --retry-after S       Retry-After seconds sent with injected 429s (default 0).
+  Prints its URL on start; stops on SIGINT/SIGTERM.`;
+
+export async function run(argv: string[], deps: CliDeps): Promise<number> {
+  const flags = parseFlags('serve-baseline', argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    policy: { type: 'string' },
+    seed: { type: 'string' },
+    faults: { type: 'string' },
+    'retry-after': { type: 'string' },
+    help: { type: 'boolean' },
+  });
+  if (flags.help) {
+    deps.out(HELP);
+    return 0;
+  }
+  const server = await startBaselineServer({
+    port: intFlag('serve-baseline', flags, 'port', 0, 0, 65535),
+    host: (flags.host as string | undefined) ?? '127.0.0.1',
+    policy: (flags.policy as string | undefined) ?? 'random',
+    seed: intFlag('serve-baseline', flags, 'seed', 0),
+    faults: flags.faults as string | undefined,
+    retryAfterSeconds: intFlag('serve-baseline', flags, 'retry-after', 0, 0, 3600),
+  });
+  deps.out(`medvlm-bench baseline model listening on ${server.url}`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  deps.err(`baseline model stopped after ${server.stats.requests} requests`);
+  return 0;
 }

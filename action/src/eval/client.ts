@@ -1,0 +1,193 @@
+/**
+ * OpenAI chat-completions client: builds the request body for one item, sends one attempt and classifies what came
+ * back. Retrying lives in retry.ts; this file never sleeps or loops, so every attempt is observable by the caller.
+ */
+import { createHash } from 'node:crypto';
+
+export interface ChatImage {
+  mime: string;
+  bytes: Uint8Array;
+}
+
+/** Decoding settings as sent and as recorded in results.json (Decoding in schemas/results.ts). */
+export interface DecodingSettings {
+  temperature: number;
+  topP: number | null;
+  maxTokens: number;
+  seed: number | null;
+}
+
+export interface ChatReply {
+  /** the answer text with any <think>…</think> block removed */
+  content: string;
+  /** reasoning_content / reasoning field, or the text of a <think> block; kept out of extraction */
+  reasoning: string | null;
+  /** finish_reason "length": the token limit cut the answer */
+  truncated: boolean;
+  usage: { prompt: number; completion: number };
+}
+
+export type AttemptOutcome =
+  | { ok: true; reply: ChatReply; status: number }
+  | {
+      ok: false;
+      /** network: no HTTP answer (refused, reset, timeout); http: a status; reply: 200 with an unusable body */
+      kind: 'network' | 'http' | 'reply';
+      retryable: boolean;
+      /** the endpoint can never serve this run (bad key, wrong URL): stop instead of erroring every item */
+      fatal: boolean;
+      message: string;
+      retryAfterMs: number | null;
+      status: number | null;
+    };
+
+export interface PostOptions {
+  fetch: typeof fetch;
+  apiKey: string | null;
+  timeoutMs: number;
+  /** aborts the attempt when the whole run stops */
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+/** `http://h:8000`, `http://h:8000/v1` and `…/v1/chat/completions` all name the same endpoint. */
+export function chatCompletionsUrl(endpoint: string): string {
+  const base = endpoint.replace(/\/+$/, '');
+  if (base.endsWith('/chat/completions')) return base;
+  return base.endsWith('/v1') ? `${base}/chat/completions` : `${base}/v1/chat/completions`;
+}
+
+export function modelsUrl(endpoint: string): string {
+  return chatCompletionsUrl(endpoint).replace(/\/chat\/completions$/, '/models');
+}
+
+/**
+ * One user turn: the images as base64 data URLs in item order, then the prompt text. With several images each is
+ * preceded by an `<image i>` label so the prompt's `<image n>` placeholders and figure references stay aligned.
+ */
+export function buildChatBody(model: string, prompt: string, images: ChatImage[], d: DecodingSettings): string {
+  const content: unknown[] = [];
+  images.forEach((img, i) => {
+    if (images.length > 1) content.push({ type: 'text', text: `<image ${i + 1}>` });
+    content.push({ type: 'image_url', image_url: { url: `data:${img.mime};base64,${Buffer.from(img.bytes).toString('base64')}` } });
+  });
+  content.push({ type: 'text', text: prompt });
+  const body: Record<string, unknown> = {
+    model,
+    messages: [{ role: 'user', content }],
+    max_tokens: d.maxTokens,
+    temperature: d.temperature,
+    stream: false,
+  };
+  if (d.topP !== null) body.top_p = d.topP;
+  if (d.seed !== null) body.seed = d.seed;
+  return JSON.stringify(body);
+}
+
+/** Plain text request (the judge): no images. */
+export function buildTextBody(model: string, text: string, d: DecodingSettings): string {
+  return buildChatBody(model, text, [], d);
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+const FATAL_STATUSES = new Set([401, 403, 404]);
+
+export async function postChat(url: string, body: string, o: PostOptions): Promise<AttemptOutcome> {
+  const signals = [AbortSignal.timeout(o.timeoutMs)];
+  if (o.signal) signals.push(o.signal);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
+  let res: Response;
+  let text: string;
+  try {
+    res = await o.fetch(url, { method: 'POST', headers, body, signal: AbortSignal.any(signals) });
+    text = await res.text();
+  } catch (e) {
+    if (o.signal?.aborted) throw o.signal.reason ?? e;
+    return networkFailure(e, o.timeoutMs);
+  }
+  if (res.status !== 200) return httpFailure(res, text, o.now ?? Date.now);
+  const reply = parseChatReply(text);
+  if (typeof reply === 'string') {
+    return { ok: false, kind: 'reply', retryable: true, fatal: false, message: reply, retryAfterMs: null, status: 200 };
+  }
+  return { ok: true, reply, status: 200 };
+}
+
+function networkFailure(e: unknown, timeoutMs: number): AttemptOutcome {
+  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
+  const message = timedOut
+    ? `no answer within ${Math.round(timeoutMs / 1000)} s (request timeout)`
+    : `${err.cause?.code ?? err.name ?? 'Error'}: ${err.cause?.message ?? err.message ?? String(e)}`;
+  return { ok: false, kind: 'network', retryable: true, fatal: false, message, retryAfterMs: null, status: null };
+}
+
+function httpFailure(res: Response, text: string, now: () => number): AttemptOutcome {
+  const status = res.status;
+  const retryable = status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
+  const detail = text.replace(/\s+/g, ' ').slice(0, 300);
+  return {
+    ok: false,
+    kind: 'http',
+    retryable,
+    fatal: FATAL_STATUSES.has(status),
+    message: `HTTP ${status}${detail ? `: ${detail}` : ''}`,
+    retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), now()),
+    status,
+  };
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | null {
+  if (value === null || value.trim() === '') return null;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
+}
+
+const THINK_RE = /<think>([\s\S]*?)(?:<\/think>|$)/i;
+
+/** Returns the reply or a message saying why the body is unusable (malformed JSON, no choices, no message). */
+export function parseChatReply(text: string): ChatReply | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return `malformed JSON in the reply (${text.length} bytes): ${text.slice(0, 80)}`;
+  }
+  const j = json as {
+    choices?: Array<{ message?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown }; finish_reason?: unknown }>;
+    usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
+  };
+  const choice = Array.isArray(j?.choices) ? j.choices[0] : undefined;
+  if (!choice) return 'the reply has no choices';
+  const msg = choice.message;
+  if (!msg || typeof msg !== 'object') return 'the reply choice has no message';
+  let content = typeof msg.content === 'string' ? msg.content : '';
+  let reasoning = firstString(msg.reasoning_content, msg.reasoning);
+  const think = THINK_RE.exec(content);
+  if (think) {
+    reasoning = [reasoning, think[1]!.trim()].filter(Boolean).join('\n\n') || null;
+    content = (content.slice(0, think.index) + content.slice(think.index + think[0].length)).trim();
+  }
+  return {
+    content,
+    reasoning,
+    truncated: choice.finish_reason === 'length',
+    usage: { prompt: toCount(j.usage?.prompt_tokens), completion: toCount(j.usage?.completion_tokens) },
+  };
+}
+
+function firstString(...xs: unknown[]): string | null {
+  for (const x of xs) if (typeof x === 'string' && x.length > 0) return x;
+  return null;
+}
+
+function toCount(x: unknown): number {
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0 ? Math.round(x) : 0;
+}

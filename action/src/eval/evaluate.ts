@@ -1,0 +1,179 @@
+/**
+ * The evaluation engine: for each task read the images, derive the cache key, answer from predictions.jsonl when
+ * possible, else ask the endpoint (bounded concurrency, retries), score, optionally judge, append the record, and
+ * report the outcome. Benchmark-agnostic: run.ts feeds it the suite's items and folds outcomes into results.
+ */
+import { createHash } from 'node:crypto';
+import { buildChatBody, buildTextBody, chatCompletionsUrl, postChat, sha256Hex, type ChatImage, type DecodingSettings } from './client.js';
+import { buildJudgePrompt, JUDGE_PROMPT_VERSION, parseVerdict } from './judge.js';
+import { runPool } from './pool.js';
+import type { CachedPrediction, JudgeRecord, PredictionsFile } from './predictions.js';
+import type { ProgressCounts, ProgressSink } from './progress.js';
+import { ReachabilityCircuit, sendWithRetries, type RetryPolicy } from './retry.js';
+import type { EvalTask, Outcome, Scorer } from './types.js';
+
+/** Bump when the cache key's ingredients change meaning, so old predictions are not reused by mistake. */
+const CACHE_KEY_VERSION = 1;
+
+export interface EndpointConfig {
+  endpoint: string;
+  model: string;
+  apiKey: string | null;
+}
+
+export interface EngineOptions extends EndpointConfig {
+  decoding: DecodingSettings;
+  protocol: string;
+  concurrency: number;
+  requestTimeoutMs: number;
+  unreachableMs: number;
+  retry: RetryPolicy;
+  judge: EndpointConfig | null;
+}
+
+export interface EngineDeps {
+  fetch: typeof fetch;
+  now: () => number;
+  random: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  progress: ProgressSink;
+  signal?: AbortSignal;
+}
+
+export interface ItemResult {
+  task: EvalTask;
+  outcome: Outcome;
+  latencyMs: number;
+  tokens: { prompt: number; completion: number };
+  /** answered from predictions.jsonl, no request sent */
+  cached: boolean;
+}
+
+export const JUDGE_DECODING: DecodingSettings = { temperature: 0, topP: null, maxTokens: 1024, seed: 0 };
+
+export function cacheKey(o: { model: string; decoding: DecodingSettings; protocol: string }, task: EvalTask, imageHashes: string[]): string {
+  const d = o.decoding;
+  const parts = [CACHE_KEY_VERSION, task.benchmark, task.item.sample.id, o.model, task.item.prompt, imageHashes,
+    [d.temperature, d.topP, d.maxTokens, d.seed], o.protocol, task.promptVersion];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+export async function evaluateTasks(
+  tasks: Iterable<EvalTask> | AsyncIterable<EvalTask>,
+  total: number,
+  o: EngineOptions,
+  deps: EngineDeps,
+  store: PredictionsFile,
+  score: Scorer,
+  onResult: (r: ItemResult) => void,
+): Promise<ProgressCounts> {
+  const counts: ProgressCounts = { done: 0, total, errors: 0, unparsed: 0, cached: 0 };
+  const ctx = makeContext(o, deps);
+  deps.progress.start(total);
+  await runPool(tasks, o.concurrency, async (task, signal) => {
+    const r = await evaluateOne(task, ctx, store, score, signal);
+    counts.done++;
+    if (r.cached) counts.cached++;
+    if (r.outcome.error) counts.errors++;
+    if (r.outcome.unparsed) counts.unparsed++;
+    onResult(r);
+    deps.progress.update(counts);
+  }, deps.signal);
+  deps.progress.finish(counts);
+  return counts;
+}
+
+type Context = ReturnType<typeof makeContext>;
+
+function makeContext(o: EngineOptions, deps: EngineDeps) {
+  const url = chatCompletionsUrl(o.endpoint);
+  const circuit = new ReachabilityCircuit(o.endpoint, o.unreachableMs, deps.now);
+  const judgeUrl = o.judge ? chatCompletionsUrl(o.judge.endpoint) : null;
+  const judgeCircuit = o.judge ? new ReachabilityCircuit(o.judge.endpoint, o.unreachableMs, deps.now) : null;
+  const send = (target: string, c: ReachabilityCircuit, key: string | null, body: string, signal: AbortSignal) => {
+    let latencyMs = 0;
+    const attempt = async () => {
+      const t0 = performance.now();
+      const out = await postChat(target, body, { fetch: deps.fetch, apiKey: key, timeoutMs: o.requestTimeoutMs, signal, now: deps.now });
+      latencyMs = performance.now() - t0;
+      return out;
+    };
+    return sendWithRetries(target, attempt, o.retry, c, { sleep: deps.sleep, random: deps.random, signal })
+      .then((r) => ({ ...r, latencyMs }));
+  };
+  return { o, url, circuit, judgeUrl, judgeCircuit, send };
+}
+
+async function evaluateOne(task: EvalTask, ctx: Context, store: PredictionsFile, score: Scorer, signal: AbortSignal): Promise<ItemResult> {
+  const { o } = ctx;
+  const images: ChatImage[] = await Promise.all(task.item.sample.images.map(async (ref) => ({ mime: ref.mime, bytes: await ref.read() })));
+  const key = cacheKey(o, task, images.map((im) => sha256Hex(im.bytes)));
+  const hit = store.cache.get(key);
+  const fresh = hit ? null : await askModel(task, key, images, ctx, signal);
+  const answer: CachedPrediction | null = hit ?? fresh!.answer;
+  const base = answer
+    ? score(task, { content: answer.response, truncated: answer.truncated })
+    : score(task, { content: '' });
+  const outcome: Outcome = {
+    present: true,
+    correct: answer ? base.correct : false,
+    unparsed: answer ? base.extracted === null : false,
+    error: answer === null,
+    truncated: answer?.truncated ?? false,
+  };
+  let judge: JudgeRecord | null = answer?.judge ?? null;
+  const needsJudge = o.judge !== null && task.item.kind === 'open' && answer !== null && !judgeMatches(judge, o.judge.model);
+  if (needsJudge) judge = await askJudge(task, answer.response, ctx, signal);
+  const graded = { ...(base.graded ?? {}) };
+  if (o.judge && task.item.kind === 'open') graded.open_judge_accuracy = answer === null ? 0 : judgeScore(judge);
+  if (Object.keys(graded).length > 0) outcome.graded = graded;
+  if (fresh || needsJudge) {
+    store.append({
+      benchmark: task.benchmark, id: task.item.sample.id, index: task.item.index, key,
+      requestHash: fresh?.requestHash ?? answer?.requestHash ?? '',
+      response: answer?.response ?? null, reasoning: fresh?.reasoning ?? null, extracted: base.extracted,
+      correct: outcome.correct, truncated: outcome.truncated, error: fresh?.error ?? null,
+      latencyMs: answer?.latencyMs ?? 0, attempts: fresh?.attempts ?? 0,
+      tokens: answer?.tokens ?? { prompt: 0, completion: 0 }, judge,
+    });
+  }
+  return {
+    task,
+    outcome,
+    latencyMs: answer?.latencyMs ?? 0,
+    tokens: answer?.tokens ?? { prompt: 0, completion: 0 },
+    cached: hit !== undefined,
+  };
+}
+
+async function askModel(task: EvalTask, key: string, images: ChatImage[], ctx: Context, signal: AbortSignal) {
+  const body = buildChatBody(ctx.o.model, task.item.prompt, images, ctx.o.decoding);
+  const requestHash = sha256Hex(body);
+  const r = await ctx.send(ctx.url, ctx.circuit, ctx.o.apiKey, body, signal);
+  if (!r.ok) return { requestHash, answer: null, error: r.error, attempts: r.attempts, reasoning: null };
+  const answer: CachedPrediction = {
+    response: r.reply.content,
+    truncated: r.reply.truncated,
+    latencyMs: Math.round(r.latencyMs * 10) / 10,
+    tokens: r.reply.usage,
+    judge: null,
+    requestHash,
+  };
+  return { requestHash, answer, error: null, attempts: r.attempts, reasoning: r.reply.reasoning };
+}
+
+function judgeMatches(j: JudgeRecord | null, model: string): boolean {
+  return j !== null && j.model === model && j.promptVersion === JUDGE_PROMPT_VERSION && j.verdict !== null;
+}
+
+function judgeScore(j: JudgeRecord | null): number | null {
+  return j === null || j.verdict === null ? null : j.verdict ? 1 : 0;
+}
+
+async function askJudge(task: EvalTask, response: string, ctx: Context, signal: AbortSignal): Promise<JudgeRecord> {
+  const judge = ctx.o.judge!;
+  const body = buildTextBody(judge.model, buildJudgePrompt(task.item.sample.question, task.item.gold, response), JUDGE_DECODING);
+  const r = await ctx.send(ctx.judgeUrl!, ctx.judgeCircuit!, judge.apiKey, body, signal);
+  const raw = r.ok ? r.reply.content : null;
+  return { model: judge.model, promptVersion: JUDGE_PROMPT_VERSION, verdict: raw === null ? null : parseVerdict(raw), raw };
+}

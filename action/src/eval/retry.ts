@@ -1,0 +1,152 @@
+/**
+ * Retries with exponential backoff and full jitter, honouring Retry-After, plus a reachability circuit: when no
+ * HTTP answer at all has come back for longer than a bound, the whole run stops with a clear message instead of
+ * spinning through every item's retries against a dead endpoint.
+ */
+import { UserError } from '../errors.js';
+import type { AttemptOutcome, ChatReply } from './client.js';
+
+export interface RetryPolicy {
+  /** total attempts per request, including the first */
+  maxAttempts: number;
+  /** malformed or empty 200 replies get fewer attempts: a model that answers garbage rarely recovers */
+  maxBadReplies: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** cap on a server's Retry-After, so one header cannot stall the run for hours */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 6,
+  maxBadReplies: 3,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 120_000,
+};
+
+/** Full jitter (AWS architecture blog): uniform in [0, min(cap, base·2^retry)]. retry is 0-based. */
+export function backoffDelayMs(retry: number, p: RetryPolicy, random: () => number): number {
+  return Math.round(random() * Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** retry));
+}
+
+export class EndpointUnreachableError extends UserError {
+  constructor(endpoint: string, boundMs: number, lastError: string) {
+    const seconds = boundMs >= 10_000 ? Math.round(boundMs / 1000) : Math.round(boundMs / 100) / 10;
+    super(
+      `the endpoint ${endpoint} gave no HTTP answer for ${seconds} s (last error: ${lastError}). ` +
+        'Check that the model server is running and the URL/port are right; finished items are kept in ' +
+        'predictions.jsonl and a rerun with the same --out resumes.',
+      3,
+    );
+    this.name = 'EndpointUnreachableError';
+  }
+}
+
+export class FatalEndpointError extends UserError {
+  constructor(url: string, message: string) {
+    const hint = message.startsWith('HTTP 404')
+      ? 'Check the endpoint URL (it should serve /v1/chat/completions) and the --model name.'
+      : 'Check the API key (--api-key-env VAR names the environment variable holding it).';
+    super(`the endpoint ${url} refused the request: ${message}. ${hint}`, 3);
+    this.name = 'FatalEndpointError';
+  }
+}
+
+/** Shared by all in-flight requests of a run. */
+export class ReachabilityCircuit {
+  private failingSince: number | null = null;
+  private lastError = '';
+
+  constructor(
+    private readonly endpoint: string,
+    private readonly boundMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  recordAnswer(): void {
+    this.failingSince = null;
+  }
+
+  recordNetworkFailure(message: string): void {
+    this.failingSince ??= this.now();
+    this.lastError = message;
+  }
+
+  /** Throws when the endpoint has been unreachable for longer than the bound. */
+  check(): void {
+    if (this.failingSince !== null && this.now() - this.failingSince >= this.boundMs) {
+      throw new EndpointUnreachableError(this.endpoint, this.boundMs, this.lastError);
+    }
+  }
+
+  isFailing(): boolean {
+    return this.failingSince !== null;
+  }
+
+  /** ms until the bound expires (so a backoff sleep never overshoots it) */
+  remainingMs(): number {
+    return this.failingSince === null ? Infinity : Math.max(0, this.boundMs - (this.now() - this.failingSince));
+  }
+}
+
+export interface RetryDeps {
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random: () => number;
+  signal?: AbortSignal;
+}
+
+export type RetryResult =
+  | { ok: true; reply: ChatReply; attempts: number }
+  | { ok: false; error: string; attempts: number };
+
+/**
+ * Calls `attempt(n)` until it succeeds, fails permanently, or runs out of attempts. Fatal answers (401/403/404) and
+ * an open circuit throw, stopping the run; everything else ends as `{ ok: false }` and the item is scored as an error.
+ */
+export async function sendWithRetries(
+  url: string,
+  attempt: (n: number) => Promise<AttemptOutcome>,
+  policy: RetryPolicy,
+  circuit: ReachabilityCircuit,
+  deps: RetryDeps,
+): Promise<RetryResult> {
+  let badReplies = 0;
+  for (let n = 1; ; n++) {
+    circuit.check();
+    const out = await attempt(n);
+    if (out.ok) {
+      circuit.recordAnswer();
+      return { ok: true, reply: out.reply, attempts: n };
+    }
+    if (out.kind === 'network') circuit.recordNetworkFailure(out.message);
+    else circuit.recordAnswer();
+    if (out.fatal) throw new FatalEndpointError(url, out.message);
+    if (out.kind === 'reply') badReplies++;
+    // While nothing at all answers, network failures do not use up the item's attempts: the circuit decides when
+    // to stop the run, so a dead endpoint ends in one clear error rather than every item recorded as failed.
+    const endpointDown = out.kind === 'network' && circuit.isFailing();
+    const exhausted = !endpointDown && (n >= policy.maxAttempts || badReplies >= policy.maxBadReplies);
+    if (!out.retryable || exhausted) return { ok: false, error: `${out.message} (after ${n} attempt${n > 1 ? 's' : ''})`, attempts: n };
+    const backoff = backoffDelayMs(Math.min(n - 1, 30), policy, deps.random);
+    const wait = out.retryAfterMs !== null ? Math.min(out.retryAfterMs, policy.maxRetryAfterMs) : backoff;
+    await deps.sleep(Math.min(wait, circuit.remainingMs()), deps.signal);
+  }
+}
+
+/** setTimeout as a promise that an AbortSignal can cut short. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * `--serve "COMMAND"`: start the model server the run needs, wait until GET /v1/models answers, and make sure it is
+ * gone afterwards. The command runs in its own process group (detached) so stopping it also stops the workers it
+ * forks (vLLM spawns several); TERM first, KILL after a grace period. An exit hook kills the group even when the
+ * runner itself dies of an uncaught error.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { modelsUrl } from './client.js';
+import { sleep } from './retry.js';
+
+export interface ServedModel {
+  pid: number;
+  logPath: string;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  command: string;
+  endpoint: string;
+  logPath: string;
+  /** how long to wait for /v1/models (model loading can take minutes) */
+  readyTimeoutMs: number;
+  graceMs?: number;
+  fetch: typeof fetch;
+  log: (msg: string) => void;
+  pollMs?: number;
+}
+
+export async function startServedModel(o: ServeOptions): Promise<ServedModel> {
+  const logFd = openSync(o.logPath, 'a');
+  const child = spawn('/bin/sh', ['-c', o.command], { detached: true, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  const pid = child.pid;
+  if (pid === undefined) throw new UserError(`--serve: could not start '${o.command}'`);
+  let exited: { code: number | null; signal: string | null } | null = null;
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve();
+    }),
+  );
+  const killOnExit = (): void => signalGroup(pid, 'SIGKILL');
+  process.once('exit', killOnExit);
+  const stop = async (): Promise<void> => {
+    process.off('exit', killOnExit);
+    if (exited) return signalGroup(pid, 'SIGKILL'); // the leader is gone; stray children may not be
+    signalGroup(pid, 'SIGTERM');
+    const timer = sleep(o.graceMs ?? 10_000).then(() => 'timeout' as const);
+    if ((await Promise.race([exitedPromise.then(() => 'exited' as const), timer])) === 'timeout') {
+      o.log(`--serve: server (pid ${pid}) ignored SIGTERM for ${Math.round((o.graceMs ?? 10_000) / 1000)} s; sending SIGKILL`);
+    }
+    signalGroup(pid, 'SIGKILL');
+  };
+  o.log(`--serve: started '${o.command}' (pid ${pid}, log ${o.logPath}); waiting for ${modelsUrl(o.endpoint)}`);
+  try {
+    await waitUntilReady(o, () => exited);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { pid, logPath: o.logPath, stop };
+}
+
+async function waitUntilReady(o: ServeOptions, exited: () => { code: number | null; signal: string | null } | null): Promise<void> {
+  const deadline = Date.now() + o.readyTimeoutMs;
+  const url = modelsUrl(o.endpoint);
+  for (;;) {
+    const ex = exited();
+    if (ex) {
+      throw new UserError(`--serve: the server exited (code ${ex.code ?? ex.signal}) before answering ${url}.\n${logTail(o.logPath)}`);
+    }
+    try {
+      const res = await o.fetch(url, { signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() >= deadline) {
+      throw new UserError(
+        `--serve: ${url} did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s (raise --serve-timeout if the model loads slowly).\n${logTail(o.logPath)}`,
+      );
+    }
+    await sleep(o.pollMs ?? 500);
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+export function logTail(path: string, lines = 30): string {
+  try {
+    const text = readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    return text ? `last lines of ${path}:\n${text}` : `(${path} is empty)`;
+  } catch {
+    return `(no log at ${path})`;
+  }
+}

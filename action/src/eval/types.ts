@@ -1,0 +1,47 @@
+/**
+ * The slices of the suite and scoring types the evaluation engine needs. Structural on purpose: the engine runs on
+ * PreparedItems from the suite in production, and on small synthetic items in its own tests.
+ */
+import type { ImageRef } from '../benchmarks/types.js';
+
+export interface EvalItem {
+  index: number;
+  sample: { id: string; question: string; images: ImageRef[] };
+  kind: 'mcq' | 'open';
+  gold: string;
+  prompt: string;
+}
+
+export interface EvalTask {
+  benchmark: string;
+  item: EvalItem;
+  /** folded into the cache key: a new prompt template re-runs the item */
+  promptVersion: number;
+}
+
+export interface ModelAnswer {
+  content: string;
+  reasoning?: string | null;
+  truncated?: boolean;
+}
+
+export interface Scored {
+  extracted: string | null;
+  correct: boolean;
+  graded?: Record<string, number | null>;
+}
+
+/** scoreResponse bound to a benchmark's extraction mode */
+export type Scorer = (task: EvalTask, answer: ModelAnswer) => Scored;
+
+/** Same fields as scoring's ItemOutcome (the per-item input of buildBenchmarkResult). */
+export interface Outcome {
+  present: boolean;
+  correct: boolean;
+  unparsed: boolean;
+  error: boolean;
+  truncated: boolean;
+  graded?: Record<string, number | null>;
+}
+
+export const ABSENT: Outcome = Object.freeze({ present: false, correct: false, unparsed: false, error: false, truncated: false });

@@ -1,0 +1,107 @@
+import { mkdtempSync, readFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBaselineServer, type BaselineServer } from '../../../action/src/eval/baseline-server.js';
+import { evaluateTasks, type EngineOptions, type ItemResult } from '../../../action/src/eval/evaluate.js';
+import { openPredictions, type PredictionRecord } from '../../../action/src/eval/predictions.js';
+import { SILENT_PROGRESS } from '../../../action/src/eval/progress.js';
+import { DEFAULT_RETRY_POLICY, EndpointUnreachableError, sleep } from '../../../action/src/eval/retry.js';
+import type { EvalTask } from '../../../action/src/eval/types.js';
+import { boxedScorer, closedPort, syntheticTasks } from './helpers.js';
+
+let server: BaselineServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+function options(endpoint: string, over: Partial<EngineOptions> = {}): EngineOptions {
+  return {
+    endpoint, model: 'baseline', apiKey: null, protocol: 'paper', concurrency: 8, requestTimeoutMs: 500,
+    unreachableMs: 5000, judge: null, decoding: { temperature: 0, topP: null, maxTokens: 64, seed: 0 },
+    retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 8, maxBadReplies: 8, baseDelayMs: 2, maxDelayMs: 20 }, ...over,
+  };
+}
+const deps = { fetch, now: Date.now, random: Math.random, sleep, progress: SILENT_PROGRESS };
+
+async function evaluate(dir: string, tasks: EvalTask[], o: EngineOptions): Promise<ItemResult[]> {
+  const store = await openPredictions(path.join(dir, 'predictions.jsonl'));
+  const results: ItemResult[] = [];
+  try {
+    await evaluateTasks(tasks, tasks.length, o, deps, store, boxedScorer, (r) => results.push(r));
+  } finally {
+    store.close();
+  }
+  return results.sort((a, b) => a.task.item.index - b.task.item.index);
+}
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'medvlm-eval-'));
+const lines = (dir: string): PredictionRecord[] =>
+  readFileSync(path.join(dir, 'predictions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+describe('evaluateTasks', () => {
+  it('with ~14% injected faults gives the same outcomes as a fault-free run, item for item', async () => {
+    const tasks = syntheticTasks(120);
+    server = await startBaselineServer({ seed: 11 });
+    const clean = await evaluate(tmp(), tasks, options(server.url));
+    await server.close();
+    server = await startBaselineServer({ seed: 11, faults: '500:0.05,429:0.03,timeout:0.01,reset:0.02,malformed:0.02,empty:0.01' });
+    const faulty = await evaluate(tmp(), tasks, options(server.url));
+    expect(faulty.map((r) => r.outcome)).toEqual(clean.map((r) => r.outcome));
+    expect(faulty.every((r) => !r.outcome.error)).toBe(true);
+    expect([...server.stats.faults.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(5);
+    const correct = clean.filter((r) => r.outcome.correct).length;
+    expect(correct).toBeGreaterThan(35); // chance is 60 of 120
+    expect(correct).toBeLessThan(85);
+  });
+
+  it('records an item that keeps failing as an error, scored 0, and goes on', async () => {
+    server = await startBaselineServer({ seed: 2, faults: '500:1' });
+    const dir = tmp();
+    const results = await evaluate(dir, syntheticTasks(4), options(server.url, { retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } }));
+    expect(results.map((r) => r.outcome)).toEqual(Array(4).fill({ present: true, correct: false, unparsed: false, error: true, truncated: false }));
+    expect(lines(dir).map((l) => l.error)).toEqual(Array(4).fill(expect.stringMatching(/HTTP 500.*after 2 attempts/)));
+    expect(server.stats.requests).toBe(8);
+  });
+
+  it('resumes from predictions.jsonl without asking again, retries error lines, ignores a torn last line', async () => {
+    const tasks = syntheticTasks(30);
+    server = await startBaselineServer({ seed: 4 });
+    const dir = tmp();
+    const first = await evaluate(dir, tasks.slice(0, 20), options(server.url));
+    const recs = lines(dir);
+    expect(recs).toHaveLength(20);
+    expect(recs[0]).toMatchObject({ benchmark: 'custom', key: expect.stringMatching(/^[0-9a-f]{64}$/), requestHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    appendFileSync(path.join(dir, 'predictions.jsonl'), '{"benchmark":"custom","id":"item-25","key":"tor');
+    const before = server.stats.requests;
+    const all = await evaluate(dir, tasks, options(server.url));
+    expect(server.stats.requests - before).toBe(10);
+    expect(all.filter((r) => r.cached)).toHaveLength(20);
+    expect(all.slice(0, 20).map((r) => r.outcome)).toEqual(first.map((r) => r.outcome));
+    expect(lines(dir)).toHaveLength(30); // the torn fragment was cut, not glued
+    for (const n of server.stats.byKey.values()) expect(n).toBe(1);
+  });
+
+  it('re-runs only the items whose settings changed', async () => {
+    const tasks = syntheticTasks(10);
+    server = await startBaselineServer({ seed: 4 });
+    const dir = tmp();
+    await evaluate(dir, tasks, options(server.url));
+    const changed = tasks.map((t, i) => (i < 3 ? { ...t, item: { ...t.item, prompt: `${t.item.prompt} ` } } : t));
+    const before = server.stats.requests;
+    await evaluate(dir, changed, options(server.url));
+    expect(server.stats.requests - before).toBe(3);
+    await evaluate(dir, changed, options(server.url, { decoding: { temperature: 0, topP: null, maxTokens: 65, seed: 0 } }));
+    expect(server.stats.requests - before).toBe(13);
+  });
+
+  it('stops with a clear error in bounded time when the endpoint is down', async () => {
+    const port = await closedPort();
+    const t0 = Date.now();
+    const err = await evaluate(tmp(), syntheticTasks(50), options(`http://127.0.0.1:${port}`, { unreachableMs: 700 })).catch((e) => e);
+    expect(err).toBeInstanceOf(EndpointUnreachableError);
+    expect(err.message).toContain(`http://127.0.0.1:${port}`);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
