@@ -7,11 +7,13 @@ import type { AppEnv } from './app-env';
 import { ApiError, errorResponse } from './errors';
 import { api } from './routes/api/index';
 import { runScheduled } from './scheduled';
+import { ui } from './routes/pages';
 
 export const app = new Hono<AppEnv>();
 app.get('/health', (c) => c.json({ ok: true }));
 app.route('/api/v1', api);
 // WORKER-UI: mount render/page routes here (one line).
+app.route('/', ui);
 
 app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
 app.onError((err, c) => errorResponse(c, err));

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../app-env';
 import { authorizeRead } from '../../auth';
 import { readConfig } from '../../config';
+import { analysis } from './analysis';
 import { repos } from './repos';
 import { runs } from './runs';
 
@@ -15,3 +16,4 @@ api.use('*', async (c, next) => {
 });
 api.route('/runs', runs);
 api.route('/repos', repos);
+api.route('/', analysis);

@@ -1,0 +1,67 @@
+/**
+ * The compare API's answer (GET /api/v1/compare): per benchmark and per group, base and head scores over the
+ * paired items, the paired difference (head − base) with Newcombe's 95% interval, the discordant counts, the exact
+ * McNemar p-value, its Holm adjustment and the verdict. The action parses it with this schema.
+ */
+import { z } from 'zod';
+
+export const VerdictName = z.enum(['better', 'worse', 'no-significant-change']);
+export const CompareMode = z.enum(['regression', 'non-inferiority']);
+
+export const ScoreInterval = z.object({
+  value: z.number().min(0).max(1),
+  n: z.number().int().min(0),
+  ci95: z.tuple([z.number(), z.number()]).nullable(),
+});
+export type ScoreInterval = z.infer<typeof ScoreInterval>;
+
+export const PairedComparison = z.object({
+  base: ScoreInterval,
+  head: ScoreInterval,
+  /** items paired: present in both runs and counted by the metric */
+  n: z.number().int().min(0),
+  /** both correct / base only (losses) / head only (wins) / neither */
+  counts: z.object({ both: z.number().int(), baseOnly: z.number().int(), headOnly: z.number().int(), neither: z.number().int() }),
+  diff: z.number().min(-1).max(1),
+  ci95: z.tuple([z.number().min(-1).max(1), z.number().min(-1).max(1)]),
+  pValue: z.number().min(0).max(1),
+  /** Holm-adjusted: across benchmarks for benchmarks, across a benchmark's groups for groups */
+  pAdjusted: z.number().min(0).max(1),
+  verdict: VerdictName,
+});
+export type PairedComparison = z.infer<typeof PairedComparison>;
+
+export const GroupComparison = PairedComparison.extend({ key: z.string(), value: z.string() });
+export type GroupComparison = z.infer<typeof GroupComparison>;
+
+export const BenchmarkComparison = PairedComparison.extend({
+  id: z.string(),
+  fingerprint: z.string(),
+  metric: z.literal('accuracy'),
+  groups: z.array(GroupComparison),
+});
+export type BenchmarkComparison = z.infer<typeof BenchmarkComparison>;
+
+export const ComparedRun = z.object({
+  id: z.string(),
+  repository: z.string(),
+  commit: z.string().nullable(),
+  ref: z.string().nullable(),
+  model: z.string(),
+  checkpoint: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ComparedRun = z.infer<typeof ComparedRun>;
+
+export const CompareResult = z.object({
+  base: ComparedRun,
+  head: ComparedRun,
+  options: z.object({ margin: z.number().min(0).max(1), alpha: z.number().gt(0).lt(1), mode: CompareMode }),
+  benchmarks: z.array(BenchmarkComparison),
+  /** benchmark ids scored in only one of the two runs (not compared) */
+  onlyInBase: z.array(z.string()),
+  onlyInHead: z.array(z.string()),
+  /** worse if any benchmark is worse; better if any is better and none worse */
+  verdict: VerdictName,
+});
+export type CompareResult = z.infer<typeof CompareResult>;

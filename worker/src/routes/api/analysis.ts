@@ -1,0 +1,32 @@
+/** GET /compare and GET /leaderboard. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { CompareMode } from '../../../../schemas/compare';
+import { BenchmarkId, Protocol } from '../../../../schemas/results';
+import type { AppEnv } from '../../app-env';
+import { DEFAULT_COMPARE_OPTIONS } from '../../compare';
+import { compareRuns } from '../../compare-runs';
+import { validate } from '../../errors';
+import { buildLeaderboard } from '../../leaderboard';
+import { RunId } from './params';
+
+const CompareQuery = z.object({
+  base: RunId,
+  head: RunId,
+  margin: z.coerce.number().min(0).max(1).default(DEFAULT_COMPARE_OPTIONS.margin),
+  alpha: z.coerce.number().gt(0).lt(1).default(DEFAULT_COMPARE_OPTIONS.alpha),
+  mode: CompareMode.default(DEFAULT_COMPARE_OPTIONS.mode),
+});
+
+const LeaderboardQuery = z.object({
+  benchmark: BenchmarkId,
+  protocol: Protocol.default('paper'),
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 fingerprint').optional(),
+});
+
+export const analysis = new Hono<AppEnv>()
+  .get('/compare', validate('query', CompareQuery), async (c) => {
+    const { base, head, ...opts } = c.req.valid('query');
+    return c.json(await compareRuns(c.env.DB, base, head, opts));
+  })
+  .get('/leaderboard', validate('query', LeaderboardQuery), async (c) => c.json(await buildLeaderboard(c.env.DB, c.req.valid('query'))));

@@ -1,0 +1,74 @@
+/**
+ * GET /badge/:owner/:repo.svg and /badge/:owner/:repo.json (shields.io endpoint format).
+ * Query: benchmark, group ("key:value" or "value"), ref, model, label, style (svg only).
+ * Default: the suite mean of the newest complete run on the default branch (main or master when not given `ref`).
+ * Any missing data — unknown repository, no run, unknown benchmark, malformed query — yields a grey "no data"
+ * badge with status 200: GitHub's image proxy shows a broken image for anything else.
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from '../app-env.js';
+import { authorizeRead } from '../auth.js';
+import { readConfig } from '../config.js';
+import { getRunScores, latestDefaultBranchRun, latestRun } from '../db.js';
+import { badgeScore, parseGroup } from '../render/adapt.js';
+import { badgeContent, DEFAULT_BADGE_LABEL, parseBadgeStyle, renderBadgeSvg, shieldsEndpoint } from '../render/badge.js';
+import { cachedResponse, IMAGE_CSP, IMAGE_MAX_AGE } from '../render/http-cache.js';
+
+const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+const FILE = /^([A-Za-z0-9_.-]{1,100})\.(svg|json)$/;
+const MAX_QUERY_CHARS = { benchmark: 64, group: 200, ref: 255, model: 200 } as const;
+
+export interface BadgeQuery {
+  benchmark: string | null;
+  group: string | null;
+  ref: string | null;
+  model: string | null;
+}
+
+/** Reads the badge filters; null when one is oversized (answered with "no data", never an error image). */
+export function readBadgeQuery(get: (k: string) => string | undefined): BadgeQuery | null {
+  const q: BadgeQuery = { benchmark: null, group: null, ref: null, model: null };
+  for (const key of Object.keys(MAX_QUERY_CHARS) as (keyof BadgeQuery)[]) {
+    const v = get(key)?.trim();
+    if (!v) continue;
+    if (v.length > MAX_QUERY_CHARS[key]) return null;
+    q[key] = v;
+  }
+  return q;
+}
+
+/** The newest complete run the filters select: `ref` when given, else the default branch. */
+export async function selectRun(db: D1Database, repository: string, q: { ref: string | null; model: string | null }) {
+  return q.ref ? latestRun(db, repository, { ref: q.ref, model: q.model }) : latestDefaultBranchRun(db, repository, { model: q.model });
+}
+
+async function loadScore(db: D1Database, repository: string, q: BadgeQuery): Promise<number | null> {
+  const run = await selectRun(db, repository, q);
+  if (!run) return null;
+  if (!q.benchmark && !q.group) return run.scoreMean;
+  return badgeScore(run, await getRunScores(db, run.id), q);
+}
+
+function defaultLabel(q: BadgeQuery | null): string {
+  const group = parseGroup(q?.group)?.value;
+  const parts = [q?.benchmark ?? (group ? DEFAULT_BADGE_LABEL : null), group].filter(Boolean);
+  return parts.length ? parts.join(' · ') : DEFAULT_BADGE_LABEL;
+}
+
+export const badges = new Hono<AppEnv>().get('/badge/:owner/:file', async (c) => {
+  const file = FILE.exec(c.req.param('file'));
+  if (!file) return c.notFound();
+  await authorizeRead(c.env.DB, readConfig(c.env), c.req.header('authorization'));
+  const owner = c.req.param('owner');
+  const q = readBadgeQuery((k) => c.req.query(k));
+  const score = q && NAME.test(owner) ? await loadScore(c.env.DB, `${owner}/${file[1]}`, q) : null;
+  const content = badgeContent({ label: c.req.query('label'), defaultLabel: defaultLabel(q), score });
+  if (file[2] === 'json') {
+    return cachedResponse(c.req.raw, JSON.stringify(shieldsEndpoint(content)), {
+      contentType: 'application/json; charset=utf-8', maxAge: IMAGE_MAX_AGE,
+    });
+  }
+  return cachedResponse(c.req.raw, renderBadgeSvg(content, parseBadgeStyle(c.req.query('style'))), {
+    contentType: 'image/svg+xml; charset=utf-8', maxAge: IMAGE_MAX_AGE, csp: IMAGE_CSP,
+  });
+});

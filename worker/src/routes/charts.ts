@@ -1,0 +1,53 @@
+/**
+ * GET /chart/:owner/:repo.svg?benchmark=&ref=&model= — accuracy history over runs (oldest → newest) with the 95%
+ * interval band. Without `ref`/`model` the chart follows the default branch (main or master) and the model of its
+ * newest run, so one line never mixes models. Without `benchmark` it plots the suite mean (no band: a mean of
+ * differently sized benchmarks has no single binomial interval). Empty history → a "no data" chart, status 200.
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from '../app-env.js';
+import { authorizeRead } from '../auth.js';
+import { readConfig } from '../config.js';
+import { latestDefaultBranchRun, listRuns, runHistory } from '../db.js';
+import { toChartPoints } from '../render/adapt.js';
+import { renderHistoryChart, type ChartPoint } from '../render/chart.js';
+import { cachedResponse, IMAGE_CSP, IMAGE_MAX_AGE } from '../render/http-cache.js';
+import { readBadgeQuery } from './badges.js';
+
+const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+const FILE = /^([A-Za-z0-9_.-]{1,100})\.svg$/;
+export const CHART_RUNS = 50;
+
+/** Chart filters with the defaults filled in from the default branch's newest run. */
+export async function chartScope(db: D1Database, repository: string, q: { ref: string | null; model: string | null }) {
+  if (q.ref && q.model) return { ref: q.ref, model: q.model };
+  const latest = await latestDefaultBranchRun(db, repository, { model: q.model });
+  return { ref: q.ref ?? latest?.ref?.replace(/^refs\/heads\//, '') ?? 'main', model: q.model ?? latest?.model ?? null };
+}
+
+export async function loadHistory(
+  db: D1Database, repository: string, scope: { ref: string; model: string | null }, benchmark: string | null,
+): Promise<ChartPoint[]> {
+  if (benchmark) return toChartPoints(await runHistory(db, repository, { ...scope, benchmark, limit: CHART_RUNS }));
+  const { runs } = await listRuns(db, repository, { ...scope, limit: CHART_RUNS });
+  return runs.filter((r) => r.status === 'complete' && r.scoreMean !== null).reverse()
+    .map((r) => ({ runId: r.id, commit: r.commit, createdAt: r.createdAt, value: r.scoreMean!, ci95: null, n: 0 }));
+}
+
+export const charts = new Hono<AppEnv>().get('/chart/:owner/:file', async (c) => {
+  const file = FILE.exec(c.req.param('file'));
+  if (!file) return c.notFound();
+  await authorizeRead(c.env.DB, readConfig(c.env), c.req.header('authorization'));
+  const owner = c.req.param('owner');
+  const repository = `${owner}/${file[1]}`;
+  const q = readBadgeQuery((k) => c.req.query(k));
+  let points: ChartPoint[] = [];
+  let context = repository;
+  if (q && NAME.test(owner)) {
+    const scope = await chartScope(c.env.DB, repository, q);
+    points = await loadHistory(c.env.DB, repository, scope, q.benchmark);
+    context = `${repository}, ${scope.model ?? 'any model'} on ${scope.ref}`;
+  }
+  const svg = renderHistoryChart({ title: `${q?.benchmark ?? 'suite mean'} · accuracy`, context, points });
+  return cachedResponse(c.req.raw, svg, { contentType: 'image/svg+xml; charset=utf-8', maxAge: IMAGE_MAX_AGE, csp: IMAGE_CSP });
+});
