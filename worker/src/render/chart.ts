@@ -100,11 +100,13 @@ function describe(input: ChartInput): string {
   const trend = pts.length === 1
     ? `one run: ${formatPercent(last.value)} at ${shortSha(last.commit)}`
     : `${pts.length} runs, from ${formatPercent(first.value)} at ${shortSha(first.commit)} to ${formatPercent(last.value)} at ${shortSha(last.commit)}`;
-  return `Score history${ctx}: ${trend}. The shaded band is the 95% Wilson interval.`;
+  const band = pts.some((p) => p.ci95) ? ' The shaded band is the 95% Wilson interval.' : '';
+  return `Score history${ctx}: ${trend}.${band}`;
 }
 
 function pointLabel(p: ChartPoint): string {
-  return `${shortSha(p.commit)} · ${formatPercent(p.value)} (95% CI ${formatInterval(p.ci95)}, n = ${p.n}) · ${formatDate(p.createdAt)}`;
+  const detail = p.ci95 ? ` (95% CI ${formatInterval(p.ci95)}, n = ${p.n})` : '';
+  return `${shortSha(p.commit)} · ${formatPercent(p.value)}${detail} · ${formatDate(p.createdAt)}`;
 }
 
 function yTicks(lo: number, hi: number, step: number): number[] {

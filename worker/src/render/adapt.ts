@@ -1,0 +1,115 @@
+/**
+ * Pure shaping from database records (worker/src/db.ts) and stored run results to the view-models the renderers
+ * take. No I/O here, so every rule (which score a badge shows, how the understanding/reasoning split pools) is
+ * testable without D1.
+ */
+import type { BenchmarkResult, Metric, RunResult } from '../../../schemas/results.js';
+import { wilson } from '../../../schemas/stats.js';
+import type { HistoryPoint, LeaderboardRow, RunSummary as RunRecord, ScoreRecord } from '../db.js';
+import type { ChartPoint } from './chart.js';
+import { benchmarkTitle } from './format.js';
+import type { BenchmarkScoreRow, LeaderboardBoard, RunSummary, Score } from './view-models.js';
+
+export const PRIMARY_METRIC = 'accuracy';
+export const QUESTION_TYPE_KEY = 'questionType';
+
+export function toRunView(r: RunRecord): RunSummary {
+  return {
+    id: r.id, commit: r.commit, ref: r.ref, prNumber: r.prNumber, model: r.model, checkpoint: r.checkpoint,
+    protocol: r.protocol, status: r.status, verified: r.verified, createdAt: r.createdAt, scoreMean: r.scoreMean,
+  };
+}
+
+export function scoreOf(value: number, n: number, ciLow: number | null, ciHigh: number | null): Score {
+  return { value, n, ci95: ciLow === null || ciHigh === null ? null : [ciLow, ciHigh] };
+}
+
+export function toChartPoints(history: readonly HistoryPoint[]): ChartPoint[] {
+  return history.map((h) => ({
+    runId: h.runId, commit: h.commit, createdAt: h.createdAt, value: h.value, n: h.n,
+    ci95: h.ciLow === null || h.ciHigh === null ? null : [h.ciLow, h.ciHigh],
+  }));
+}
+
+/** A badge's `group` query: "key:value" matches exactly, a bare "value" matches that value under any key. */
+export function parseGroup(group: string | null | undefined): { key: string | null; value: string } | null {
+  if (!group) return null;
+  const i = group.indexOf(':');
+  return i > 0 ? { key: group.slice(0, i), value: group.slice(i + 1) } : { key: null, value: group };
+}
+
+/**
+ * The number a badge shows for one run. No benchmark and no group: the suite mean stored with the run (mean of
+ * accuracy over benchmarks). A benchmark: its accuracy, or its group's. A group without a benchmark: accuracy
+ * pooled over all benchmarks' items in that group. null when the run has no such score.
+ */
+export function badgeScore(run: RunRecord, scores: readonly ScoreRecord[], q: { benchmark?: string | null; group?: string | null }): number | null {
+  const group = parseGroup(q.group);
+  if (!q.benchmark && !group) return run.scoreMean;
+  const matching = scores.filter((s) => s.metric === PRIMARY_METRIC && (!q.benchmark || s.benchmark === q.benchmark)
+    && (group ? (group.key === null || s.groupKey === group.key) && s.groupValue === group.value && s.groupKey !== '' : s.groupKey === ''));
+  if (matching.length === 0) return null;
+  return pool(matching.map((s) => ({ value: s.value, n: s.n })))?.value ?? null;
+}
+
+/** Items pooled across parts: Σ value·n / Σ n with a Wilson interval on the pooled count. */
+export function pool(parts: readonly { value: number; n: number }[]): Score | null {
+  const n = parts.reduce((a, p) => a + p.n, 0);
+  if (n === 0) return null;
+  const k = Math.round(parts.reduce((a, p) => a + p.value * p.n, 0));
+  return { value: k / n, n, ci95: wilson(k, n) };
+}
+
+function metricScore(metrics: readonly Metric[]): Score | null {
+  const m = metrics.find((x) => x.name === PRIMARY_METRIC);
+  return m && m.n > 0 ? { value: m.value, n: m.n, ci95: m.ci95 } : null;
+}
+
+function groupScore(b: BenchmarkResult, value: string): Score | null {
+  const g = b.groups.find((x) => x.key === QUESTION_TYPE_KEY && x.value === value);
+  return g ? metricScore(g.metrics) : null;
+}
+
+/** One row per benchmark of a stored run: accuracy overall and per question type, counts, chance. */
+export function benchmarkRows(run: RunResult): BenchmarkScoreRow[] {
+  return run.benchmarks.map((b) => ({
+    benchmark: b.id, title: b.title ?? benchmarkTitle(b.id), overall: metricScore(b.metrics),
+    understanding: groupScore(b, 'understanding'), reasoning: groupScore(b, 'reasoning'),
+    scored: b.counts.scored, unparsed: b.counts.unparsed, errors: b.counts.errors, chance: b.chanceAccuracy,
+  }));
+}
+
+/** Understanding vs reasoning over the whole run: each question type's items pooled across benchmarks. */
+export function questionTypeSplit(rows: readonly BenchmarkScoreRow[]): { understanding: Score | null; reasoning: Score | null } {
+  const poolOf = (pick: (r: BenchmarkScoreRow) => Score | null) =>
+    pool(rows.map(pick).filter((s): s is Score => s !== null));
+  return { understanding: poolOf((r) => r.understanding), reasoning: poolOf((r) => r.reasoning) };
+}
+
+/**
+ * Interval-aware ranks over entries sorted best first: an entry's best rank counts only the entries whose whole
+ * interval lies above its own, its worst rank excludes only those entirely below. Overlapping intervals → tie.
+ */
+export function rankRanges(scores: readonly Score[]): [number, number][] {
+  const lo = (s: Score) => s.ci95?.[0] ?? s.value;
+  const hi = (s: Score) => s.ci95?.[1] ?? s.value;
+  return scores.map((s) => {
+    const clearlyAbove = scores.filter((o) => lo(o) > hi(s)).length;
+    const clearlyBelow = scores.filter((o) => hi(o) < lo(s)).length;
+    return [clearlyAbove + 1, scores.length - clearlyBelow];
+  });
+}
+
+export function toLeaderboardBoard(
+  key: { benchmark: string; protocol: string; fingerprint: string }, rows: readonly LeaderboardRow[],
+): LeaderboardBoard {
+  const scores = rows.map((r) => scoreOf(r.value, r.n, r.ciLow, r.ciHigh));
+  const ranks = rankRanges(scores);
+  return {
+    ...key, title: benchmarkTitle(key.benchmark), chance: rows.find((r) => r.chanceAccuracy !== null)?.chanceAccuracy ?? null,
+    entries: rows.map((r, i) => ({
+      rankRange: ranks[i]!, repository: r.repository, model: r.model, checkpoint: r.checkpoint, runId: r.runId,
+      commit: r.commit, createdAt: r.createdAt, score: scores[i]!,
+    })),
+  };
+}
