@@ -53,6 +53,8 @@ export interface LoadOptions {
   hf?: { endpoint?: string; token?: string; cacheDir?: string; fetch?: typeof fetch };
   /** progress/log sink */
   log?: (msg: string) => void;
+  /** environment for defaults (HF_*, MEDVLM_DATA_DIR); process.env when absent */
+  env?: Record<string, string | undefined>;
 }
 
 export interface BenchmarkDef {
@@ -71,6 +73,10 @@ export interface BenchmarkDef {
   groupBy: GroupKey[];
   /** answer extraction to use: the default chain, or the official MMMU rules */
   extraction: 'chain' | 'mmmu';
+  /** how to obtain the data when it is missing (shown in errors and by `list`) */
+  downloadHint?: string;
+  /** the split evaluated, e.g. "test" */
+  split?: string;
   /** canonical order = the order yielded */
   load(opts: LoadOptions): AsyncIterable<Sample>;
 }
