@@ -387,3 +387,16 @@ export async function listScoredBenchmarks(db: D1Database): Promise<{ benchmark:
     .all<{ benchmark: string; protocol: string }>();
   return results;
 }
+
+/** Newest complete run at a commit given in full or as a hex prefix (e.g. a 7-character short sha). */
+export async function latestRunAtCommit(
+  db: D1Database, repository: string, shaPrefix: string, filters: { model?: string | null } = {},
+): Promise<RunSummary | null> {
+  // hex digits sort below 'g', so [prefix, prefix + 'g') is exactly the shas starting with prefix (index range scan)
+  const row = await db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r JOIN repositories p ON p.id = r.repository_id
+    WHERE p.full_name = ?1 AND r.status = 'complete' AND r.commit_sha >= ?2 AND r.commit_sha < ?3
+      AND (?4 IS NULL OR r.model = ?4)
+    ORDER BY r.created_at DESC, r.id DESC LIMIT 1`)
+    .bind(repository, shaPrefix, `${shaPrefix}g`, filters.model ?? null).first<Record<string, unknown>>();
+  return row ? toRunSummary(row) : null;
+}

@@ -11,7 +11,7 @@ const FP = 'f'.repeat(64);
 function leaderboard(model = 'model-a'): LeaderboardView {
   return {
     boards: [{
-      benchmark: 'vqa-rad', title: 'VQA-RAD', protocol: 'paper', fingerprint: FP, chance: 0.5,
+      benchmark: 'vqa-rad', title: 'VQA-RAD', protocol: 'paper', fingerprint: FP, chance: 0.5, otherItemSets: [{ fingerprint: 'e'.repeat(64), entries: 3 }],
       entries: [
         { rankRange: [1, 2], repository: 'org/alpha', model, checkpoint: null, runId: 'r1', commit: 'b'.repeat(40), createdAt: '2026-11-02T00:00:00Z', score: score(200, 272) },
         { rankRange: [1, 2], repository: 'org/beta', model: 'model-b', checkpoint: 'ckpt-9', runId: 'r2', commit: null, createdAt: '2026-11-03T00:00:00Z', score: score(190, 272) },
@@ -34,11 +34,11 @@ function repoView(model = 'model-a'): RepoView {
 function compareView(model = 'model-a'): CompareView {
   const row = { base: score(180, 272), head: score(195, 272), diff: 15 / 272, ci95: [0.01, 0.1] as const, baseOnly: 4, headOnly: 19, p: 0.0026, pHolm: 0.0052 };
   return {
-    owner: 'org', repo: 'alpha', margin: 0.01, alpha: 0.05,
+    owner: 'org', repo: 'alpha', margin: 0.01, alpha: 0.05, mode: 'regression', verdict: 'worse', onlyInBase: ['pathvqa'], onlyInHead: [],
     base: run({ id: 'base-id', model }), head: run({ id: 'head-id', model, commit: 'e'.repeat(40) }),
     rows: [
       { benchmark: 'vqa-rad', group: null, verdict: 'better', ...row },
-      { benchmark: 'vqa-rad', group: { key: 'questionType', value: 'reasoning' }, verdict: 'no-significant-change', ...row, pHolm: null },
+      { benchmark: 'vqa-rad', group: { key: 'questionType', value: 'reasoning' }, verdict: 'no-significant-change', ...row, pHolm: 0.31 },
       { benchmark: 'slake', group: null, verdict: 'worse', ...row, diff: -0.05, ci95: [-0.08, -0.02] },
     ],
   };
@@ -61,6 +61,7 @@ describe('leaderboard page', () => {
     expect(page).toContain('<tr class="chance">');
     expect(page).toContain('ckpt-9');
     expect(page.match(/<th scope="col"/g)!.length).toBe(7);
+    expect(page).toContain('3 latest runs on item set');
   });
 
   it('shows an empty state without boards', () => {
@@ -102,6 +103,8 @@ describe('compare page', () => {
     expect(page).toContain('no significant change');
     expect(page).toContain('1 better</span> <span class="pill worse">1 worse');
     expect(page).toContain('4 / 19');
+    expect(page).toContain('Overall: <span class="pill worse">worse</span>');
+    expect(page).toContain('pathvqa (base only)');
   });
 });
 

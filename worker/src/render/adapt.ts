@@ -5,10 +5,12 @@
  */
 import type { BenchmarkResult, Metric, RunResult } from '../../../schemas/results.js';
 import { wilson } from '../../../schemas/stats.js';
-import type { HistoryPoint, LeaderboardRow, RunSummary as RunRecord, ScoreRecord } from '../db.js';
+import type { CompareResult, PairedComparison } from '../../../schemas/compare.js';
+import type { HistoryPoint, RunSummary as RunRecord, ScoreRecord } from '../db.js';
+import type { Leaderboard } from '../leaderboard.js';
 import type { ChartPoint } from './chart.js';
 import { benchmarkTitle } from './format.js';
-import type { BenchmarkScoreRow, LeaderboardBoard, RunSummary, Score } from './view-models.js';
+import type { BenchmarkScoreRow, CompareRow, CompareView, LeaderboardBoard, RunSummary, Score } from './view-models.js';
 
 export const PRIMARY_METRIC = 'accuracy';
 export const QUESTION_TYPE_KEY = 'questionType';
@@ -86,30 +88,28 @@ export function questionTypeSplit(rows: readonly BenchmarkScoreRow[]): { underst
   return { understanding: poolOf((r) => r.understanding), reasoning: poolOf((r) => r.reasoning) };
 }
 
-/**
- * Interval-aware ranks over entries sorted best first: an entry's best rank counts only the entries whose whole
- * interval lies above its own, its worst rank excludes only those entirely below. Overlapping intervals → tie.
- */
-export function rankRanges(scores: readonly Score[]): [number, number][] {
-  const lo = (s: Score) => s.ci95?.[0] ?? s.value;
-  const hi = (s: Score) => s.ci95?.[1] ?? s.value;
-  return scores.map((s) => {
-    const clearlyAbove = scores.filter((o) => lo(o) > hi(s)).length;
-    const clearlyBelow = scores.filter((o) => hi(o) < lo(s)).length;
-    return [clearlyAbove + 1, scores.length - clearlyBelow];
-  });
+/** A leaderboard (worker/src/leaderboard.ts, which ranks) as one board; null when nothing was uploaded. */
+export function toLeaderboardBoard(lb: Leaderboard): LeaderboardBoard | null {
+  if (!lb.fingerprint) return null;
+  return {
+    benchmark: lb.benchmark, protocol: lb.protocol, fingerprint: lb.fingerprint, title: benchmarkTitle(lb.benchmark),
+    chance: lb.chance, otherItemSets: lb.otherFingerprints,
+    entries: lb.entries.map((e) => ({
+      rankRange: [e.rank.best, e.rank.worst], repository: e.repository, model: e.model, checkpoint: e.checkpoint,
+      runId: e.runId, commit: e.commit, createdAt: e.createdAt, score: { value: e.value, n: e.n, ci95: e.ci95 },
+    })),
+  };
 }
 
-export function toLeaderboardBoard(
-  key: { benchmark: string; protocol: string; fingerprint: string }, rows: readonly LeaderboardRow[],
-): LeaderboardBoard {
-  const scores = rows.map((r) => scoreOf(r.value, r.n, r.ciLow, r.ciHigh));
-  const ranks = rankRanges(scores);
+/** The compare API's answer as table rows: each benchmark followed by its groups. */
+export function toCompareView(repo: { owner: string; repo: string }, r: CompareResult): CompareView {
+  const row = (benchmark: string, group: CompareRow['group'], c: PairedComparison): CompareRow => ({
+    benchmark, group, base: c.base, head: c.head, diff: c.diff, ci95: c.ci95, baseOnly: c.counts.baseOnly,
+    headOnly: c.counts.headOnly, p: c.pValue, pHolm: c.pAdjusted, verdict: c.verdict,
+  });
   return {
-    ...key, title: benchmarkTitle(key.benchmark), chance: rows.find((r) => r.chanceAccuracy !== null)?.chanceAccuracy ?? null,
-    entries: rows.map((r, i) => ({
-      rankRange: ranks[i]!, repository: r.repository, model: r.model, checkpoint: r.checkpoint, runId: r.runId,
-      commit: r.commit, createdAt: r.createdAt, score: scores[i]!,
-    })),
+    ...repo, base: r.base, head: r.head, margin: r.options.margin, alpha: r.options.alpha, mode: r.options.mode,
+    verdict: r.verdict, onlyInBase: r.onlyInBase, onlyInHead: r.onlyInHead,
+    rows: r.benchmarks.flatMap((b) => [row(b.id, null, b), ...b.groups.map((g) => row(b.id, { key: g.key, value: g.value }, g))]),
   };
 }

@@ -66,7 +66,7 @@ export function renderHistoryChart(input: ChartInput): string {
   const outline = [...pts.map((p, i) => `${f(x(i))},${f(top(p))}`), ...pts.map((p, i) => `${f(x(i))},${f(bottom(p))}`).reverse()];
   // a single run has no area to shade: draw its interval as a short bar instead
   const only = pts[0]!;
-  const band = pts.length === 1
+  const band = !pts.some((p) => p.ci95) ? null : pts.length === 1
     ? html`<rect class="mvb-band" x="${f(x(0) - 6)}" y="${f(top(only))}" width="12" height="${f(Math.max(1, bottom(only) - top(only)))}"/>`
     : html`<polygon class="mvb-band" points="${outline.join(' ')}"/>`;
   const every = Math.ceil(pts.length / MAX_X_LABELS);

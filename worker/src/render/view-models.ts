@@ -46,6 +46,8 @@ export interface LeaderboardBoard {
   entries: readonly LeaderboardEntry[];
   /** accuracy of uniform random guessing on this item set (the chance row), when known */
   chance: number | null;
+  /** latest runs scored on other item sets (not ranked here), with how many entries each would hold */
+  otherItemSets: readonly { fingerprint: string; entries: number }[];
 }
 
 export interface LeaderboardView {
@@ -96,16 +98,24 @@ export interface CompareRow {
   baseOnly: number;
   headOnly: number;
   p: number;
-  pHolm: number | null;
+  /** Holm-adjusted: across benchmarks for whole-benchmark rows, across the benchmark's groups for group rows */
+  pHolm: number;
   verdict: Verdict;
 }
+
+export type ComparedRunView = Pick<RunSummary, 'id' | 'commit' | 'ref' | 'model' | 'checkpoint' | 'createdAt'>;
 
 export interface CompareView {
   owner: string;
   repo: string;
-  base: RunSummary;
-  head: RunSummary;
+  base: ComparedRunView;
+  head: ComparedRunView;
   margin: number;
   alpha: number;
+  mode: 'regression' | 'non-inferiority';
   rows: readonly CompareRow[];
+  /** worse if any benchmark is worse; better if any is better and none worse */
+  verdict: Verdict;
+  onlyInBase: readonly string[];
+  onlyInHead: readonly string[];
 }

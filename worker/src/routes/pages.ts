@@ -8,12 +8,16 @@ import { BENCHMARK_IDS } from '../../../schemas/results.js';
 import type { AppEnv } from '../app-env.js';
 import { authorizeRead } from '../auth.js';
 import { readConfig } from '../config.js';
+import { compareRuns } from '../compare-runs.js';
+import { DEFAULT_COMPARE_OPTIONS } from '../compare.js';
+import { getRepository, getRun, getRunResult, latestRunAtCommit, listRuns, listScoredBenchmarks, runHistory } from '../db.js';
+import { ApiError } from '../errors.js';
+import { buildLeaderboard } from '../leaderboard.js';
 import {
-  getRepository, getRunResult, leaderboardFingerprints, leaderboardRows, listRuns, listScoredBenchmarks,
-  runHistory,
-} from '../db.js';
-import { benchmarkRows, questionTypeSplit, toChartPoints, toLeaderboardBoard, toRunView } from '../render/adapt.js';
+  benchmarkRows, questionTypeSplit, toChartPoints, toCompareView, toLeaderboardBoard, toRunView,
+} from '../render/adapt.js';
 import { cachedResponse, PAGE_CSP, PAGE_MAX_AGE } from '../render/http-cache.js';
+import { renderComparePage } from '../render/pages/compare.js';
 import { renderLeaderboardPage } from '../render/pages/leaderboard.js';
 import { renderNotFoundPage } from '../render/pages/not-found.js';
 import { renderRepoPage } from '../render/pages/repo.js';
@@ -22,6 +26,9 @@ import { badges, selectRun } from './badges.js';
 import { CHART_RUNS, charts } from './charts.js';
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+const FINGERPRINT = /^[0-9a-f]{64}$/;
+const RUN_ID = /^[0-9a-f]{16}$/;
+const SHA_PREFIX = /^[0-9a-f]{7,40}$/;
 const RECENT_RUNS = 15;
 
 export function sendPage(c: Context<AppEnv>, body: string, status: 200 | 404 = 200): Promise<Response> {
@@ -32,18 +39,15 @@ export function notFoundPage(c: Context<AppEnv>, what: string, hint?: string): P
   return sendPage(c, renderNotFoundPage(what, hint), 404);
 }
 
-/** Boards in the suite's benchmark order, one per (benchmark, protocol, item-set fingerprint). */
-async function loadBoards(db: D1Database, only: { benchmark?: string; protocol?: string }): Promise<LeaderboardBoard[]> {
+/** One board per (benchmark, protocol) in the suite's order, ranked by worker/src/leaderboard.ts. */
+async function loadBoards(db: D1Database, only: { benchmark?: string; protocol?: string; fingerprint?: string }) {
   const order = (id: string) => (BENCHMARK_IDS as readonly string[]).indexOf(id);
   const combos = (await listScoredBenchmarks(db))
     .filter((k) => (!only.benchmark || k.benchmark === only.benchmark) && (!only.protocol || k.protocol === only.protocol))
     .sort((a, b) => order(a.benchmark) - order(b.benchmark) || a.protocol.localeCompare(b.protocol));
-  const boards = await Promise.all(combos.map(async (k) => {
-    const prints = await leaderboardFingerprints(db, k.benchmark, k.protocol);
-    return Promise.all(prints.map(async ({ fingerprint }) =>
-      toLeaderboardBoard({ ...k, fingerprint }, await leaderboardRows(db, k.benchmark, k.protocol, fingerprint))));
-  }));
-  return boards.flat();
+  const fingerprint = only.fingerprint && FINGERPRINT.test(only.fingerprint) ? only.fingerprint : null;
+  const boards = await Promise.all(combos.map(async (k) => toLeaderboardBoard(await buildLeaderboard(db, { ...k, fingerprint }))));
+  return boards.filter((b): b is LeaderboardBoard => b !== null);
 }
 
 async function loadRepoView(c: Context<AppEnv>, repository: string) {
@@ -76,7 +80,7 @@ export async function requireRead(c: Context<AppEnv>, next: () => Promise<void>)
 
 export const pages = new Hono<AppEnv>()
   .get('/', requireRead, async (c) => {
-    const only = { benchmark: c.req.query('benchmark'), protocol: c.req.query('protocol') };
+    const only = { benchmark: c.req.query('benchmark'), protocol: c.req.query('protocol'), fingerprint: c.req.query('fingerprint') };
     return sendPage(c, renderLeaderboardPage({ boards: await loadBoards(c.env.DB, only) }));
   })
   .get('/:owner/:repo', requireRead, async (c) => {
@@ -87,7 +91,51 @@ export const pages = new Hono<AppEnv>()
       return notFoundPage(c, `No results for the repository ${repository}.`, 'Runs appear here after a workflow uploads them.');
     }
     return sendPage(c, renderRepoPage(await loadRepoView(c, repository)));
+  })
+  .get('/:owner/:repo/compare/:spec', requireRead, async (c) => {
+    const owner = c.req.param('owner') ?? '';
+    const repo = c.req.param('repo') ?? '';
+    const [baseRef, headRef, extra] = (c.req.param('spec') ?? '').split('...');
+    if (!NAME.test(owner) || !NAME.test(repo) || !baseRef || !headRef || extra !== undefined) {
+      return notFoundPage(c, 'A comparison address looks like /owner/repo/compare/BASE...HEAD.', 'BASE and HEAD are run ids or commit shas.');
+    }
+    const repository = `${owner}/${repo}`;
+    const model = c.req.query('model') ?? null;
+    const [base, head] = await Promise.all([resolveRun(c.env.DB, repository, baseRef, model), resolveRun(c.env.DB, repository, headRef, model)]);
+    const missing = [[baseRef, base], [headRef, head]].filter(([, run]) => !run).map(([ref]) => ref);
+    if (!base || !head) return notFoundPage(c, `No complete run of ${repository} matches ${missing.join(' or ')}.`);
+    try {
+      const result = await compareRuns(c.env.DB, base, head, readCompareOptions((k) => c.req.query(k)));
+      return sendPage(c, renderComparePage(toCompareView({ owner, repo }, result)));
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status >= 500) throw err;
+      return sendPage(c, renderNotFoundPage(err.message, 'Only runs scored on identical items can be compared.'), 404);
+    }
   });
+
+/** A run id of this repository, or the newest complete run at a commit (full sha or a prefix of at least 7). */
+async function resolveRun(db: D1Database, repository: string, ref: string, model: string | null): Promise<string | null> {
+  if (RUN_ID.test(ref)) {
+    const run = await getRun(db, ref);
+    if (run && run.repository.toLowerCase() === repository.toLowerCase()) return run.id;
+  }
+  if (!SHA_PREFIX.test(ref)) return null;
+  return (await latestRunAtCommit(db, repository, ref, { model }))?.id ?? null;
+}
+
+/** margin/alpha/mode as in the compare API; out-of-range values fall back to the defaults rather than failing a page. */
+export function readCompareOptions(get: (k: string) => string | undefined) {
+  const num = (k: string, ok: (v: number) => boolean, fallback: number) => {
+    const v = Number(get(k));
+    return get(k) !== undefined && Number.isFinite(v) && ok(v) ? v : fallback;
+  };
+  const mode = get('mode') === 'non-inferiority' ? 'non-inferiority' as const : DEFAULT_COMPARE_OPTIONS.mode;
+  return {
+    margin: num('margin', (v) => v >= 0 && v <= 1, DEFAULT_COMPARE_OPTIONS.margin),
+    alpha: num('alpha', (v) => v > 0 && v < 1, DEFAULT_COMPARE_OPTIONS.alpha),
+    mode,
+  };
+}
 
 /** Everything WORKER-UI serves, mounted by worker/src/index.ts after the API. */
 export const ui = new Hono<AppEnv>().route('/', badges).route('/', charts).route('/', pages);

@@ -5,7 +5,7 @@
 import { html, type Safe } from '../escape.js';
 import { formatDate, formatDelta, formatDeltaInterval, formatP, formatRef, shortSha } from '../format.js';
 import { renderPage, scoreCell } from '../layout.js';
-import type { CompareRow, CompareView, RunSummary } from '../view-models.js';
+import type { ComparedRunView, CompareRow, CompareView } from '../view-models.js';
 import type { Verdict } from '../../../../schemas/stats.js';
 
 const VERDICT_TEXT: Record<Verdict, { text: string; cls: string }> = {
@@ -19,29 +19,34 @@ export function renderComparePage(view: CompareView): string {
   const title = `${shortSha(view.base.commit)}…${shortSha(view.head.commit)}`;
   const body = html`<p class="small"><a href="/${name}">${name}</a></p>
 <h1>Compare ${title}</h1>
-${summaryLine(view.rows)}
+${summaryLine(view)}
 <div class="split">${runCard('Base', view.base)}${runCard('Head', view.head)}</div>
 <section aria-labelledby="cmp-h"><h2 id="cmp-h">Paired comparison</h2>
 <div class="table-scroll"><table>
-<caption>Head minus base, items paired by position (same item set); margin ${(view.margin * 100).toFixed(1)} pp, α = ${view.alpha}</caption>
+<caption>Head minus base over paired items (same item set); ${view.mode} mode, margin ${(view.margin * 100).toFixed(1)} pp, α = ${view.alpha}</caption>
 <thead><tr><th scope="col">Benchmark / group</th><th scope="col">Base</th><th scope="col">Head</th><th scope="col" class="num">Δ</th>
 <th scope="col">95% CI of Δ</th><th scope="col" class="num"><abbr title="items base got right and head got wrong / the reverse">Lost / won</abbr></th>
 <th scope="col" class="num">p</th><th scope="col" class="num">Holm p</th><th scope="col">Verdict</th></tr></thead>
 <tbody>${view.rows.map(renderRow)}</tbody></table></div>
-<p class="muted small">p: exact McNemar test on the discordant pairs. Holm p: adjusted across benchmarks (whole-benchmark rows).
-A change is <em>worse</em> only when it is significant and larger than the margin.</p></section>`;
+<p class="muted small">p: exact McNemar test on the discordant pairs. Holm p: adjusted across benchmarks for benchmark rows,
+across the benchmark's groups for group rows. In regression mode a change is <em>worse</em> only when it is significant
+and larger than the margin.</p></section>`;
   return renderPage({ title: `Compare ${title} · ${name}`, body });
 }
 
-function summaryLine(rows: readonly CompareRow[]): Safe {
-  const whole = rows.filter((r) => r.group === null);
+function summaryLine(view: CompareView): Safe {
+  const whole = view.rows.filter((r) => r.group === null);
   const count = (v: Verdict) => whole.filter((r) => r.verdict === v).length;
-  return html`<p class="lede">Across ${whole.length} benchmark${whole.length === 1 ? '' : 's'}:
+  const overall = VERDICT_TEXT[view.verdict];
+  const unpaired = [...view.onlyInBase.map((b) => `${b} (base only)`), ...view.onlyInHead.map((b) => `${b} (head only)`)];
+  return html`<p class="lede">Overall: <span class="pill ${overall.cls}">${overall.text}</span> across ${whole.length}
+benchmark${whole.length === 1 ? '' : 's'} —
 <span class="pill better">${count('better')} better</span> <span class="pill worse">${count('worse')} worse</span>
-<span class="pill same">${count('no-significant-change')} no significant change</span></p>`;
+<span class="pill same">${count('no-significant-change')} no significant change</span></p>
+${unpaired.length > 0 && html`<p class="muted small">Not compared (scored in one run only): ${unpaired.join(', ')}.</p>`}`;
 }
 
-function runCard(role: string, run: RunSummary): Safe {
+function runCard(role: string, run: ComparedRunView): Safe {
   return html`<div class="card"><h2 class="small muted">${role}</h2><dl class="meta">
 <dt>Model</dt><dd>${run.model}${run.checkpoint && run.checkpoint !== run.model && html` <span class="muted">(${run.checkpoint})</span>`}</dd>
 <dt>Commit</dt><dd class="mono">${shortSha(run.commit)}</dd><dt>Ref</dt><dd>${formatRef(run.ref)}</dd>
@@ -56,5 +61,5 @@ function renderRow(r: CompareRow): Safe {
   return html`<tr>${label}<td>${scoreCell(r.base)}</td><td>${scoreCell(r.head)}</td>
 <td class="num">${formatDelta(r.diff)}</td><td class="mono">${formatDeltaInterval(r.ci95)}</td>
 <td class="num">${r.baseOnly} / ${r.headOnly}</td><td class="num">${formatP(r.p)}</td>
-<td class="num">${r.pHolm === null ? '—' : formatP(r.pHolm)}</td><td><span class="pill ${v.cls}">${v.text}</span></td></tr>`;
+<td class="num">${formatP(r.pHolm)}</td><td><span class="pill ${v.cls}">${v.text}</span></td></tr>`;
 }

@@ -27,6 +27,9 @@ function renderBoard(board: LeaderboardBoard): Safe {
 <th scope="col">Accuracy (95% CI)</th><th scope="col" class="num">n</th><th scope="col">Commit</th><th scope="col">Date</th></tr></thead>
 <tbody>${board.entries.map(renderEntry)}${board.chance !== null && chanceRow(board.chance)}</tbody>
 </table></div>
+${board.otherItemSets.length > 0 && html`<p class="muted small">Not ranked here: ${board.otherItemSets.map((o, i) =>
+    html`${i > 0 && '; '}${o.entries} latest run${o.entries === 1 ? '' : 's'} on item set <a class="mono" href="/?benchmark=${board.benchmark}&amp;protocol=${board.protocol}&amp;fingerprint=${o.fingerprint}">${o.fingerprint.slice(0, 12)}</a>`)}
+(a different dataset version or prompt, so not comparable).</p>`}
 </section>`;
 }
 
