@@ -14,6 +14,6 @@ export async function* readCsvRecords(file: string): AsyncGenerator<{ record: Ra
       yield { record, at: { file, at: `row ${row}` } };
     }
   } catch (e) {
-    throw new UserError(`${file}: malformed CSV after row ${row}: ${(e as Error).message}`);
+    throw new UserError(`${file}: malformed CSV (csv-parse counts physical lines from 1, header included): ${(e as Error).message}`);
   }
 }

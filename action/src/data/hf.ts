@@ -51,8 +51,9 @@ function explain(e: unknown, src: HfFiles, what: string, s: HfSettings): UserErr
     return new UserError(`${what}: access denied (${status}) for ${where}. Set HF_TOKEN to a token that can read it` +
       ` (gated datasets also need their terms accepted at ${s.endpoint}/datasets/${src.repo}), or pass --data-dir with a local copy.`);
   }
-  if (status === 404) {
-    return new UserError(`${what}: not found (404) in ${where}. Check the dataset id and revision (a mirror set via` +
+  // paths-info answers [] for a file absent at that revision; the library reports it as "cannot get path info"
+  if (status === 404 || /cannot get path info/.test(String((e as Error)?.message))) {
+    return new UserError(`${what}: not found (${status ?? 404}) in ${where}. Check the dataset id and revision (a mirror set via` +
       ` HF_ENDPOINT must carry this revision), or pass --data-dir with a local copy.`);
   }
   const msg = (e as Error).message ?? String(e);
