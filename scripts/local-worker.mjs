@@ -7,6 +7,7 @@
  *   const { url, stop } = await startLocalWorker({ port: 0, persistDir: null, vars: { PRIVATE_READS: 'true' } });
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -17,6 +18,7 @@ const MIGRATIONS_DIR = path.join(repoRoot, 'worker', 'migrations');
 // Same database id as wrangler.jsonc so `wrangler d1 execute --local` sees the database a persisted server uses.
 const DATABASE_ID = '00000000-0000-0000-0000-000000000000';
 const COMPATIBILITY_DATE = '2026-04-20';
+const NODE_BUILTINS = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 /**
  * @param {{ port?: number, host?: string, persistDir?: string | null, vars?: Record<string, string> }} [opts]
@@ -32,6 +34,10 @@ export async function startLocalWorker(opts = {}) {
     entryPoints: [path.join(repoRoot, 'worker', 'src', 'index.ts')],
     bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', outfile, logLevel: 'error',
     conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'],
+    // CommonJS dependencies (badge-maker's width tables) require() Node built-ins: leave those to workerd's
+    // nodejs_compat and give the ESM bundle a `require` (import.meta.url is undefined in workerd, hence '/').
+    external: NODE_BUILTINS,
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire('/');" },
   });
   const persist = opts.persistDir ? path.resolve(opts.persistDir, 'd1') : false;
   const mf = new Miniflare({
