@@ -1,0 +1,122 @@
+/**
+ * Matching a piece of response text against an item's options: letters, option text, yes/no. Pure functions used by
+ * the extraction chain (extract.ts). Each returns a letter, null (nothing found) or AMBIGUOUS (several different
+ * answers found: the caller must report the item unparsed, never pick one).
+ */
+import { hasCjk, normalizeAnswer } from './normalize.js';
+import { stripMarkdown } from './response-text.js';
+
+export const AMBIGUOUS = Symbol('ambiguous');
+export type Match = string | null | typeof AMBIGUOUS;
+
+/** Words that may precede the letter after a trigger or inside a box: "the answer is option (B)". */
+const LEAD_FILLER = /^(?:(?:the|option|choice|letter|answer|probably|likely|most|clearly|definitely|therefore|thus|so|be|to|is|:|-)\s*)+/i;
+/** After an uppercase "A" these words mark it as the letter, not the article ("A because …" vs "A large mass"). */
+const LETTER_A_FOLLOWERS = new Set(['because', 'since', 'as', 'which', 'and', 'for', 'given', 'due', 'is', 'was', 'would', 'seems', 'option']);
+
+/** A letter written as an answer at the start of `text`: "B", "(B)", "B.", "B)", "B: Lung", "b" (only alone). */
+export function leadingLetter(text: string, choices: Record<string, string>): string | null {
+  const t = stripMarkdown(text).trim().replace(LEAD_FILLER, '');
+  const m = /^[([]?([A-Za-z])(?:[)\]]|(?=[.:,;!?]|\s|$))/.exec(t);
+  if (!m) return null;
+  const raw = m[1]!;
+  const letter = raw.toUpperCase();
+  if (!(letter in choices)) return null;
+  const after = t.slice(m[0].length);
+  const parenthesised = m[0].length > 1 && /[)\]]$/.test(m[0]);
+  if (raw !== letter) return parenthesised || /^[.)]?\s*$/.test(after) ? letter : null;
+  const next = /^\s+([a-z]+)/.exec(after);
+  if (next && (letter === 'A' || letter === 'I') && !parenthesised && !LETTER_A_FOLLOWERS.has(next[1]!)) return null;
+  return letter;
+}
+
+/**
+ * Letters written unmistakably as option references anywhere in `text`: "(B)", "option B" / "choice B", and a line
+ * that starts "B." / "B)" / "B:" or is just "B". A capital letter mid-sentence ("hepatitis B", "vitamin D") is not one.
+ */
+export function letterMentions(text: string, choices: Record<string, string>): Set<string> {
+  const found = new Set<string>();
+  const t = stripMarkdown(text);
+  const patterns = [
+    /\(([A-Z])\)/g,
+    /\b(?:option|choice|letter)\s+\(?([A-Z])\b/gi,
+    /^\s*[([]?([A-Z])(?:[.):\]]|\s*$)/gm,
+  ];
+  for (const re of patterns) for (const m of t.matchAll(re)) {
+    const letter = m[1]!.toUpperCase();
+    if (letter in choices) found.add(letter);
+  }
+  return found;
+}
+
+/**
+ * The option whose text the response gives: normalised exact match of the whole text first, then unique containment
+ * (whole words; plain substring for Chinese options). Options contained in another contained option ("left" inside
+ * "upper left") do not count separately. Several → AMBIGUOUS.
+ */
+export function matchOptionText(text: string, choices: Record<string, string>): Match {
+  const norm = normalizeAnswer(text);
+  if (norm.length === 0) return null;
+  const entries = Object.entries(choices).map(([k, v]) => [k, normalizeAnswer(v)] as const).filter(([, v]) => v.length > 0);
+  const exact = entries.filter(([, v]) => v === norm);
+  if (exact.length === 1) return exact[0]![0];
+  const contained = entries.filter(([, v]) => containsPhrase(norm, v));
+  const maximal = contained.filter(([k, v]) => !contained.some(([k2, v2]) => k2 !== k && v2 !== v && containsPhrase(v2, v)));
+  const letters = new Set(maximal.map(([k]) => k));
+  if (letters.size === 1) return [...letters][0]!;
+  return letters.size > 1 ? AMBIGUOUS : null;
+}
+
+const ZH_NO = /^(?:不是|不包含|没有|不存在|不可以|不对|否|无|不)/u;
+const ZH_YES = /^(?:是|有|包含|存在|可以|对)/u;
+
+/**
+ * Yes/no for items whose options are exactly yes/no: "yes" and "no" as whole words (so "unknown", "node", "nobody",
+ * "not" are never a "no"); both present → AMBIGUOUS. Chinese options (是/否): the answer's leading word decides
+ * (不是/没有/不包含/否… → no; 是/有/包含… → yes).
+ */
+export function matchYesNo(text: string, choices: Record<string, string>): Match {
+  const letterOf = yesNoLetters(choices);
+  if (!letterOf) return null;
+  const norm = normalizeAnswer(text);
+  if (hasCjk(choices.A ?? '') || hasCjk(norm)) {
+    const lead = norm.replace(/^[\s]+/, '');
+    if (ZH_NO.test(lead)) return letterOf.no;
+    if (ZH_YES.test(lead)) return letterOf.yes;
+  }
+  const words = new Set(norm.split(' '));
+  const yes = words.has('yes');
+  const no = words.has('no');
+  if (yes && no) return AMBIGUOUS;
+  return yes ? letterOf.yes : no ? letterOf.no : null;
+}
+
+/** When the options are exactly {yes, no} (either language), the letters of each; else null. */
+export function yesNoLetters(choices: Record<string, string>): { yes: string; no: string } | null {
+  const entries = Object.entries(choices);
+  if (entries.length !== 2) return null;
+  const yes = entries.find(([, v]) => ['yes', '是'].includes(normalizeAnswer(v)));
+  const no = entries.find(([, v]) => ['no', '否'].includes(normalizeAnswer(v)));
+  return yes && no ? { yes: yes[0], no: no[0] } : null;
+}
+
+/**
+ * Resolves an explicit answer (a box, an <answer> tag, the text after a trigger): a leading letter, then option text,
+ * then yes/no, then a single unmistakable letter mention.
+ */
+export function resolveExplicit(segment: string, choices: Record<string, string>): Match {
+  const letter = leadingLetter(segment, choices);
+  if (letter) return letter;
+  const byText = matchOptionText(segment, choices);
+  if (byText !== null) return byText;
+  const yn = matchYesNo(segment, choices);
+  if (yn !== null) return yn;
+  const mentions = letterMentions(segment, choices);
+  if (mentions.size === 1) return [...mentions][0]!;
+  return mentions.size > 1 ? AMBIGUOUS : null;
+}
+
+function containsPhrase(haystack: string, needle: string): boolean {
+  if (hasCjk(needle)) return haystack.includes(needle);
+  return ` ${haystack} `.includes(` ${needle} `);
+}

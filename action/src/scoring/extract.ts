@@ -1,0 +1,121 @@
+/**
+ * Answer extraction ('chain', our default). The stages run in this order and the FIRST stage that finds something
+ * decides; nothing is ever guessed (no random letter, no most-similar option):
+ *
+ *  0. Reasoning traces are removed: `<think>…</think>`, an unterminated `<think>` (truncated while thinking), text
+ *     before a lone `</think>`. A separate `reasoning` field of the response is never searched.
+ *     Nothing left → unparsed ('empty').
+ *  1. The LAST `\boxed{…}` (nested braces, `\text{}` unwrapped). A non-empty box is the model's final answer: if it
+ *     names no option ("\boxed{42}") or several ("\boxed{A, C}") the item is unparsed — earlier text is not searched.
+ *  2. `<answer>…</answer>` (the last one; an unterminated final tag counts). Unresolvable → stages 3–6 run on the
+ *     tag's content.
+ *  3. The text after the last explicit trigger ("the answer is", "Answer:", "final answer", "**Answer:**",
+ *     "the correct option is", "答案是", …, up to the end of that line): leading letter, option text, yes/no, or a
+ *     single unmistakable letter mention. Several different letters → unparsed.
+ *  4. Refusal ("I'm sorry", "I cannot determine", "as an AI", "无法确定"…) with no explicit answer → unparsed.
+ *  5. Letters: a first or last line that is just a letter ("B", "(B)", "B.", "b", "B. Liver" when Liver is B's text);
+ *     otherwise letters written as references anywhere ("(C)", "option C", a line starting "C."). Exactly one
+ *     distinct letter → it; several → unparsed. A capital mid-sentence ("hepatitis B") is not a reference.
+ *  6. Option text: the normalised response equals an option, else exactly one option occurs in it (whole words).
+ *  7. Yes/no (options exactly yes/no): whole words only, both present → unparsed; Chinese: the leading 是/不是… word.
+ *
+ * Examples (options A. Lung, B. Liver, C. Heart): "<think>maybe A</think>\boxed{B}" → B; "The answer is (C)." → C;
+ * "**Answer:** b" → B; "It is the liver." → B; "A or C, hard to say" → unparsed; "I cannot determine this." → unparsed.
+ */
+import { AMBIGUOUS, letterMentions, matchOptionText, matchYesNo, resolveExplicit, type Match } from './choice-match.js';
+import { normalizeAnswer } from './normalize.js';
+import { afterLastTrigger, answerTag, isRefusal, lastBoxed, stripMarkdown, stripThinking } from './response-text.js';
+
+export const CHAIN_EXTRACTION_ID = 'medvlm-chain/1';
+
+export type ExtractionStage =
+  | 'empty' | 'boxed' | 'answer-tag' | 'trigger' | 'refusal' | 'letter' | 'option-text' | 'yes-no' | 'none';
+
+export interface Extraction {
+  /** option letter (choices) or answer text (open); null = unparsed */
+  answer: string | null;
+  /** the stage that decided (for an unparsed answer: where extraction stopped) */
+  stage: ExtractionStage;
+  /** true when several different answers were found and none was picked */
+  ambiguous?: boolean;
+}
+
+/** Extracts the chosen option letter from a multiple-choice response (see the chain above). */
+export function extractChoice(content: string, choices: Record<string, string>): Extraction {
+  const text = stripThinking(content);
+  if (!text) return { answer: null, stage: 'empty' };
+  const boxed = lastBoxed(text);
+  if (boxed) return decided(resolveExplicit(boxed, choices), 'boxed');
+  const tag = answerTag(text);
+  if (tag) {
+    const m = resolveExplicit(tag, choices);
+    if (m !== null) return decided(m, 'answer-tag');
+    return extractImplicit(tag, choices);
+  }
+  return extractImplicit(text, choices);
+}
+
+/** Stages 3–7, on text without a box. */
+function extractImplicit(text: string, choices: Record<string, string>): Extraction {
+  const trigger = afterLastTrigger(text);
+  if (trigger) {
+    const m = resolveExplicit(trigger, choices);
+    if (m !== null) return decided(m, 'trigger');
+  }
+  if (isRefusal(text)) return { answer: null, stage: 'refusal' };
+  const letter = bareLetter(text, choices);
+  if (letter !== null) return decided(letter, 'letter');
+  const byText = matchOptionText(text, choices);
+  if (byText !== null) return decided(byText, 'option-text');
+  const yn = matchYesNo(text, choices);
+  if (yn !== null) return decided(yn, 'yes-no');
+  return { answer: null, stage: 'none' };
+}
+
+function bareLetter(text: string, choices: Record<string, string>): Match {
+  const lines = stripMarkdown(text).split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const first = bareLine(lines[0] ?? '', choices);
+  const last = bareLine(lines.at(-1) ?? '', choices);
+  if (first && last && first !== last) return AMBIGUOUS;
+  if (first || last) return (first ?? last)!;
+  const mentions = letterMentions(text, choices);
+  if (mentions.size === 1) return [...mentions][0]!;
+  return mentions.size > 1 ? AMBIGUOUS : null;
+}
+
+/** A line that is only a letter ("B", "(b)", "B.") or a letter followed by exactly that option's text. */
+function bareLine(line: string, choices: Record<string, string>): string | null {
+  const m = /^[([]?([A-Za-z])(?:[.):\]]|(?=\s|$))\s*(.*)$/.exec(line);
+  if (!m) return null;
+  const letter = m[1]!.toUpperCase();
+  if (!(letter in choices)) return null;
+  const rest = m[2]!.trim();
+  if (rest === '') return letter;
+  return normalizeAnswer(rest) === normalizeAnswer(choices[letter]!) ? letter : null;
+}
+
+function decided(m: Match, stage: ExtractionStage): Extraction {
+  if (m === AMBIGUOUS) return { answer: null, stage, ambiguous: true };
+  return { answer: m, stage };
+}
+
+/**
+ * The answer text of an open-ended response: stage 0, then the last box, the <answer> tag, the text after the last
+ * trigger, a refusal (→ null), else the whole remaining response. Trailing sentence punctuation is dropped.
+ */
+export function extractOpenAnswer(content: string): Extraction {
+  const text = stripThinking(content);
+  if (!text) return { answer: null, stage: 'empty' };
+  const pick = (s: string | null, stage: ExtractionStage): Extraction | null => {
+    const t = s?.trim().replace(/[.。!！\s]+$/u, '') ?? '';
+    return t ? { answer: t, stage } : null;
+  };
+  const boxed = lastBoxed(text);
+  if (boxed !== null) return pick(boxed, 'boxed') ?? { answer: null, stage: 'boxed' };
+  const tag = answerTag(text);
+  const within = tag ?? text;
+  const fromTrigger = pick(afterLastTrigger(within), 'trigger');
+  if (fromTrigger) return fromTrigger;
+  if (isRefusal(within)) return { answer: null, stage: 'refusal' };
+  return pick(stripMarkdown(within), tag ? 'answer-tag' : 'none') ?? { answer: null, stage: 'empty' };
+}

@@ -1,0 +1,87 @@
+/**
+ * Scoring one response against one prepared item.
+ *
+ * Multiple choice: the extracted letter (extract.ts chain, or the official MMMU rules) must equal the gold letter.
+ * Open (full protocol): the answer text (extractOpenAnswer) is compared with the reference after normalizeAnswer
+ * (NFKC, lowercase, punctuation → space, articles a/an/the dropped, whitespace collapsed). Three graded scores:
+ *   - open_exact_match: 1 when the normalised texts are equal;
+ *   - open_token_recall (LLaVA-Med style): the fraction of the reference's tokens found in the answer's tokens
+ *     (multiset: a token repeated twice in the reference must appear twice);
+ *   - open_token_f1: SQuAD-style token F1 over the same multisets.
+ * `correct` for an open item is the exact match — except with extraction 'mmmu', where it is the official MMMU open
+ * rule (a parsed candidate contains the gold string, or a parsed number equals it).
+ */
+import { extractChoice, extractOpenAnswer } from './extract.js';
+import { mmmuFocus, mmmuOpenCorrect, mmmuParseChoice, mmmuParseOpen } from './mmmu-parse.js';
+import { normalizeAnswer, tokenize } from './normalize.js';
+import type { PreparedItem } from './protocol.js';
+
+export interface ModelResponse {
+  content: string;
+  /** a separate reasoning/thinking field: recorded by the runner, never searched for the answer */
+  reasoning?: string | null;
+  truncated?: boolean;
+}
+
+export interface OpenGrades {
+  open_exact_match: number;
+  open_token_recall: number;
+  open_token_f1: number;
+}
+
+export interface ItemScore {
+  /** letter for mcq, normalised text for open; null = unparsed */
+  extracted: string | null;
+  correct: boolean;
+  graded?: OpenGrades;
+}
+
+export function scoreResponse(item: PreparedItem, r: ModelResponse, extraction: 'chain' | 'mmmu'): ItemScore {
+  if (item.kind === 'mcq') {
+    const choices = item.choices ?? {};
+    const extracted = extraction === 'mmmu'
+      ? mmmuParseChoice(mmmuFocus(r.content), choices)
+      : extractChoice(r.content, choices).answer;
+    return { extracted, correct: extracted !== null && extracted === item.gold };
+  }
+  const answer = extractOpenAnswer(r.content).answer;
+  const extracted = answer === null ? null : normalizeAnswer(answer);
+  const graded = gradeOpen(answer ?? '', item.gold);
+  if (extraction === 'mmmu') {
+    const focus = mmmuFocus(r.content);
+    const correct = focus.trim() !== '' && mmmuOpenCorrect(item.gold, mmmuParseOpen(focus));
+    return { extracted, correct, graded };
+  }
+  return { extracted, correct: extracted !== null && graded.open_exact_match === 1, graded };
+}
+
+/** The three open-ended scores of a prediction against a reference (both raw; normalised here). */
+export function gradeOpen(prediction: string, reference: string): OpenGrades {
+  const pred = tokenize(prediction);
+  const gold = tokenize(reference);
+  const exact = pred.length > 0 && pred.join(' ') === gold.join(' ') ? 1 : 0;
+  if (gold.length === 0 || pred.length === 0) return { open_exact_match: exact, open_token_recall: exact, open_token_f1: exact };
+  const common = multisetOverlap(pred, gold);
+  const recall = common / gold.length;
+  const precision = common / pred.length;
+  const f1 = common === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { open_exact_match: exact, open_token_recall: round4(recall), open_token_f1: round4(f1) };
+}
+
+function multisetOverlap(a: string[], b: string[]): number {
+  const counts = new Map<string, number>();
+  for (const t of a) counts.set(t, (counts.get(t) ?? 0) + 1);
+  let common = 0;
+  for (const t of b) {
+    const c = counts.get(t) ?? 0;
+    if (c > 0) {
+      common++;
+      counts.set(t, c - 1);
+    }
+  }
+  return common;
+}
+
+export function round4(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}

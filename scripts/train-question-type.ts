@@ -1,0 +1,42 @@
+/**
+ * Trains the understanding-vs-reasoning classifier on MedXpertQA-MM's labels and writes
+ * action/src/scoring/question-type-model.json. Usage:
+ *   npm run train:question-type              # train, print CV accuracy, write the weights file
+ *   npm run train:question-type -- --check   # train, compare with the committed file, exit 1 when different
+ * Data: <repo>/../shared/data/medxpertqa/medxpertqa_mm_input.jsonl (override with MEDVLM_SHARED_DATA=DIR).
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { trainQuestionTypeWeights } from '../action/src/scoring/question-type-train.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const sharedData = process.env.MEDVLM_SHARED_DATA ?? path.resolve(repoRoot, '..', 'shared', 'data');
+const input = path.join(sharedData, 'medxpertqa', 'medxpertqa_mm_input.jsonl');
+const output = path.join(repoRoot, 'action', 'src', 'scoring', 'question-type-model.json');
+
+if (!existsSync(input)) {
+  console.error(`train-question-type: ${input} not found. It is MedXpertQA's eval input (TsinghuaC3I/MedXpertQA, `
+    + 'eval/data/medxpertqa/input/medxpertqa_mm_input.jsonl); set MEDVLM_SHARED_DATA to the folder holding medxpertqa/.');
+  process.exit(1);
+}
+
+const started = Date.now();
+const model = trainQuestionTypeWeights(readFileSync(input, 'utf8'), 'medxpertqa/medxpertqa_mm_input.jsonl');
+const t = model.training;
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+console.log(`trained on ${t.n} questions (reasoning ${t.counts.reasoning}, understanding ${t.counts.understanding})`);
+console.log(`${t.folds}-fold CV accuracy: ${pct(t.cvAccuracy)} (folds: ${t.cvAccuracyPerFold.map(pct).join(', ')})`);
+console.log(`majority-class baseline: ${pct(t.majorityBaseline)}`);
+console.log(`features kept: ${Object.keys(model.weights).length}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+const text = `${JSON.stringify(model, null, 1)}\n`;
+if (process.argv.includes('--check')) {
+  const same = existsSync(output) && readFileSync(output, 'utf8') === text;
+  console.log(same ? 'committed weights reproduced exactly' : 'committed weights DIFFER from a fresh training run');
+  process.exit(same ? 0 : 1);
+}
+const tmp = `${output}.tmp`;
+writeFileSync(tmp, text);
+renameSync(tmp, output);
+console.log(`wrote ${path.relative(repoRoot, output)} (${(text.length / 1024).toFixed(0)} KB)`);
