@@ -12,7 +12,7 @@ export async function setupIssuer(): Promise<{ issuer: TestIssuer; vars: Record<
 }
 
 /** Calls the worker in-process (same workerd, real local D1) with the given vars layered over the test env. */
-export function call(path: string, init: RequestInit = {}, vars: Record<string, string> = {}): Promise<Response> {
+export async function call(path: string, init: RequestInit = {}, vars: Record<string, string> = {}): Promise<Response> {
   return app.request(path, init, { ...env, ...vars });
 }
 
