@@ -4,7 +4,7 @@ import { parseFlags, intFlag } from '../eval/cli-flags.js';
 import type { CliDeps } from './deps.js';
 
 const HELP = `usage: medvlm-bench serve-baseline [--port P] [--host 127.0.0.1] [--policy random|constant:VALUE] [--seed S]
-                                   [--faults SPEC] [--retry-after S]
+                                   [--faults SPEC] [--retry-after S] [--delay-ms MS]
 
   A chance-level OpenAI-compatible server (GET /v1/models, POST /v1/chat/completions).
   --policy random       a seeded random valid option letter per prompt, answered as \\boxed{X} (default);
@@ -13,6 +13,7 @@ const HELP = `usage: medvlm-bench serve-baseline [--port P] [--host 127.0.0.1] [
   --faults SPEC         inject faults, e.g. "500:0.05,429:0.05,timeout:0.01,reset:0.01,malformed:0.02,empty:0.01";
                         chosen per (request, attempt) from the seed, so a retry can succeed.
   --retry-after S       Retry-After seconds sent with injected 429s (default 0).
+  --delay-ms MS         answer each request after MS milliseconds (simulated generation time).
   Prints its URL on start; stops on SIGINT/SIGTERM.`;
 
 export async function run(argv: string[], deps: CliDeps): Promise<number> {
@@ -23,6 +24,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
     seed: { type: 'string' },
     faults: { type: 'string' },
     'retry-after': { type: 'string' },
+    'delay-ms': { type: 'string' },
     help: { type: 'boolean' },
   });
   if (flags.help) {
@@ -36,6 +38,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
     seed: intFlag('serve-baseline', flags, 'seed', 0),
     faults: flags.faults as string | undefined,
     retryAfterSeconds: intFlag('serve-baseline', flags, 'retry-after', 0, 0, 3600),
+    delayMs: intFlag('serve-baseline', flags, 'delay-ms', 0, 0, 600_000),
   });
   deps.out(`medvlm-bench baseline model listening on ${server.url}`);
   await new Promise<void>((resolve) => {

@@ -20,6 +20,8 @@ export interface BaselineServerOptions {
   modelId?: string;
   /** Retry-After sent with injected 429s, in seconds */
   retryAfterSeconds?: number;
+  /** added latency per answered request (simulates generation time; tests use it to interrupt runs mid-way) */
+  delayMs?: number;
 }
 
 export interface BaselineStats {
@@ -63,7 +65,9 @@ export async function startBaselineServer(opts: BaselineServerOptions = {}): Pro
     }
     const prompt = promptText(parsed);
     const content = answerFor(policy, prompt, seed, hash);
-    sendJson(res, 200, completion(hash, modelId, (parsed as { model?: unknown }).model, content, prompt, fault === 'empty'));
+    const reply = completion(hash, modelId, (parsed as { model?: unknown }).model, content, prompt, fault === 'empty');
+    if (opts.delayMs) setTimeout(() => sendJson(res, 200, reply), opts.delayMs);
+    else sendJson(res, 200, reply);
   };
 
   const server = createServer((req, res) => {

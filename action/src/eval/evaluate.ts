@@ -124,7 +124,7 @@ async function evaluateOne(task: EvalTask, ctx: Context, store: PredictionsFile,
   let judge: JudgeRecord | null = answer?.judge ?? null;
   const needsJudge = o.judge !== null && task.item.kind === 'open' && answer !== null && !judgeMatches(judge, o.judge.model);
   if (needsJudge) judge = await askJudge(task, answer.response, ctx, signal);
-  const graded = { ...(base.graded ?? {}) };
+  const graded: Record<string, number | null> = { ...(base.graded ?? {}) };
   if (o.judge && task.item.kind === 'open') graded.open_judge_accuracy = answer === null ? 0 : judgeScore(judge);
   if (Object.keys(graded).length > 0) outcome.graded = graded;
   if (fresh || needsJudge) {

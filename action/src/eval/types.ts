@@ -28,7 +28,7 @@ export interface ModelAnswer {
 export interface Scored {
   extracted: string | null;
   correct: boolean;
-  graded?: Record<string, number | null>;
+  graded?: { [name: string]: number | null } | { open_exact_match: number; open_token_recall: number; open_token_f1: number };
 }
 
 /** scoreResponse bound to a benchmark's extraction mode */
