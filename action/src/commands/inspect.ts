@@ -1,6 +1,143 @@
+/**
+ * `medvlm-bench inspect <benchmark> [--data-dir DIR] [--manifest FILE] [--protocol paper|full] [--language L]
+ *  [--question-types FILE] [--json]`: loads a benchmark exactly as `run` would and reports item counts overall and
+ * per group, scored/excluded (with reasons), missing image files (counted, not fatal here), the fingerprint and
+ * one sample preview. JSON: {benchmark, version, protocol, fingerprint, items, scored, excluded, groups, …}.
+ */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import type { BenchmarkId, Protocol } from '../../../schemas/results.js';
+import { getBenchmark } from '../benchmarks/index.js';
+import type { GroupKey, Sample } from '../benchmarks/types.js';
 import { UserError } from '../errors.js';
+import { prepareBenchmark, readQuestionTypeOverrides, type PreparedBenchmark } from '../suite.js';
 import type { CliDeps } from './deps.js';
 
-export async function run(_argv: string[], _deps: CliDeps): Promise<number> {
-  throw new UserError('`inspect` is not implemented yet');
+const USAGE = `usage: medvlm-bench inspect <benchmark> [--data-dir DIR] [--manifest FILE] [--protocol paper|full]
+                              [--language L] [--question-types FILE] [--json]
+  --data-dir DIR         local data folder (default: $MEDVLM_DATA_DIR; else the Hugging Face cache/Hub)
+  --manifest FILE        JSONL manifest for the 'custom' benchmark
+  --protocol P           paper (default) or full
+  --language L           language variant (slake: en | zh | all; default en)
+  --question-types FILE  JSON {id: "reasoning"|"understanding"} overriding the classifier
+  --json                 print one JSON object`;
+
+const OPTIONS = {
+  'data-dir': { type: 'string' }, manifest: { type: 'string' }, protocol: { type: 'string' }, language: { type: 'string' },
+  'question-types': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parses flags with node:util; unknown flags and bad values are usage errors (exit 2). */
+export function parseInspectArgs(argv: string[]) {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return { values, positionals };
+  } catch (e) {
+    throw new UserError(`${(e as Error).message}\n${USAGE}`, 2);
+  }
+}
+
+export function parseProtocol(value: string | undefined): Protocol {
+  const p = value ?? 'paper';
+  if (p !== 'paper' && p !== 'full') throw new UserError(`--protocol must be paper or full, found '${p}'`, 2);
+  return p;
+}
+
+function groupValue(s: Sample, key: GroupKey): string | null {
+  const v = key === 'answerType' ? s.answerType : key === 'questionType' ? s.questionType : s.metadata[key];
+  return v === undefined || v === null || v === '' ? null : String(v);
+}
+
+/** {key: {value: count}} over the given samples, for every declared key (+ questionType always). */
+export function countGroups(samples: readonly Sample[], keys: readonly GroupKey[]): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const key of new Set([...keys, 'questionType'])) {
+    const counts: Record<string, number> = {};
+    for (const s of samples) {
+      const v = groupValue(s, key);
+      if (v !== null) counts[v] = (counts[v] ?? 0) + 1;
+    }
+    if (Object.keys(counts).length) out[key] = counts;
+  }
+  return out;
+}
+
+function excludedReasons(pb: PreparedBenchmark): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of pb.excluded) out[e.reason] = (out[e.reason] ?? 0) + 1;
+  return out;
+}
+
+export function inspectJson(pb: PreparedBenchmark) {
+  return {
+    benchmark: pb.def.id, version: pb.def.version, protocol: pb.protocol, fingerprint: pb.fingerprint,
+    items: pb.samples.length, scored: pb.items.length, excluded: pb.excluded.length,
+    groups: countGroups(pb.samples, pb.def.groupBy),
+    scoredGroups: countGroups(pb.items.map((i) => i.sample), pb.def.groupBy),
+    language: pb.language, promptVersion: pb.promptVersion, excludedReasons: excludedReasons(pb),
+    missingImages: pb.missingImages.length, missingImageExamples: pb.missingImages.slice(0, 5),
+  };
+}
+
+async function preview(pb: PreparedBenchmark): Promise<string[]> {
+  const item = pb.items[0];
+  if (!item) return ['preview: no scored item'];
+  const s = item.sample;
+  const images = await Promise.all(s.images.map(async (im) => {
+    if (!(await im.exists())) return `${im.name} (missing)`;
+    const bytes = await im.read();
+    return `${im.name} (${im.mime}, ${(bytes.length / 1024).toFixed(1)} kB)`;
+  }));
+  const choices = item.choices ? Object.entries(item.choices).map(([k, v]) => `${k}. ${v}`).join(' | ') : '(open)';
+  return [
+    `preview (scored item 0, id ${s.id}):`,
+    `  question: ${s.question.length > 300 ? `${s.question.slice(0, 300)}…` : s.question}`,
+    `  ${item.kind === 'mcq' ? `choices:  ${choices}` : 'kind:     open'}`,
+    `  gold:     ${item.gold}`,
+    `  images:   ${images.join(', ') || 'none'}`,
+    `  prompt:   ${JSON.stringify(item.prompt.length > 400 ? `${item.prompt.slice(0, 400)}…` : item.prompt)}`,
+  ];
+}
+
+function formatCounts(counts: Record<string, number>): string {
+  return Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+}
+
+async function humanReport(pb: PreparedBenchmark, sources: string[]): Promise<string> {
+  const j = inspectJson(pb);
+  const lines = [
+    `${pb.def.id} v${pb.def.version} — ${pb.def.title} (protocol ${pb.protocol}${pb.language ? `, language ${pb.language}` : ''}, prompt v${pb.promptVersion})`,
+    ...sources.map((s) => `source: ${s}`),
+    `items ${j.items} · scored ${j.scored} · excluded ${j.excluded}${j.excluded ? ` (${formatCounts(j.excludedReasons)})` : ''}`,
+    j.missingImages
+      ? `missing image files: ${j.missingImages} (e.g. ${pb.missingImages.slice(0, 3).map((m) => `${m.sampleId}: ${m.image}`).join('; ')}) — \`run\` refuses to start until they are present`
+      : 'missing image files: 0',
+    `fingerprint: ${pb.fingerprint}`,
+    'groups (all items):',
+    ...Object.entries(j.groups).map(([k, v]) => `  ${k}: ${formatCounts(v)}`),
+    ...(await preview(pb)),
+  ];
+  return lines.join('\n');
+}
+
+export async function run(argv: string[], deps: CliDeps): Promise<number> {
+  const { values, positionals } = parseInspectArgs(argv);
+  if (values.help) {
+    deps.out(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UserError(`expected exactly one benchmark id\n${USAGE}`, 2);
+  const def = getBenchmark(positionals[0]!);
+  const protocol = parseProtocol(values.protocol);
+  const resolve = (p: string | undefined) => (p ? path.resolve(deps.cwd, p) : undefined);
+  const dataDir = resolve(values['data-dir'] ?? deps.env.MEDVLM_DATA_DIR);
+  const overridesFile = resolve(values['question-types']);
+  const sources: string[] = [];
+  const pb = await prepareBenchmark(def.id as BenchmarkId, {
+    protocol, dataDir, manifest: resolve(values.manifest), language: values.language, env: deps.env,
+    hf: { fetch: deps.fetch }, log: (m) => sources.push(m),
+    questionTypeOverrides: overridesFile ? await readQuestionTypeOverrides(overridesFile) : undefined,
+  });
+  deps.out(values.json ? JSON.stringify(inspectJson(pb), null, 2) : await humanReport(pb, sources));
+  return 0;
 }

@@ -1,0 +1,109 @@
+/** `inspect` and `list` through the CLI entry with captured output; real data where available, else fixtures. */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../action/src/cli.js';
+import type { CliDeps } from '../../../action/src/commands/deps.js';
+import { sharedData } from '../../helpers/shared-data.js';
+import { jpeg, tempDir, writeTree } from '../data/fixtures.js';
+
+function deps(env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const d: CliDeps = { out: (t) => out.push(t), err: (t) => err.push(t), fetch: globalThis.fetch, now: () => 0, env, cwd: process.cwd(), version: '0', isTTY: false };
+  return { d, out, err };
+}
+
+function manifest(): string {
+  const lines = [
+    { id: 'a', question: 'Is it broken?', answer: 'yes', images: ['1.jpg'], modality: 'CT' },
+    { id: 'b', question: 'Which side?', options: { A: 'left', B: 'right' }, answer: 'Z', images: ['gone.jpg'] },
+    { id: 'c', question: 'What is it?', answer: 'cyst', questionType: 'understanding' },
+  ];
+  const dir = writeTree(tempDir(), { 'm.jsonl': lines.map((l) => JSON.stringify(l)).join('\n'), '1.jpg': jpeg('1') });
+  return path.join(dir, 'm.jsonl');
+}
+
+describe('inspect', () => {
+  it('--json has the exact keys, counts scored/excluded with reasons and missing images without failing', async () => {
+    const { d, out } = deps();
+    expect(await main(['inspect', 'custom', '--manifest', manifest(), '--json'], d)).toBe(0);
+    const j = JSON.parse(out.join(''));
+    expect(Object.keys(j).slice(0, 8)).toEqual(['benchmark', 'version', 'protocol', 'fingerprint', 'items', 'scored', 'excluded', 'groups']);
+    expect(j).toMatchObject({ benchmark: 'custom', version: 1, protocol: 'paper', items: 3, scored: 1, excluded: 2, missingImages: 1 });
+    expect(j.excludedReasons).toEqual({ 'gold-not-in-options': 1, 'open-ended': 1 });
+    expect(j.groups.answerType).toEqual({ closed: 2, open: 1 });
+    expect(j.groups.modality).toEqual({ CT: 1 });
+    expect(j.groups.questionType.understanding).toBeGreaterThanOrEqual(1);
+    expect(j.missingImageExamples).toEqual([{ sampleId: 'b', image: 'gone.jpg' }]);
+  });
+
+  it('full protocol scores the open item; a question-types file overrides the classifier', async () => {
+    const m = manifest();
+    const qt = writeTree(tempDir(), { 'qt.json': JSON.stringify({ a: 'reasoning', b: 'reasoning' }) });
+    const { d, out } = deps();
+    expect(await main(['inspect', 'custom', '--manifest', m, '--protocol', 'full', '--question-types', path.join(qt, 'qt.json'), '--json'], d)).toBe(0);
+    const j = JSON.parse(out.join(''));
+    expect([j.protocol, j.scored, j.excluded]).toEqual(['full', 2, 1]);
+    expect(j.groups.questionType).toEqual({ reasoning: 2, understanding: 1 });
+  });
+
+  it('human output shows counts, missing images, fingerprint and a preview', async () => {
+    const { d, out } = deps();
+    expect(await main(['inspect', 'custom', '--manifest', manifest()], d)).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/items 3 · scored 1 · excluded 2/);
+    expect(text).toMatch(/missing image files: 1 \(e\.g\. b: gone\.jpg\)/);
+    expect(text).toMatch(/fingerprint: [0-9a-f]{64}/);
+    expect(text).toMatch(/preview \(scored item 0, id a\)/);
+  });
+
+  it.each([
+    [['inspect', 'custom', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['inspect'], 2, /expected exactly one benchmark id/],
+    [['inspect', 'nope'], 2, /unknown benchmark 'nope'/],
+    [['inspect', 'custom', '--protocol', 'fast'], 2, /--protocol must be paper or full/],
+    [['inspect', 'vqa-rad', '--language', 'en', '--data-dir', '.'], 1, /vqa-rad has no language variants/],
+  ])('%j exits %i with a clear error', async (argv, code, message) => {
+    const { d, err } = deps();
+    expect(await main(argv as string[], d)).toBe(code);
+    expect(err.join('\n')).toMatch(message);
+  });
+
+  it('--data-dir defaults from MEDVLM_DATA_DIR', async () => {
+    const empty = tempDir();
+    const { d, err } = deps({ MEDVLM_DATA_DIR: empty });
+    expect(await main(['inspect', 'slake'], d)).toBe(1);
+    expect(err.join('\n')).toContain(`no data found in ${empty}`);
+  });
+});
+
+const real = sharedData('vqa_rad', 'medxpertqa');
+describe.skipIf(!real.available)('inspect on ../shared/data', () => {
+  it('vqa-rad paper: 451 items, the yes/no items scored, open ones excluded; medxpertqa-mm: 2,000 items, all images missing', async () => {
+    const { d, out } = deps();
+    expect(await main(['inspect', 'vqa-rad', '--data-dir', real.root, '--json'], d)).toBe(0);
+    const j = JSON.parse(out.join(''));
+    expect([j.items, j.groups.answerType.closed, j.groups.answerType.open, j.excludedReasons['open-ended'], j.missingImages]).toEqual([451, 272, 179, 179, 0]);
+    expect(j.scored).toBeGreaterThanOrEqual(251);
+    const m = deps();
+    expect(await main(['inspect', 'medxpertqa-mm', '--data-dir', real.root, '--json'], m.d)).toBe(0);
+    const mj = JSON.parse(m.out.join(''));
+    expect([mj.items, mj.scored, mj.missingImages, mj.groups.questionType]).toEqual([2000, 2000, 2852, { reasoning: 1446, understanding: 554 }]);
+  });
+});
+
+describe('list', () => {
+  it('lists all nine with sources and protocols; --json parses', async () => {
+    const { d, out } = deps();
+    expect(await main(['list'], d)).toBe(0);
+    const text = out.join('\n');
+    for (const id of ['vqa-rad', 'slake', 'pathvqa', 'pmc-vqa', 'omnimedvqa', 'mmmu-med', 'medxpertqa-mm', 'medframeqa', 'custom']) expect(text).toContain(`${id} v1`);
+    expect(text).toMatch(/source: Hugging Face flaviagiammarino\/vqa-rad@74b6acbd67e6/);
+    expect(text).toMatch(/protocols: paper, full · languages: en, zh, all \(default en\)/);
+    const j = deps();
+    expect(await main(['list', '--json'], j.d)).toBe(0);
+    expect(JSON.parse(j.out.join('')).map((b: { id: string }) => b.id)).toHaveLength(9);
+    const bad = deps();
+    expect(await main(['list', '--x'], bad.d)).toBe(2);
+  });
+});
