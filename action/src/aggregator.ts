@@ -126,7 +126,9 @@ async function call(client: AggregatorClient, path: string, init: RequestInit = 
   try {
     res = await client.fetch(url, { ...init, headers, signal: AbortSignal.timeout(30_000) });
   } catch (e) {
-    throw new AggregatorError(`aggregator unreachable at ${client.baseUrl}: ${(e as Error).cause ?? (e as Error).message}`, null);
+    const cause = (e as Error).cause;
+    const why = cause instanceof Error ? cause.message : (e as Error).message;
+    throw new AggregatorError(`aggregator unreachable at ${client.baseUrl}: ${why}`, null);
   }
   if (!res.ok) {
     const text = await res.text().catch(() => '');

@@ -73,6 +73,6 @@ describe('report markdown', () => {
     const h = makeRun([{ id: 'slake', correct: firstK(10, 5) }], { model: 'evil<img src=x>|`x`' });
     const md = renderSummary(input({ head: h, gates: evaluateGates(GatesConfig.parse({}), h, null) }));
     expect(md).not.toContain('<img');
-    expect(md).toContain('evil&lt;img src=x&gt;\\|\\`x\\`');
+    expect(md).toContain('evil&lt;img src=x>\\|\\`x\\`');
   });
 });

@@ -1,0 +1,203 @@
+/**
+ * End to end: the bundled action against a real local worker (workerd + local D1), a local OIDC issuer, constant
+ * baseline models and a fake GitHub API. One story in order: main gets a baseline run, PRs are compared with it.
+ * "good" answers A, "bad" answers B; the manifest's gold is A for 45 of 60 items (accuracy 0.75 vs 0.25).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBaselineServer, type BaselineServer } from '../../action/src/eval/baseline-server.js';
+import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.js';
+import { startOidcServer, type OidcServer } from '../helpers/oidc-server.js';
+import { startLocalWorker, type LocalWorker } from '../../scripts/local-worker.mjs';
+import { BUNDLE, prEvent, pushEvent, runBundle, SECRET, sha, writeManifest, type BundleRun } from './action-harness.js';
+
+const MAIN = sha('1');
+const BASE_TIP = sha('3');
+const UNRUN_BASE = sha('5');
+
+describe('action bundle end to end', () => {
+  let worker: LocalWorker;
+  let oidc: OidcServer;
+  let github: FakeGithub;
+  let good: BaselineServer;
+  let bad: BaselineServer;
+  let workspace: string;
+  let manifest: string;
+  const runs: BundleRun[] = [];
+
+  beforeAll(async () => {
+    oidc = await startOidcServer();
+    [worker, github, good, bad] = await Promise.all([
+      startLocalWorker({ vars: { OIDC_ISSUER: oidc.url, OIDC_JWKS_URL: oidc.jwksUrl } }),
+      startFakeGithub(),
+      startBaselineServer({ policy: 'constant:A' }),
+      startBaselineServer({ policy: 'constant:B' }),
+    ]);
+    expect(existsSync(BUNDLE), 'run `npm run build` first').toBe(true);
+    workspace = mkdtempSync(path.join(tmpdir(), 'medvlm-ws-'));
+    manifest = writeManifest(workspace, 'm1', 60, 45);
+  });
+
+  afterAll(async () => {
+    await Promise.all([worker?.stop(), github?.close(), good?.close(), bad?.close(), oidc?.close()]);
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  async function act(o: {
+    model: string; server: BaselineServer; event: unknown; sha: string; ref: string;
+    inputs?: Record<string, string>; manifestPath?: string;
+  }): Promise<BundleRun> {
+    const r = await runBundle({
+      workspace,
+      event: o.event,
+      inputs: {
+        endpoint: `${o.server.url}/v1`, model: o.model, benchmarks: 'custom', manifest: o.manifestPath ?? manifest,
+        'aggregator-url': worker.url, 'github-token': 'fake-token', comment: 'always',
+        'results-dir': `results-${runs.length}`, concurrency: '8',
+        ...o.inputs,
+      },
+      env: {
+        GITHUB_REPOSITORY: 'acme/vision', GITHUB_SHA: o.sha, GITHUB_REF: o.ref, GITHUB_API_URL: github.url,
+        GITHUB_EVENT_NAME: o.ref.startsWith('refs/pull/') ? 'pull_request' : 'push', GITHUB_RUN_ID: String(100 + runs.length),
+        ...oidc.env,
+      },
+    });
+    runs.push(r);
+    return r;
+  }
+
+  /** PR n's head commit: n in hex, repeated to 40 characters */
+  const head = (n: number) => n.toString(16).padStart(2, '0').repeat(20);
+  // a fresh test-merge commit per run: the worker keys runs by commit + model, as a re-run of one commit would be
+  const pr = (n: number) => ({ event: prEvent(n, BASE_TIP, head(n)), sha: `e${runs.length.toString(16).padStart(3, '0')}`.repeat(10), ref: `refs/pull/${n}/merge` });
+
+  it('push to main: uploads with an OIDC token; no earlier run, so absolute gates only', async () => {
+    const r = await act({ model: 'vlm-a', server: good, event: pushEvent(sha('0')), sha: MAIN, ref: 'refs/heads/main' });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs.passed).toBe('true');
+    expect(r.outputs['run-url']).toMatch(new RegExp(`^${worker.url}/api/v1/runs/[0-9a-f]{16}$`));
+    expect(oidc.requests.at(-1)).toEqual({ audience: 'medvlm-bench' });
+    expect(r.summary).toContain('absolute gates only');
+    expect(r.summary).toMatch(/\| custom \| 0\.750 \|/);
+    const results = JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
+    expect(results.benchmarks[0].counts.scored).toBe(60);
+    const stored = await (await fetch(r.outputs['run-url']!)).json() as { commit: string };
+    expect(stored.commit).toBe(MAIN);
+  });
+
+  it('PR equal to its merge-base run passes, with one comment and a success check run', async () => {
+    github.mergeBases.set(`${BASE_TIP}...${head(7)}`, MAIN);
+    const r = await act({ model: 'vlm-a', server: good, ...pr(7) });
+    expect(r.code, r.stdout).toBe(0);
+    const compare = github.requests.find((q) => q.path.includes('/compare/'));
+    expect(compare?.path).toBe(`/repos/acme/vision/compare/${BASE_TIP}...${head(7)}`);
+    const comments = github.comments.filter((c) => c.issue === 7);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toMatch(/^<!-- medvlm-bench:vlm-a -->/);
+    expect(comments[0]!.body).toContain('at the merge-base `1111111`');
+    expect(comments[0]!.body).toMatch(/\| custom \| 0\.750 \| 0\.750 \| \+0\.000/);
+    expect(r.outputs['compare-url']).toMatch(new RegExp(`^${worker.url}/acme/vision/compare/[0-9a-f]{16}\\.\\.\\.[0-9a-f]{16}$`));
+    const check = github.checkRuns.at(-1)!;
+    expect(check).toMatchObject({ head_sha: head(7), conclusion: 'success', name: 'medvlm-bench (vlm-a)' });
+  });
+
+  it('a significant regression fails the step; the comment is updated in place, not duplicated', async () => {
+    const r = await act({ model: 'vlm-a', server: bad, ...pr(7) });
+    expect(r.code).toBe(1);
+    expect(r.outputs.passed).toBe('false');
+    expect(r.stdout).toMatch(/::error::.*gate\(s\) failed/);
+    const comments = github.comments.filter((c) => c.issue === 7);
+    expect(comments).toHaveLength(1);
+    expect(github.requests.filter((q) => q.method === 'PATCH')).toHaveLength(1);
+    expect(comments[0]!.body).toMatch(/\| custom \| 0\.750 \| 0\.250 \| −0\.500 \[.*\] \| <0\.001 \| 🔻 worse \|/);
+    expect(comments[0]!.body).toContain('❌ medvlm-bench · vlm-a: 1 gate failed');
+    expect(github.checkRuns.at(-1)).toMatchObject({ conclusion: 'failure' });
+  });
+
+  it('an absolute floor fails even when nothing regressed', async () => {
+    github.mergeBases.set(`${BASE_TIP}...${head(8)}`, MAIN);
+    const r = await act({ model: 'vlm-a', server: good, ...pr(8), inputs: { gates: 'gates:\n  - benchmark: custom\n    min: 0.9\n' } });
+    expect(r.code).toBe(1);
+    expect(r.summary).toContain('accuracy 0.750 < floor 0.900');
+  });
+
+  it('a small drop that is not significant passes', async () => {
+    const m2 = writeManifest(workspace, 'm2', 60, 31); // A: 31/60, B: 29/60 → Δ −0.033 over 60 discordant items
+    const main2 = sha('6');
+    const base = await act({ model: 'vlm-b', server: good, event: pushEvent(sha('0')), sha: main2, ref: 'refs/heads/main', manifestPath: m2 });
+    expect(base.code, base.stdout).toBe(0);
+    github.mergeBases.set(`${BASE_TIP}...${head(9)}`, main2);
+    const r = await act({ model: 'vlm-b', server: bad, ...pr(9), manifestPath: m2, inputs: { gates: '{"gates": [{"benchmark": "*", "max-drop": 0.02}]}' } });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.summary).toMatch(/\| custom \| 0\.517 \| 0\.483 \| −0\.033 \[.*\] \| 0\.\d{3} \| no significant change \|/);
+  });
+
+  it('no run at the merge-base: falls back to the base branch and says so', async () => {
+    github.mergeBases.set(`${BASE_TIP}...${head(10)}`, UNRUN_BASE);
+    const r = await act({ model: 'vlm-a', server: good, ...pr(10) });
+    expect(r.code, r.stdout).toBe(0);
+    const body = github.comments.find((c) => c.issue === 10)!.body;
+    expect(body).toContain('no run of vlm-a with the same fingerprints at the merge-base `5555555`; fell back to the latest run on main');
+    expect(body).toMatch(/\| custom \| 0\.750 \| 0\.750 \|/);
+  });
+
+  it('no baseline anywhere: absolute gates only, stated in the comment', async () => {
+    github.mergeBases.set(`${BASE_TIP}...${head(11)}`, MAIN);
+    const r = await act({ model: 'vlm-new', server: good, ...pr(11) });
+    expect(r.code, r.stdout).toBe(0);
+    const body = github.comments.find((c) => c.issue === 11)!.body;
+    expect(body).toContain('and none on main: absolute gates only');
+    expect(body).toMatch(/⏭️ \| regression \| custom \| accuracy \| no baseline run: absolute gates only/);
+  });
+
+  it('worker down: results and summary still written, absolute gates applied, loud warning', async () => {
+    const down = { 'aggregator-url': `http://127.0.0.1:${await closedPort()}`, gates: 'gates:\n  - benchmark: custom\n    min: 0.7\n' };
+    const ok = await act({ model: 'vlm-a', server: good, ...pr(12), inputs: down });
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toMatch(/::warning::upload to the aggregator failed: aggregator unreachable/);
+    expect(existsSync(ok.outputs['results-file']!)).toBe(true);
+    expect(ok.summary).toContain('> [!WARNING]');
+    expect(ok.summary).toContain('accuracy 0.750 ≥ floor 0.700');
+    const floorFails = await act({ model: 'vlm-a', server: bad, ...pr(12), inputs: down });
+    expect(floorFails.code).toBe(1);
+    expect(floorFails.summary).toContain('accuracy 0.250 < floor 0.700');
+    const required = await act({ model: 'vlm-a', server: good, ...pr(12), inputs: { ...down, 'aggregator-required': 'true' } });
+    expect(required.code).toBe(1);
+    expect(required.stdout).toMatch(/::error::.*aggregator-required: true/);
+  });
+
+  it('no comment, check run or summary contains question text, options or model responses', async () => {
+    const RESPONSE = 'RESPONSE-MARKER lesion seen';
+    const verbose = await startBaselineServer({ policy: `constant:Answer: A. ${RESPONSE}` });
+    try {
+      github.mergeBases.set(`${BASE_TIP}...${head(13)}`, MAIN);
+      const r = await act({ model: 'vlm-a', server: verbose, ...pr(13) });
+      expect(r.code, r.stdout).toBe(0);
+      // the response was really produced and kept locally…
+      const predictions = readFileSync(path.join(path.dirname(r.outputs['results-file']!), 'predictions.jsonl'), 'utf8');
+      expect(predictions).toContain(RESPONSE);
+      expect(r.summary).toMatch(/\| custom \| 0\.750 \| 0\.750 \|/);
+    } finally {
+      await verbose.close();
+    }
+    // …but nothing published anywhere carries it, nor any question or option text
+    const published = [...github.comments.map((c) => c.body), ...github.checkRuns.map((c) => c.output.summary), ...runs.map((r) => r.summary)];
+    expect(published.length).toBeGreaterThan(15);
+    for (const text of published) {
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toMatch(/RESPONSE-MARKER|lesion|option left|option right/);
+    }
+  });
+});
+
+/** A loopback port nothing listens on (bound once, then released). */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
