@@ -48,7 +48,8 @@ function expectWellFormedPage(page: string): void {
   expect(page.startsWith('<!doctype html>')).toBe(true);
   expect(page).toContain('<html lang="en">');
   for (const landmark of ['<header', '<nav aria-label="Main"', '<main id="content"', '<footer']) expect(page).toContain(landmark);
-  expect(page).not.toMatch(/<script|<link |src="https?:|href="https?:\/\/(?!bench\.example\.org)/);
+  expect(page).not.toMatch(/<script|src="https?:|href="https?:\/\/(?!bench\.example\.org)/);
+  expect(page.match(/<link [^>]*>/g)).toEqual(['<link rel="icon" href="/favicon.svg" type="image/svg+xml">']);
 }
 
 describe('leaderboard page', () => {

@@ -27,14 +27,14 @@ export interface ChartInput {
   idSuffix?: string;
 }
 
-const WIDTH = 720;
+const WIDTH = 640;
 const HEIGHT = 260;
-const PAD = { left: 52, right: 20, top: 34, bottom: 40 };
+const PAD = { left: 52, right: 32, top: 34, bottom: 40 };
 const MAX_X_LABELS = 10;
 const STYLE = raw(
-  '<style>.mvb-t{font:600 13px system-ui,-apple-system,"Segoe UI",sans-serif;fill:#1f2937}' +
-    '.mvb-a{font:11px system-ui,-apple-system,"Segoe UI",sans-serif;fill:#374151}' +
-    '.mvb-x{font:11px ui-monospace,SFMono-Regular,Menlo,monospace;fill:#374151}' +
+  '<style>.mvb-t{font:600 14px system-ui,-apple-system,"Segoe UI",sans-serif;fill:#1f2937}' +
+    '.mvb-a{font:12px system-ui,-apple-system,"Segoe UI",sans-serif;fill:#374151}' +
+    '.mvb-x{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;fill:#374151}' +
     '.mvb-g{stroke:#e5e7eb;stroke-width:1}.mvb-band{fill:#93c5fd;fill-opacity:.45}' +
     '.mvb-line{fill:none;stroke:#1d4ed8;stroke-width:2}.mvb-pt{fill:#1d4ed8;stroke:#fff;stroke-width:1.5}</style>',
 );

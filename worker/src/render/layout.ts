@@ -21,6 +21,7 @@ main{padding:24px 0 40px}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px}h3{font-size:16px;margin:20px 0 6px}
 .lede{color:#475569;margin:0 0 16px}
 .card{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:16px 18px;margin:12px 0}
+.card>h2:first-child,.card>h3:first-child{margin-top:0}
 .table-scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;background:#fff;font-variant-numeric:tabular-nums}
 caption{text-align:left;font-weight:600;padding:0 0 6px;color:#334155}
@@ -28,26 +29,32 @@ th,td{padding:7px 10px;border-bottom:1px solid #e2e8f0;text-align:left;vertical-
 thead th{background:#f1f5f9;font-size:13px;color:#334155;font-weight:600}
 tbody tr:hover{background:#f8fafc}
 td.num,th.num{text-align:right}
+td.num,td.mono,th[scope=row]{white-space:nowrap}
+table.compact .bar{display:none}
 .muted{color:#64748b}.small{font-size:13px}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px}
-.score{font-weight:600}.ci{color:#64748b;font-size:12px;margin-left:6px}
+.score{font-weight:600}.ci{color:#64748b;font-size:12px;margin-left:6px;white-space:nowrap}
 .bar{display:inline-block;position:relative;width:110px;height:10px;background:#f1f5f9;border-radius:5px;vertical-align:middle;margin-left:8px}
 .bar .range{position:absolute;top:2px;height:6px;background:#93c5fd;border-radius:3px}
 .bar .dot{position:absolute;top:0;width:3px;height:10px;margin-left:-1px;background:#1d4ed8}
-tr.chance td{color:#64748b;font-style:italic;background:#fafafa}
+tr.chance td,tr.chance th{color:#64748b;font-style:italic;background:#fafafa}
 .pill{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:600;white-space:nowrap}
 .pill.better{background:#dcfce7;color:#166534}.pill.worse{background:#fee2e2;color:#991b1b}
 .pill.same{background:#f1f5f9;color:#334155}.pill.incomplete{background:#fef3c7;color:#92400e}
 .pill.verified{background:#e0e7ff;color:#3730a3}
 .split{display:flex;gap:16px;flex-wrap:wrap}.split .card{flex:1 1 240px;margin:0}
-.big{font-size:28px;font-weight:700}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:16px}
+.big{font-size:28px;font-weight:700;margin:4px 0}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:16px}
 .charts figure{margin:0}.charts svg{width:100%;height:auto;border:1px solid #e2e8f0;border-radius:6px}
 .snippet{display:flex;gap:8px;align-items:center;margin:6px 0}
 .snippet input{flex:1;font:13px ui-monospace,SFMono-Regular,Menlo,monospace;padding:6px 8px;border:1px solid #cbd5e1;border-radius:4px;color:#1f2937;background:#f8fafc}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:0}dl.meta dt{color:#475569}dl.meta dd{margin:0}
 footer.site{border-top:1px solid #e2e8f0;color:#475569;font-size:13px;padding:16px 0 32px}
 `;
+
+/** A small mark for browser tabs (served at /favicon.svg; without it browsers ask for /favicon.ico and get a 404). */
+export const FAVICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0f172a"/>'
+  + '<path d="M7 22h4V14H7zm7 0h4V9h-4zm7 0h4V17h-4z" fill="#93c5fd"/></svg>';
 
 export interface PageInput {
   title: string;
@@ -62,6 +69,7 @@ export function renderPage(page: PageInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title} · medvlm-bench</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 ${page.description && html`<meta name="description" content="${page.description}">`}
 <style>${raw(CSS)}</style>
 </head>

@@ -16,7 +16,8 @@ import { buildLeaderboard } from '../leaderboard.js';
 import {
   benchmarkRows, questionTypeSplit, toChartPoints, toCompareView, toLeaderboardBoard, toRunView,
 } from '../render/adapt.js';
-import { cachedResponse, PAGE_CSP, PAGE_MAX_AGE } from '../render/http-cache.js';
+import { cachedResponse, IMAGE_CSP, PAGE_CSP, PAGE_MAX_AGE } from '../render/http-cache.js';
+import { FAVICON_SVG } from '../render/layout.js';
 import { renderComparePage } from '../render/pages/compare.js';
 import { renderLeaderboardPage } from '../render/pages/leaderboard.js';
 import { renderNotFoundPage } from '../render/pages/not-found.js';
@@ -79,6 +80,7 @@ export async function requireRead(c: Context<AppEnv>, next: () => Promise<void>)
 }
 
 export const pages = new Hono<AppEnv>()
+  .get('/favicon.svg', (c) => cachedResponse(c.req.raw, FAVICON_SVG, { contentType: 'image/svg+xml', maxAge: 86_400, csp: IMAGE_CSP }))
   .get('/', requireRead, async (c) => {
     const only = { benchmark: c.req.query('benchmark'), protocol: c.req.query('protocol'), fingerprint: c.req.query('fingerprint') };
     return sendPage(c, renderLeaderboardPage({ boards: await loadBoards(c.env.DB, only) }));

@@ -22,7 +22,7 @@ export function renderComparePage(view: CompareView): string {
 ${summaryLine(view)}
 <div class="split">${runCard('Base', view.base)}${runCard('Head', view.head)}</div>
 <section aria-labelledby="cmp-h"><h2 id="cmp-h">Paired comparison</h2>
-<div class="table-scroll"><table>
+<div class="table-scroll"><table class="compact">
 <caption>Head minus base over paired items (same item set); ${view.mode} mode, margin ${(view.margin * 100).toFixed(1)} pp, α = ${view.alpha}</caption>
 <thead><tr><th scope="col">Benchmark / group</th><th scope="col">Base</th><th scope="col">Head</th><th scope="col" class="num">Δ</th>
 <th scope="col">95% CI of Δ</th><th scope="col" class="num"><abbr title="items base got right and head got wrong / the reverse">Lost / won</abbr></th>

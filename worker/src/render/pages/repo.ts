@@ -4,7 +4,7 @@
  */
 import { html, raw, type Safe } from '../escape.js';
 import { renderHistoryChart } from '../chart.js';
-import { formatDate, formatPercent, formatRef, shortSha } from '../format.js';
+import { formatDate, formatInterval, formatPercent, formatRef, shortSha } from '../format.js';
 import { renderPage, scoreCell } from '../layout.js';
 import type { BenchmarkScoreRow, RepoView, RunSummary, Score } from '../view-models.js';
 
@@ -29,7 +29,7 @@ ${run.verified && html` <span class="pill verified">verified workflow</span>`}</
 function splitSection(split: RepoView['split']): Safe {
   const card = (title: string, s: Score | null, what: string) => html`<div class="card">
 <h3>${title}</h3><p class="big">${s ? formatPercent(s.value) : '—'}</p>
-<p class="muted small">${s ? html`95% CI ${scoreCell(s)} · ${s.n} items · ${what}` : 'no items of this type'}</p></div>`;
+<p class="muted small">${s ? `95% CI ${formatInterval(s.ci95)} · ${s.n} items · ${what}` : 'no items of this type'}</p></div>`;
   return html`<section aria-labelledby="split-h"><h2 id="split-h">Understanding vs reasoning</h2>
 <div class="split">${card('Understanding', split.understanding, 'perception and recognition questions')}
 ${card('Reasoning', split.reasoning, 'questions needing inference over findings')}</div>
