@@ -43,7 +43,7 @@ async function generateManifest(dir: string, items: number): Promise<string> {
       : { id: `item-${i}`, question: `Is there a fracture in case ${i}?`, answer: i % 4 === 1 ? 'yes' : 'no', images: [`img/${i % 2000}.jpg`], category: 'yes-no' };
     if (!out.write(`${JSON.stringify(line)}\n`)) await new Promise((r) => out.once('drain', r));
   }
-  await new Promise((r) => out.end(r));
+  await new Promise<void>((r) => out.end(() => r()));
   return file;
 }
 
