@@ -47,10 +47,11 @@ export async function startServedModel(o: ServeOptions): Promise<ServedModel> {
     process.off('exit', killOnExit);
     if (exited) return signalGroup(pid, 'SIGKILL'); // the leader is gone; stray children may not be
     signalGroup(pid, 'SIGTERM');
-    const timer = sleep(o.graceMs ?? 10_000).then(() => 'timeout' as const);
-    if ((await Promise.race([exitedPromise.then(() => 'exited' as const), timer])) === 'timeout') {
-      o.log(`--serve: server (pid ${pid}) ignored SIGTERM for ${Math.round((o.graceMs ?? 10_000) / 1000)} s; sending SIGKILL`);
-    }
+    const cancel = new AbortController(); // so the grace timer does not keep the process alive once the server exits
+    const timer = sleep(o.graceMs ?? 10_000, cancel.signal).then(() => 'timeout' as const, () => 'cancelled' as const);
+    const first = await Promise.race([exitedPromise.then(() => 'exited' as const), timer]);
+    cancel.abort();
+    if (first === 'timeout') o.log(`--serve: server (pid ${pid}) ignored SIGTERM for ${Math.round((o.graceMs ?? 10_000) / 1000)} s; sending SIGKILL`);
     signalGroup(pid, 'SIGKILL');
   };
   o.log(`--serve: started '${o.command}' (pid ${pid}, log ${o.logPath}); waiting for ${modelsUrl(o.endpoint)}`);
