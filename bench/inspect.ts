@@ -41,7 +41,7 @@ async function generateManifest(dir: string, items: number): Promise<string> {
     const line = mcq
       ? { id: `item-${i}`, question: `Which finding is shown in case ${i}?`, options: { A: 'effusion', B: 'nodule', C: 'normal', D: 'mass' }, answer: 'ABCD'[i % 4], images: [`img/${i % 2000}.jpg`], modality: i % 3 ? 'CT' : 'MRI' }
       : { id: `item-${i}`, question: `Is there a fracture in case ${i}?`, answer: i % 4 === 1 ? 'yes' : 'no', images: [`img/${i % 2000}.jpg`], category: 'yes-no' };
-    if (!out.write(`${JSON.stringify(line)}\n`)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(`${JSON.stringify(line)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
   return file;
