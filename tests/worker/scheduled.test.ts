@@ -28,7 +28,7 @@ describe('scheduled retention', () => {
 
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '17 3 * * *' }),
-      { ...env, RETENTION_PR_DAYS: '30' } as Env, ctx);
+      { ...env, RETENTION_PR_DAYS: '30' } as unknown as Env, ctx);
     await waitOnExecutionContext(ctx);
 
     const ids = (await env.DB.prepare('SELECT id FROM runs ORDER BY id').all<{ id: string }>()).results.map((r) => r.id);

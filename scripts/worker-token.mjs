@@ -1,0 +1,74 @@
+/**
+ * Scoped API tokens for non-GitHub uploaders (npm run token -- …). The clear token is printed once; D1 keeps only
+ * its SHA-256. Runs `wrangler d1 execute` against the local database (the one `npm run dev` uses) or, with
+ * --remote, the deployed one.
+ *
+ *   npm run token -- create --repo owner/name [--repo owner/*] [--label "lab cluster"] [--remote]
+ *   npm run token -- list [--remote]
+ *   npm run token -- revoke --id 3 [--remote]
+ * --persist-to DIR: a local state folder other than .wrangler/state (as for `wrangler d1 execute --persist-to`).
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DATABASE = 'medvlm-bench';
+const REPO_PATTERN = /^[A-Za-z0-9_.-]{1,100}\/([A-Za-z0-9_.-]{1,100}|\*)$/;
+
+function fail(message) {
+  console.error(`worker-token: ${message}`);
+  process.exit(2);
+}
+
+function sqlString(s) {
+  return `'${String(s).replace(/'/g, "''")}'`;
+}
+
+function execute(sql, remote, persistTo) {
+  const wrangler = path.join(repoRoot, 'node_modules', '.bin', 'wrangler');
+  const where = remote ? ['--remote'] : ['--local', ...(persistTo ? ['--persist-to', persistTo] : [])];
+  const r = spawnSync(wrangler, ['d1', 'execute', DATABASE, ...where, '--json', '--command', sql], {
+    cwd: repoRoot, encoding: 'utf8',
+    env: { ...process.env, WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
+  });
+  if (r.status !== 0) fail(`wrangler d1 execute failed:\n${r.stderr || r.stdout}`);
+  const start = r.stdout.indexOf('[');
+  return JSON.parse(r.stdout.slice(start))[0]?.results ?? [];
+}
+
+const [command, ...rest] = process.argv.slice(2);
+const { values } = parseArgs({
+  args: rest,
+  options: { repo: { type: 'string', multiple: true, default: [] }, label: { type: 'string' }, id: { type: 'string' },
+    remote: { type: 'boolean', default: false }, 'persist-to': { type: 'string' } },
+});
+
+if (command === 'create') {
+  if (!values.repo.length) fail('create needs at least one --repo owner/name (or owner/*)');
+  const bad = values.repo.find((r) => !REPO_PATTERN.test(r));
+  if (bad) fail(`--repo "${bad}" must look like owner/name or owner/*`);
+  if (values.label && values.label.length > 200) fail('--label is limited to 200 characters');
+  const token = `mvb_${randomBytes(32).toString('base64url')}`;
+  const hash = createHash('sha256').update(token).digest('hex');
+  const rows = execute(`INSERT INTO api_tokens (token_sha256, repos, label, created_at) VALUES (${sqlString(hash)}, ` +
+    `${sqlString(values.repo.join(','))}, ${values.label ? sqlString(values.label) : 'NULL'}, ${Date.now()}) RETURNING id`, values.remote, values['persist-to']);
+  console.log(`token id ${rows[0]?.id} for ${values.repo.join(', ')} (${values.remote ? 'remote' : 'local'} database)`);
+  console.log(`token (shown once; store it as a secret): ${token}`);
+} else if (command === 'list') {
+  const rows = execute('SELECT id, repos, label, created_at, revoked_at FROM api_tokens ORDER BY id', values.remote, values['persist-to']);
+  for (const r of rows) {
+    const state = r.revoked_at ? `revoked ${new Date(r.revoked_at).toISOString()}` : 'active';
+    console.log(`${r.id}\t${state}\t${r.repos}\t${r.label ?? ''}\tcreated ${new Date(r.created_at).toISOString()}`);
+  }
+  if (!rows.length) console.log('no tokens');
+} else if (command === 'revoke') {
+  if (!/^\d+$/.test(values.id ?? '')) fail('revoke needs --id N (see `npm run token -- list`)');
+  const rows = execute(`UPDATE api_tokens SET revoked_at = ${Date.now()} WHERE id = ${Number(values.id)} AND revoked_at IS NULL RETURNING id`, values.remote, values['persist-to']);
+  if (!rows.length) fail(`no active token with id ${values.id}`);
+  console.log(`token ${values.id} revoked`);
+} else {
+  fail('usage: npm run token -- create --repo owner/name [--label text] [--remote] | list | revoke --id N');
+}

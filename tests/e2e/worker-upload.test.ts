@@ -1,0 +1,85 @@
+/**
+ * End to end on loopback: the worker served by scripts/local-worker.mjs verifies GitHub-style OIDC tokens against a
+ * remote JWKS (a local issuer also serving the Actions ID-token endpoint), and accepts/refuses API tokens created
+ * and revoked with scripts/worker-token.mjs (through `wrangler d1 execute` on the same persisted local D1).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalWorker } from '../../scripts/local-worker.mjs';
+import { startOidcServer, type OidcServer } from '../helpers/oidc-server.js';
+import { makeRun } from '../helpers/run-fixture.js';
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+
+async function upload(url: string, body: unknown, token: string): Promise<Response> {
+  return fetch(`${url}/api/v1/runs`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body),
+  });
+}
+
+describe('OIDC against a remote JWKS', () => {
+  let oidc: OidcServer;
+  let worker: Awaited<ReturnType<typeof startLocalWorker>>;
+  beforeAll(async () => {
+    oidc = await startOidcServer({ repository: 'acme/e2e', repository_id: '77', repository_owner_id: '78' });
+    worker = await startLocalWorker({ vars: { OIDC_ISSUER: oidc.url, OIDC_JWKS_URL: oidc.jwksUrl } });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await oidc?.close();
+  });
+
+  it('a token fetched from the Actions ID-token endpoint uploads; the same token again is a replay', async () => {
+    const res = await fetch(`${oidc.env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=medvlm-bench`, {
+      headers: { authorization: `Bearer ${oidc.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
+    });
+    const { value } = (await res.json()) as { value: string };
+    expect(oidc.requests).toEqual([{ audience: 'medvlm-bench' }]);
+    const run = makeRun({ repository: 'acme/e2e' });
+    const first = await upload(worker.url, run, value);
+    expect(first.status).toBe(201);
+    const again = await upload(worker.url, run, value);
+    expect(again.status).toBe(401);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('token_replayed');
+  });
+});
+
+describe('API tokens via npm run token', () => {
+  const state = mkdtempSync(path.join(tmpdir(), 'mvb-token-'));
+  afterAll(() => rmSync(state, { recursive: true, force: true }));
+  const token = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'worker-token.mjs'), ...args, '--persist-to', state],
+      { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout;
+  };
+
+  it('create → upload accepted; revoke → refused; bad arguments exit non-zero with the reason', async () => {
+    // migrate the persisted database first (the server does it), then stop so wrangler has the file to itself
+    await (await startLocalWorker({ persistDir: path.join(state, 'v3') })).stop();
+    const out = token('create', '--repo', 'acme/*', '--label', 'e2e');
+    const secret = /token \(shown once[^)]*\): (mvb_\S+)/.exec(out)![1]!;
+    const worker = await startLocalWorker({ persistDir: path.join(state, 'v3') });
+    try {
+      expect((await upload(worker.url, makeRun({ repository: 'acme/tok' }), secret)).status).toBe(201);
+      expect((await upload(worker.url, makeRun({ repository: 'other/tok' }), secret)).status).toBe(403);
+    } finally {
+      await worker.stop();
+    }
+    expect(token('list')).toMatch(/^1\tactive\tacme\/\*\te2e/m);
+    token('revoke', '--id', '1');
+    const again = await startLocalWorker({ persistDir: path.join(state, 'v3') });
+    try {
+      expect((await upload(again.url, makeRun({ repository: 'acme/tok', commit: 'b'.repeat(40) }), secret)).status).toBe(401);
+    } finally {
+      await again.stop();
+    }
+    const bad = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'worker-token.mjs'), 'create', '--repo', 'no-slash'],
+      { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('must look like owner/name');
+  });
+});
