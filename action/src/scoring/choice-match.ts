@@ -17,7 +17,7 @@ const LETTER_A_FOLLOWERS = new Set(['because', 'since', 'as', 'which', 'and', 'f
 /** A letter written as an answer at the start of `text`: "B", "(B)", "B.", "B)", "B: Lung", "b" (only alone). */
 export function leadingLetter(text: string, choices: Record<string, string>): string | null {
   const t = stripMarkdown(text).trim().replace(LEAD_FILLER, '');
-  const m = /^[([]?([A-Za-z])(?:[)\]]|(?=[.:,;!?]|\s|$))/.exec(t);
+  const m = /^[([]?([A-Za-z])(?:[)\]]|(?=[.:,;!?。，：；！？、]|\s|$))/.exec(t);
   if (!m) return null;
   const raw = m[1]!;
   const letter = raw.toUpperCase();
@@ -55,6 +55,7 @@ export function letterMentions(text: string, choices: Record<string, string>): S
  * "upper left") do not count separately. Several → AMBIGUOUS.
  */
 export function matchOptionText(text: string, choices: Record<string, string>): Match {
+  if (yesNoLetters(choices)) return null; // yes/no options are matched as whole words by matchYesNo
   const norm = normalizeAnswer(text);
   if (norm.length === 0) return null;
   const entries = Object.entries(choices).map(([k, v]) => [k, normalizeAnswer(v)] as const).filter(([, v]) => v.length > 0);
@@ -105,6 +106,7 @@ export function yesNoLetters(choices: Record<string, string>): { yes: string; no
  * then yes/no, then a single unmistakable letter mention.
  */
 export function resolveExplicit(segment: string, choices: Record<string, string>): Match {
+  if (listsSeveralLetters(segment, choices)) return AMBIGUOUS;
   const letter = leadingLetter(segment, choices);
   if (letter) return letter;
   const byText = matchOptionText(segment, choices);
@@ -114,6 +116,15 @@ export function resolveExplicit(segment: string, choices: Record<string, string>
   const mentions = letterMentions(segment, choices);
   if (mentions.size === 1) return [...mentions][0]!;
   return mentions.size > 1 ? AMBIGUOUS : null;
+}
+
+/** "A, C", "A or C", "(A) and (C)", "B/D": two different option letters offered together. */
+function listsSeveralLetters(text: string, choices: Record<string, string>): boolean {
+  const re = /(?:^|[^A-Za-z])\(?([A-Z])\)?\s*(?:,|\/|&|\band\b|\bor\b)\s*\(?([A-Z])\)?(?![A-Za-z])/g;
+  for (const m of stripMarkdown(text).matchAll(re)) {
+    if (m[1] !== m[2] && m[1]! in choices && m[2]! in choices) return true;
+  }
+  return false;
 }
 
 function containsPhrase(haystack: string, needle: string): boolean {

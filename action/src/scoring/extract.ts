@@ -85,7 +85,7 @@ function bareLetter(text: string, choices: Record<string, string>): Match {
 
 /** A line that is only a letter ("B", "(b)", "B.") or a letter followed by exactly that option's text. */
 function bareLine(line: string, choices: Record<string, string>): string | null {
-  const m = /^[([]?([A-Za-z])(?:[.):\]]|(?=\s|$))\s*(.*)$/.exec(line);
+  const m = /^[([]?([A-Za-z])(?:[.)。:：\]]|(?=\s|$))\s*(.*)$/.exec(line);
   if (!m) return null;
   const letter = m[1]!.toUpperCase();
   if (!(letter in choices)) return null;

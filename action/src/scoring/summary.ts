@@ -9,9 +9,10 @@
  *     members bitset over the scored items.
  */
 import { packBits } from '../../../schemas/bitset.js';
-import type { BenchmarkResult, GroupResult, Metric, Protocol } from '../../../schemas/results.js';
+import type { BenchmarkResult, GroupResult, Metric } from '../../../schemas/results.js';
 import { wilson } from '../../../schemas/stats.js';
-import type { BenchmarkDef, Sample } from '../benchmarks/types.js';
+import type { Sample } from '../benchmarks/types.js';
+import type { PreparedBenchmark } from '../suite.js';
 import { CHAIN_EXTRACTION_ID } from './extract.js';
 import { MMMU_EXTRACTION_ID } from './mmmu-parse.js';
 import type { Exclusion, PreparedItem } from './protocol.js';
@@ -27,17 +28,8 @@ export interface ItemOutcome {
   graded?: Record<string, number | null>;
 }
 
-/** The parts of suite.ts's PreparedBenchmark that a result needs (structurally compatible with it). */
-export interface PreparedForSummary {
-  def: BenchmarkDef;
-  protocol: Protocol;
-  language: string | null;
-  samples: Sample[];
-  items: PreparedItem[];
-  excluded: Exclusion[];
-  fingerprint: string;
-  promptVersion: number;
-}
+/** What a result needs from suite.ts's PreparedBenchmark (missing images are the runner's concern). */
+export type PreparedForSummary = Omit<PreparedBenchmark, 'missingImages'>;
 
 const OPEN_GRADES = ['open_exact_match', 'open_token_recall', 'open_token_f1'] as const;
 const JUDGE = 'open_judge_accuracy';
