@@ -1,6 +1,70 @@
-import { UserError } from '../errors.js';
+/** `medvlm-bench demo`: the README's main command (see action/src/demo/run-demo.ts). */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { intFlag, parseFlags, stringFlag } from '../eval/cli-flags.js';
+import { createProgress } from '../eval/progress.js';
+import { renderComparison, renderGates } from '../demo/print.js';
+import { runDemo } from '../demo/run-demo.js';
 import type { CliDeps } from './deps.js';
 
-export async function run(_argv: string[], _deps: CliDeps): Promise<number> {
-  throw new UserError('`demo` is not implemented yet');
+const HELP = `usage: medvlm-bench demo [options]
+
+Starts a local aggregator Worker (workerd, in-memory D1) and the built-in chance-level baseline model, evaluates a
+"main" run and a "PR" run, uploads both, and prints the paired comparison, the gate verdict and the URLs.
+
+  --data-dir DIR     benchmark folders (default: $MEDVLM_DATA_DIR, else ../shared/data beside the checkout,
+                     else VQA-RAD is downloaded from the Hugging Face Hub)
+  --benchmarks IDS   comma list (default: vqa-rad, slake, pathvqa — those whose folders are found)
+  --limit N          only the first N items per benchmark
+  --port P           worker port (default 8787; 0 = any free port)
+  --out DIR          results folders (default .medvlm-demo)
+  --keep-serving     keep the worker up after the summary until Ctrl+C (default on a terminal)
+  --exit             stop right after the summary (default without a terminal, e.g. in CI)`;
+
+const FLAGS = {
+  'data-dir': { type: 'string' }, benchmarks: { type: 'string' }, limit: { type: 'string' }, port: { type: 'string' },
+  out: { type: 'string' }, 'keep-serving': { type: 'boolean' }, exit: { type: 'boolean' }, help: { type: 'boolean' },
+} as const;
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export async function run(argv: string[], deps: CliDeps): Promise<number> {
+  const flags = parseFlags('demo', argv, FLAGS);
+  if (flags.help) {
+    deps.out(HELP);
+    return 0;
+  }
+  const shared = path.resolve(REPO_ROOT, '..', 'shared', 'data');
+  const dataDir = stringFlag(flags, 'data-dir') ?? deps.env.MEDVLM_DATA_DIR ?? (existsSync(shared) ? shared : null);
+  const list = stringFlag(flags, 'benchmarks');
+  const { startLocalWorker } = await import('../../../scripts/local-worker.mjs');
+  const outcome = await runDemo({
+    dataDir: dataDir ? path.resolve(deps.cwd, dataDir) : null,
+    workDir: path.resolve(deps.cwd, stringFlag(flags, 'out') ?? '.medvlm-demo'),
+    port: intFlag('demo', flags, 'port', 8787, 0, 65535),
+    limit: flags.limit === undefined ? null : intFlag('demo', flags, 'limit', 0, 1),
+    benchmarks: list ? list.split(',').map((s) => s.trim()).filter(Boolean) : null,
+    concurrency: 32,
+  }, {
+    fetch: deps.fetch, now: deps.now, log: (m) => deps.err(m),
+    progress: () => createProgress({ isTTY: deps.isTTY, write: (t: string) => process.stderr.write(t), now: deps.now }),
+    startWorker: async ({ port, vars }) => startLocalWorker({ port, vars }).catch(async (e: unknown) => {
+      if (port === 0 || !String(e).includes('EADDRINUSE')) throw e;
+      deps.err(`port ${port} is busy; using a free port instead`);
+      return startLocalWorker({ port: 0, vars });
+    }),
+  });
+  deps.out(`\nPaired comparison from the worker (GET /api/v1/compare), PR vs main:\n${renderComparison(outcome.compare)}`);
+  deps.out(`\n${renderGates(outcome.gates)}`);
+  deps.out(['', 'Open these while the worker runs:', `  dashboard    ${outcome.urls.dashboard}`, `  compare      ${outcome.urls.compare}`,
+    `  badge        ${outcome.urls.badge}`, `  leaderboard  ${outcome.urls.leaderboard}`,
+    `  API          ${outcome.workerUrl}/api/v1/runs/${outcome.pr.id}`].join('\n'));
+  const keep = flags['keep-serving'] === true || (deps.isTTY && flags.exit !== true);
+  if (keep) {
+    deps.out('\nThe worker keeps serving; press Ctrl+C to stop.');
+    await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
+  }
+  await outcome.stop();
+  return outcome.gates.passed ? 0 : 1;
 }
