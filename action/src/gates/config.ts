@@ -91,7 +91,7 @@ export function parseGatesConfig(text: string, source: string): GatesConfig {
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-    const where = locate(doc, lineCounter, issueNodePath(issue, path));
+    const where = locate(doc, lineCounter, issueNodePath(issue, path), issue.code === 'unrecognized_keys');
     const field = path.length ? path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[') : '(top level)';
     return `${source}:${where}: ${field}: ${describeIssue(issue)}`;
   });
@@ -116,10 +116,10 @@ function allowedKeys(depth: number): string {
 }
 
 /** line:col of the deepest node on `path` that exists (the key for unknown keys, else the value). */
-function locate(doc: Document, lc: LineCounter, path: (string | number)[]): string {
+function locate(doc: Document, lc: LineCounter, path: (string | number)[], wantKey: boolean): string {
   for (let depth = path.length; depth >= 0; depth--) {
     const sub = path.slice(0, depth);
-    const node = nodeAt(doc, sub);
+    const node = nodeAt(doc, sub, wantKey && depth === path.length);
     if (node?.range) {
       const pos = lc.linePos(node.range[0]);
       return `${pos.line}:${pos.col}`;
@@ -128,7 +128,7 @@ function locate(doc: Document, lc: LineCounter, path: (string | number)[]): stri
   return '1:1';
 }
 
-function nodeAt(doc: Document, path: (string | number)[]): Node | null {
+function nodeAt(doc: Document, path: (string | number)[], wantKey = false): Node | null {
   if (path.length === 0) return (doc.contents as Node | null) ?? null;
   const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
   const last = path[path.length - 1];
@@ -137,7 +137,7 @@ function nodeAt(doc: Document, path: (string | number)[]): Node | null {
     if (pair) {
       // a missing value (`min:`) has no range of its own: fall back to the key
       const value = pair.value as Node | null;
-      return value?.range ? value : (pair.key as Node);
+      return value?.range && !wantKey ? value : (pair.key as Node);
     }
     return null;
   }
