@@ -50247,7 +50247,7 @@ var LEAD_FILLER = /^(?:(?:the|option|choice|letter|answer|probably|likely|most|c
 var LETTER_A_FOLLOWERS = /* @__PURE__ */ new Set(["because", "since", "as", "which", "and", "for", "given", "due", "is", "was", "would", "seems", "option"]);
 function leadingLetter(text, choices) {
   const t = stripMarkdown(text).trim().replace(LEAD_FILLER, "");
-  const m = /^[([]?([A-Za-z])(?:[)\]]|(?=[.:,;!?]|\s|$))/.exec(t);
+  const m = /^[([]?([A-Za-z])(?:[)\]]|(?=[.:,;!?。，：；！？、]|\s|$))/.exec(t);
   if (!m) return null;
   const raw = m[1];
   const letter = raw.toUpperCase();
@@ -50274,6 +50274,7 @@ function letterMentions(text, choices) {
   return found;
 }
 function matchOptionText(text, choices) {
+  if (yesNoLetters(choices)) return null;
   const norm = normalizeAnswer(text);
   if (norm.length === 0) return null;
   const entries = Object.entries(choices).map(([k, v]) => [k, normalizeAnswer(v)]).filter(([, v]) => v.length > 0);
@@ -50310,6 +50311,7 @@ function yesNoLetters(choices) {
   return yes && no ? { yes: yes[0], no: no[0] } : null;
 }
 function resolveExplicit(segment, choices) {
+  if (listsSeveralLetters(segment, choices)) return AMBIGUOUS;
   const letter = leadingLetter(segment, choices);
   if (letter) return letter;
   const byText = matchOptionText(segment, choices);
@@ -50319,6 +50321,13 @@ function resolveExplicit(segment, choices) {
   const mentions = letterMentions(segment, choices);
   if (mentions.size === 1) return [...mentions][0];
   return mentions.size > 1 ? AMBIGUOUS : null;
+}
+function listsSeveralLetters(text, choices) {
+  const re = /(?:^|[^A-Za-z])\(?([A-Z])\)?\s*(?:,|\/|&|\band\b|\bor\b)\s*\(?([A-Z])\)?(?![A-Za-z])/g;
+  for (const m of stripMarkdown(text).matchAll(re)) {
+    if (m[1] !== m[2] && m[1] in choices && m[2] in choices) return true;
+  }
+  return false;
 }
 function containsPhrase(haystack, needle) {
   if (hasCjk(needle)) return haystack.includes(needle);
@@ -50366,7 +50375,7 @@ function bareLetter(text, choices) {
   return mentions.size > 1 ? AMBIGUOUS : null;
 }
 function bareLine(line, choices) {
-  const m = /^[([]?([A-Za-z])(?:[.):\]]|(?=\s|$))\s*(.*)$/.exec(line);
+  const m = /^[([]?([A-Za-z])(?:[.)。:：\]]|(?=\s|$))\s*(.*)$/.exec(line);
   if (!m) return null;
   const letter = m[1].toUpperCase();
   if (!(letter in choices)) return null;
@@ -78427,10 +78436,11 @@ async function startServedModel(o) {
     process.off("exit", killOnExit);
     if (exited) return signalGroup(pid, "SIGKILL");
     signalGroup(pid, "SIGTERM");
-    const timer = sleep(o.graceMs ?? 1e4).then(() => "timeout");
-    if (await Promise.race([exitedPromise.then(() => "exited"), timer]) === "timeout") {
-      o.log(`--serve: server (pid ${pid}) ignored SIGTERM for ${Math.round((o.graceMs ?? 1e4) / 1e3)} s; sending SIGKILL`);
-    }
+    const cancel = new AbortController();
+    const timer = sleep(o.graceMs ?? 1e4, cancel.signal).then(() => "timeout", () => "cancelled");
+    const first = await Promise.race([exitedPromise.then(() => "exited"), timer]);
+    cancel.abort();
+    if (first === "timeout") o.log(`--serve: server (pid ${pid}) ignored SIGTERM for ${Math.round((o.graceMs ?? 1e4) / 1e3)} s; sending SIGKILL`);
     signalGroup(pid, "SIGKILL");
   };
   o.log(`--serve: started '${o.command}' (pid ${pid}, log ${o.logPath}); waiting for ${modelsUrl(o.endpoint)}`);
@@ -78789,7 +78799,7 @@ ${lines2.join("\n")}`);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue3) => {
     const path18 = issue3.path.filter((p) => typeof p !== "symbol");
-    const where = locate(doc, lineCounter, issueNodePath(issue3, path18));
+    const where = locate(doc, lineCounter, issueNodePath(issue3, path18), issue3.code === "unrecognized_keys");
     const field = path18.length ? path18.map((p) => typeof p === "number" ? `[${p}]` : p).join(".").replace(/\.\[/g, "[") : "(top level)";
     return `${source}:${where}: ${field}: ${describeIssue(issue3)}`;
   });
@@ -78809,10 +78819,10 @@ function describeIssue(issue3) {
 function allowedKeys(depth) {
   return depth === 0 ? "gates, alpha, mode, max-unparsed, max-errors" : "benchmark, group, metric, min, max-drop";
 }
-function locate(doc, lc, path18) {
+function locate(doc, lc, path18, wantKey) {
   for (let depth = path18.length; depth >= 0; depth--) {
     const sub = path18.slice(0, depth);
-    const node2 = nodeAt(doc, sub);
+    const node2 = nodeAt(doc, sub, wantKey && depth === path18.length);
     if (node2?.range) {
       const pos = lc.linePos(node2.range[0]);
       return `${pos.line}:${pos.col}`;
@@ -78820,7 +78830,7 @@ function locate(doc, lc, path18) {
   }
   return "1:1";
 }
-function nodeAt(doc, path18) {
+function nodeAt(doc, path18, wantKey = false) {
   if (path18.length === 0) return doc.contents ?? null;
   const parent = path18.length === 1 ? doc.contents : doc.getIn(path18.slice(0, -1), true);
   const last = path18[path18.length - 1];
@@ -78828,7 +78838,7 @@ function nodeAt(doc, path18) {
     const pair = parent.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === last);
     if (pair) {
       const value = pair.value;
-      return value?.range ? value : pair.key;
+      return value?.range && !wantKey ? value : pair.key;
     }
     return null;
   }
