@@ -29,7 +29,7 @@ interface Shard {
 }
 
 export async function mergeResultDirs(dirs: string[], outDir: string, opts: MergeOptions = {}): Promise<RunResult> {
-  if (dirs.length === 0) throw new UserError('merge: give at least one shard folder', 2);
+  if (dirs.length === 0) throw new UserError('give at least one shard folder', 2);
   const shards = dirs.map(readShard);
   checkCompatible(shards);
   checkCoverage(shards);
@@ -48,7 +48,7 @@ export async function mergeResultDirs(dirs: string[], outDir: string, opts: Merg
   const benchmarks = first.benchmarks.map((b, k) => {
     const pb = prepared[k]!;
     if (pb.fingerprint !== b.fingerprint) {
-      throw new UserError(`merge: ${b.id} data in ${selection.dataDir ?? 'the default source'} has fingerprint ${pb.fingerprint.slice(0, 12)}…, ` +
+      throw new UserError(`${b.id} data in ${selection.dataDir ?? 'the default source'} has fingerprint ${pb.fingerprint.slice(0, 12)}…, ` +
         `but the shards were run on ${b.fingerprint.slice(0, 12)}…; point --data-dir at the data the shards used`);
     }
     return buildBenchmarkResult(pb, unitedOutcomes(shards.map((s) => s.result.benchmarks[k]!)));
@@ -71,12 +71,12 @@ function readShard(dir: string): Shard {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new UserError(`merge: cannot read ${file}: ${(e as Error).message}`);
+    throw new UserError(`cannot read ${file}: ${(e as Error).message}`);
   }
   const parsed = RunResult.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UserError(`merge: ${file} is not a valid results.json: ${issue.path.join('.')}: ${issue.message}`);
+    throw new UserError(`${file} is not a valid results.json: ${issue.path.join('.')}: ${issue.message}`);
   }
   return { dir, result: parsed.data };
 }
@@ -104,14 +104,14 @@ function comparable(r: RunResult): Record<string, unknown> {
 
 function checkCompatible(shards: Shard[]): void {
   for (const s of shards) {
-    if (!s.result.shard) throw new UserError(`merge: ${path.join(s.dir, RESULTS_FILE)} is not a shard result (it was run without --shard)`);
+    if (!s.result.shard) throw new UserError(`${path.join(s.dir, RESULTS_FILE)} is not a shard result (it was run without --shard)`);
   }
   const ref = comparable(shards[0]!.result);
   for (const s of shards.slice(1)) {
     const cur = comparable(s.result);
     for (const key of Object.keys(ref)) {
       if (JSON.stringify(ref[key]) !== JSON.stringify(cur[key])) {
-        throw new UserError(`merge: ${s.dir} differs from ${shards[0]!.dir} in ${key}: ` +
+        throw new UserError(`${s.dir} differs from ${shards[0]!.dir} in ${key}: ` +
           `${JSON.stringify(cur[key])} vs ${JSON.stringify(ref[key])}; only shards of one run can be merged`);
       }
     }
@@ -123,12 +123,12 @@ function checkCoverage(shards: Shard[]): void {
   const seen = new Map<number, string>();
   for (const s of shards) {
     const i = s.result.shard!.shardIndex;
-    if (seen.has(i)) throw new UserError(`merge: shard ${i + 1}/${count} appears twice (${seen.get(i)} and ${s.dir})`);
+    if (seen.has(i)) throw new UserError(`shard ${i + 1}/${count} appears twice (${seen.get(i)} and ${s.dir})`);
     seen.set(i, s.dir);
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
   if (missing.length > 0) {
-    throw new UserError(`merge: missing shard(s) ${missing.map((i) => `${i + 1}/${count}`).join(', ')}; merge needs all ${count}`);
+    throw new UserError(`missing shard(s) ${missing.map((i) => `${i + 1}/${count}`).join(', ')}; merge needs all ${count}`);
   }
 }
 
@@ -141,7 +141,7 @@ function unitedOutcomes(parts: BenchmarkResult[]): ItemOutcome[] {
     const [present, correct, unparsed, error, truncated] = [p.outcomes.present, p.outcomes.correct, p.outcomes.unparsed, p.outcomes.error, p.outcomes.truncated].map(bits);
     for (let i = 0; i < n; i++) {
       if (!present![i]) continue;
-      if (out[i]!.present) throw new UserError(`merge: ${p.id} item ${i} is present in two shards`);
+      if (out[i]!.present) throw new UserError(`${p.id} item ${i} is present in two shards`);
       const graded = Object.fromEntries(Object.entries(p.outcomes.graded).map(([k, arr]) => [k, arr[i] ?? null]));
       out[i] = { present: true, correct: !!correct![i], unparsed: !!unparsed![i], error: !!error![i], truncated: !!truncated![i],
         ...(Object.keys(graded).length > 0 ? { graded } : {}) };
