@@ -41,6 +41,16 @@ async function expectImagesLoaded(page: Page): Promise<void> {
   expect(broken).toEqual([]);
 }
 
+/** Basic accessibility: one h1, landmarks, every image named, every header cell scoped, every input labelled. */
+async function expectAccessible(page: Page): Promise<void> {
+  expect(await page.locator('h1').count()).toBe(1);
+  for (const role of ['banner', 'navigation', 'main', 'contentinfo'] as const) expect(await page.getByRole(role).count()).toBe(1);
+  expect(await page.locator('img:not([alt]), svg[role="img"]:not([aria-labelledby])').count()).toBe(0);
+  expect(await page.locator('th:not([scope])').count()).toBe(0);
+  const unlabelled = await page.$$eval('input', (els) => els.filter((e) => !document.querySelector(`label[for="${e.id}"]`)).length);
+  expect(unlabelled).toBe(0);
+}
+
 describe.skipIf(!hasChromium)('HTML pages in headless Chromium', () => {
   let worker: LocalWorker;
   let browser: Browser;
@@ -81,6 +91,7 @@ describe.skipIf(!hasChromium)('HTML pages in headless Chromium', () => {
     expect(main).toContain('chance');
     expect(await page.locator('table').count()).toBe(2); // vqa-rad and slake
     await expectImagesLoaded(page);
+    await expectAccessible(page);
     await page.screenshot({ path: path.join(shots, 'leaderboard.png'), fullPage: true });
     expect(problems).toEqual({ console: [], failed: [], badStatus: [] });
   });
@@ -97,6 +108,7 @@ describe.skipIf(!hasChromium)('HTML pages in headless Chromium', () => {
     expect(await page.locator(`a[href="/acme/vision/compare/${ids.base}...${ids.head}"]`).count()).toBe(1);
     expect(await page.locator('img[src^="/badge/acme/vision.svg"]').count()).toBe(3);
     await expectImagesLoaded(page);
+    await expectAccessible(page);
     await page.screenshot({ path: path.join(shots, 'repo.png'), fullPage: true });
     expect(problems).toEqual({ console: [], failed: [], badStatus: [] });
   });
@@ -109,6 +121,7 @@ describe.skipIf(!hasChromium)('HTML pages in headless Chromium', () => {
     expect(main).toMatch(/better/);
     expect(main).toContain('reasoning');
     expect(await page.locator('.pill.better').count()).toBeGreaterThan(2);
+    await expectAccessible(page);
     await page.screenshot({ path: path.join(shots, 'compare.png'), fullPage: true });
     expect(problems).toEqual({ console: [], failed: [], badStatus: [] });
   });

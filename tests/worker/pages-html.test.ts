@@ -100,3 +100,15 @@ describe('GET /:owner/:repo/compare/:base...:head', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('PRIVATE_READS', () => {
+  it('makes pages, badges and charts require a token like the API', async () => {
+    const { app } = await import('../../worker/src/index.js');
+    const privateEnv = { ...env, PRIVATE_READS: 'true' };
+    for (const path of ['/', '/acme/vision', '/badge/acme/vision.svg', '/chart/acme/vision.svg']) {
+      const res = await app.request(path, {}, privateEnv);
+      expect(res.status, path).toBe(401);
+    }
+    expect((await app.request('/badge/acme/vision.svg', {}, env)).status).toBe(200);
+  });
+});

@@ -30,7 +30,7 @@ export interface ChartInput {
 const WIDTH = 640;
 const HEIGHT = 260;
 const PAD = { left: 52, right: 32, top: 34, bottom: 40 };
-const MAX_X_LABELS = 10;
+const MAX_X_LABELS = 8;
 const STYLE = raw(
   '<style>.mvb-t{font:600 14px system-ui,-apple-system,"Segoe UI",sans-serif;fill:#1f2937}' +
     '.mvb-a{font:12px system-ui,-apple-system,"Segoe UI",sans-serif;fill:#374151}' +
@@ -69,10 +69,11 @@ export function renderHistoryChart(input: ChartInput): string {
   const band = !pts.some((p) => p.ci95) ? null : pts.length === 1
     ? html`<rect class="mvb-band" x="${f(x(0) - 6)}" y="${f(top(only))}" width="12" height="${f(Math.max(1, bottom(only) - top(only)))}"/>`
     : html`<polygon class="mvb-band" points="${outline.join(' ')}"/>`;
+  // count back from the newest run so it is always labelled and never crowded by a neighbour
   const every = Math.ceil(pts.length / MAX_X_LABELS);
   return svgFrame(input, ids, describe(input), html`
 <g aria-hidden="true">${yTicks(lo, hi, step).map((t) => html`<line class="mvb-g" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${f(y(t))}" y2="${f(y(t))}"/><text class="mvb-a" x="${PAD.left - 6}" y="${f(y(t) + 4)}" text-anchor="end">${formatPercent(t, 0)}</text>`)}
-${pts.map((p, i) => (i % every === 0 || i === pts.length - 1) && html`<text class="mvb-x" x="${f(x(i))}" y="${HEIGHT - PAD.bottom + 18}" text-anchor="middle">${shortSha(p.commit)}</text>`)}</g>
+${pts.map((p, i) => (pts.length - 1 - i) % every === 0 && html`<text class="mvb-x" x="${f(x(i))}" y="${HEIGHT - PAD.bottom + 18}" text-anchor="middle">${shortSha(p.commit)}</text>`)}</g>
 ${band}
 <polyline class="mvb-line" points="${pts.map((p, i) => `${f(x(i))},${f(y(p.value))}`).join(' ')}"/>
 ${pts.map((p, i) => html`<circle class="mvb-pt" cx="${f(x(i))}" cy="${f(y(p.value))}" r="4"><title>${pointLabel(p)}</title></circle>`)}`);
