@@ -160,7 +160,9 @@ async function talkToAggregator(
     runUrl = up.url;
     deps.log.info(`uploaded run ${up.id}${up.created ? '' : ' (already there)'}: ${up.url ?? ''}`);
   } catch (e) {
-    uploadNote = `upload to the aggregator failed: ${(e as Error).message}`;
+    uploadNote = e instanceof AggregatorError && e.status === 409
+      ? `the aggregator already holds a different result for this commit and model (a re-run?); it was not replaced: ${e.message}`
+      : `upload to the aggregator failed: ${(e as Error).message}`;
     const loud = `${uploadNote}. Results and summary are still written; absolute gates still apply.`;
     if (inputs.aggregatorRequired) deps.log.error(loud);
     else deps.log.warning(loud);

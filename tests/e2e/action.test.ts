@@ -100,6 +100,11 @@ describe('action bundle end to end', () => {
     expect(comments[0]!.body).toContain('at the merge-base `1111111`');
     expect(comments[0]!.body).toMatch(/\| custom \| 0\.750 \| 0\.750 \| \+0\.000/);
     expect(r.outputs['compare-url']).toMatch(new RegExp(`^${worker.url}/acme/vision/compare/[0-9a-f]{16}\\.\\.\\.[0-9a-f]{16}$`));
+    // the links in the report resolve on the worker
+    const page = await fetch(r.outputs['compare-url']!);
+    expect(page.status).toBe(200);
+    const badge = await fetch(r.outputs['badge-url']!);
+    expect([badge.status, badge.headers.get('content-type')]).toEqual([200, expect.stringContaining('image/svg+xml')]);
     const check = github.checkRuns.at(-1)!;
     expect(check).toMatchObject({ head_sha: head(7), conclusion: 'success', name: 'medvlm-bench (vlm-a)' });
   });
