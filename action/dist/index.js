@@ -78607,7 +78607,7 @@ function suiteVersion(benchmarks) {
 
 // action/src/eval/merge.ts
 async function mergeResultDirs(dirs, outDir, opts = {}) {
-  if (dirs.length === 0) throw new UserError("merge: give at least one shard folder", 2);
+  if (dirs.length === 0) throw new UserError("give at least one shard folder", 2);
   const shards = dirs.map(readShard);
   checkCompatible(shards);
   checkCoverage(shards);
@@ -78627,7 +78627,7 @@ async function mergeResultDirs(dirs, outDir, opts = {}) {
   const benchmarks = first.benchmarks.map((b, k) => {
     const pb = prepared[k];
     if (pb.fingerprint !== b.fingerprint) {
-      throw new UserError(`merge: ${b.id} data in ${selection.dataDir ?? "the default source"} has fingerprint ${pb.fingerprint.slice(0, 12)}\u2026, but the shards were run on ${b.fingerprint.slice(0, 12)}\u2026; point --data-dir at the data the shards used`);
+      throw new UserError(`${b.id} data in ${selection.dataDir ?? "the default source"} has fingerprint ${pb.fingerprint.slice(0, 12)}\u2026, but the shards were run on ${b.fingerprint.slice(0, 12)}\u2026; point --data-dir at the data the shards used`);
     }
     return buildBenchmarkResult(pb, unitedOutcomes(shards.map((s) => s.result.benchmarks[k])));
   });
@@ -78648,12 +78648,12 @@ function readShard(dir) {
   try {
     json2 = JSON.parse(readFileSync4(file2, "utf8"));
   } catch (e) {
-    throw new UserError(`merge: cannot read ${file2}: ${e.message}`);
+    throw new UserError(`cannot read ${file2}: ${e.message}`);
   }
   const parsed = RunResult.safeParse(json2);
   if (!parsed.success) {
     const issue3 = parsed.error.issues[0];
-    throw new UserError(`merge: ${file2} is not a valid results.json: ${issue3.path.join(".")}: ${issue3.message}`);
+    throw new UserError(`${file2} is not a valid results.json: ${issue3.path.join(".")}: ${issue3.message}`);
   }
   return { dir, result: parsed.data };
 }
@@ -78678,14 +78678,14 @@ function comparable(r) {
 }
 function checkCompatible(shards) {
   for (const s of shards) {
-    if (!s.result.shard) throw new UserError(`merge: ${path17.join(s.dir, RESULTS_FILE)} is not a shard result (it was run without --shard)`);
+    if (!s.result.shard) throw new UserError(`${path17.join(s.dir, RESULTS_FILE)} is not a shard result (it was run without --shard)`);
   }
   const ref = comparable(shards[0].result);
   for (const s of shards.slice(1)) {
     const cur = comparable(s.result);
     for (const key of Object.keys(ref)) {
       if (JSON.stringify(ref[key]) !== JSON.stringify(cur[key])) {
-        throw new UserError(`merge: ${s.dir} differs from ${shards[0].dir} in ${key}: ${JSON.stringify(cur[key])} vs ${JSON.stringify(ref[key])}; only shards of one run can be merged`);
+        throw new UserError(`${s.dir} differs from ${shards[0].dir} in ${key}: ${JSON.stringify(cur[key])} vs ${JSON.stringify(ref[key])}; only shards of one run can be merged`);
       }
     }
   }
@@ -78695,12 +78695,12 @@ function checkCoverage(shards) {
   const seen = /* @__PURE__ */ new Map();
   for (const s of shards) {
     const i = s.result.shard.shardIndex;
-    if (seen.has(i)) throw new UserError(`merge: shard ${i + 1}/${count} appears twice (${seen.get(i)} and ${s.dir})`);
+    if (seen.has(i)) throw new UserError(`shard ${i + 1}/${count} appears twice (${seen.get(i)} and ${s.dir})`);
     seen.set(i, s.dir);
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
   if (missing.length > 0) {
-    throw new UserError(`merge: missing shard(s) ${missing.map((i) => `${i + 1}/${count}`).join(", ")}; merge needs all ${count}`);
+    throw new UserError(`missing shard(s) ${missing.map((i) => `${i + 1}/${count}`).join(", ")}; merge needs all ${count}`);
   }
 }
 function unitedOutcomes(parts) {
@@ -78711,7 +78711,7 @@ function unitedOutcomes(parts) {
     const [present, correct, unparsed, error63, truncated] = [p.outcomes.present, p.outcomes.correct, p.outcomes.unparsed, p.outcomes.error, p.outcomes.truncated].map(bits2);
     for (let i = 0; i < n; i++) {
       if (!present[i]) continue;
-      if (out[i].present) throw new UserError(`merge: ${p.id} item ${i} is present in two shards`);
+      if (out[i].present) throw new UserError(`${p.id} item ${i} is present in two shards`);
       const graded = Object.fromEntries(Object.entries(p.outcomes.graded).map(([k, arr]) => [k, arr[i] ?? null]));
       out[i] = {
         present: true,
@@ -79456,7 +79456,7 @@ async function talkToAggregator(inputs, deps, ctx, head, github) {
     runUrl = up.url;
     deps.log.info(`uploaded run ${up.id}${up.created ? "" : " (already there)"}: ${up.url ?? ""}`);
   } catch (e) {
-    uploadNote = `upload to the aggregator failed: ${e.message}`;
+    uploadNote = e instanceof AggregatorError && e.status === 409 ? `the aggregator already holds a different result for this commit and model (a re-run?); it was not replaced: ${e.message}` : `upload to the aggregator failed: ${e.message}`;
     const loud = `${uploadNote}. Results and summary are still written; absolute gates still apply.`;
     if (inputs.aggregatorRequired) deps.log.error(loud);
     else deps.log.warning(loud);
