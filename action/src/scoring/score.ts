@@ -23,11 +23,12 @@ export interface ModelResponse {
   truncated?: boolean;
 }
 
-export interface OpenGrades {
+/** A type alias (not an interface) so it fits ItemOutcome.graded's Record<string, number | null>. */
+export type OpenGrades = {
   open_exact_match: number;
   open_token_recall: number;
   open_token_f1: number;
-}
+};
 
 export interface ItemScore {
   /** letter for mcq, normalised text for open; null = unparsed */

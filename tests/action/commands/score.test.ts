@@ -1,0 +1,130 @@
+/** `score` through the CLI entry with captured output: a generated custom manifest, and VQA-RAD from ../shared/data. */
+import path from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { wilson } from '../../../schemas/stats.js';
+import { main } from '../../../action/src/cli.js';
+import type { CliDeps } from '../../../action/src/commands/deps.js';
+import { prepareBenchmark } from '../../../action/src/suite.js';
+import { sharedData } from '../../helpers/shared-data.js';
+import { tempDir, writeTree } from '../data/fixtures.js';
+
+function deps() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const d: CliDeps = { out: (t) => out.push(t), err: (t) => err.push(t), fetch: globalThis.fetch, now: () => 0, env: {}, cwd: process.cwd(), version: '0', isTTY: false };
+  return { d, out, err };
+}
+
+const ITEMS = [
+  { id: 'm1', question: 'Which organ?', options: { A: 'Lung', B: 'Liver', C: 'Heart' }, answer: 'B', modality: 'CT' },
+  { id: 'm2', question: 'Which organ?', options: { A: 'Lung', B: 'Liver', C: 'Heart' }, answer: 'C', modality: 'CT' },
+  { id: 'y1', question: 'Is there a mass?', answer: 'yes', modality: 'MRI' },
+  { id: 'y2', question: 'Is there a mass?', answer: 'no', modality: 'MRI' },
+  { id: 'x1', question: 'Is the lesion hyperdense or hypodense?', answer: 'hypodense', answerType: 'closed', modality: 'CT' },
+  { id: 'o1', question: 'What organ is enlarged?', answer: 'left kidney', answerType: 'open', modality: 'CT' },
+  { id: 'm3', question: 'Which organ?', options: { A: 'Lung', B: 'Liver' }, answer: 'A', modality: 'CT' },
+];
+
+function fixture(predictions: object[] | string) {
+  const body = typeof predictions === 'string' ? predictions : predictions.map((p) => JSON.stringify(p)).join('\n');
+  const dir = writeTree(tempDir(), { 'm.jsonl': ITEMS.map((l) => JSON.stringify(l)).join('\n'), 'p.jsonl': body });
+  return { manifest: path.join(dir, 'm.jsonl'), predictions: path.join(dir, 'p.jsonl') };
+}
+
+const PREDICTIONS = [
+  { id: 'm1', response: 'The liver is enlarged. \\boxed{B}' },                   // correct
+  { id: 'm2', response: '<think>maybe C</think>The answer is A.' },             // wrong
+  { id: 'y1', response: 'Yes, a mass is present.', reasoning: 'The answer is no' }, // correct (reasoning not searched)
+  { id: 'y2', response: 'I cannot determine this from the image.' },           // unparsed
+  { id: 'x1', response: '\\boxed{hypodense}', truncated: false },              // correct
+  { id: 'o1', response: '\\boxed{the left kidney}' },                           // open: excluded in paper
+  { id: 'zz', response: 'B' },                                                  // unknown id
+];                                                                              // m3: missing
+
+async function score(args: string[]) {
+  const { d, out, err } = deps();
+  const code = await main(['score', 'custom', ...args], d);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('score', () => {
+  it('--json: exact shape and counts; unknown and missing ids reported', async () => {
+    const f = fixture(PREDICTIONS);
+    const r = await score(['--manifest', f.manifest, '--predictions', f.predictions, '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(Object.keys(j)).toEqual(['benchmark', 'protocol', 'fingerprint', 'n', 'correct', 'unparsed', 'accuracy', 'ci95', 'groups']);
+    expect(j).toMatchObject({ benchmark: 'custom', protocol: 'paper', n: 5, correct: 3, unparsed: 1, accuracy: 0.6 });
+    expect(j.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(j.ci95).toEqual(wilson(3, 5));
+    expect(j.groups.modality.CT).toEqual({ n: 3, correct: 2, accuracy: 2 / 3, ci95: wilson(2, 3) });
+    expect(j.groups.modality.MRI).toMatchObject({ n: 2, correct: 1 });
+    expect(r.err).toContain('1 id(s) not in this benchmark, ignored: "zz"');
+    expect(r.err).toContain('1 of 6 scored item(s) have no prediction (missing, not in n): "m3"');
+  });
+
+  it('full protocol scores the open item by normalised exact match', async () => {
+    const f = fixture(PREDICTIONS);
+    const j = JSON.parse((await score(['--manifest', f.manifest, '--predictions', f.predictions, '--protocol', 'full', '--json'])).out);
+    expect(j).toMatchObject({ protocol: 'full', n: 6, correct: 4, unparsed: 1 });
+  });
+
+  it('an errored prediction counts as wrong, and a later retry of it replaces it', async () => {
+    const errored = [{ id: 'm1', response: null, error: 'HTTP 500' }, { id: 'm2', response: 'C' }];
+    const f1 = fixture(errored);
+    expect(JSON.parse((await score(['--manifest', f1.manifest, '--predictions', f1.predictions, '--json'])).out)).toMatchObject({ n: 2, correct: 1 });
+    const f2 = fixture([...errored, { id: 'm1', response: 'B' }]);
+    expect(JSON.parse((await score(['--manifest', f2.manifest, '--predictions', f2.predictions, '--json'])).out)).toMatchObject({ n: 2, correct: 2 });
+  });
+
+  it('malformed lines and duplicate ids fail with file:line', async () => {
+    const f = fixture(['{"id": "m1", "response": "B"}', '{not json', '', '{"id": "m1", "response": "C"}', '{"id": "m2"}'].join('\n'));
+    const r = await score(['--manifest', f.manifest, '--predictions', f.predictions]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('3 problem(s)');
+    expect(r.err).toContain(`${f.predictions}:2: not valid JSON`);
+    expect(r.err).toContain(`${f.predictions}:4: duplicate id "m1" (first on line 1)`);
+    expect(r.err).toContain(`${f.predictions}:5: field "response" must be a string`);
+  });
+
+  it('usage errors exit 2; an unreadable file and no matching id exit 1', async () => {
+    const f = fixture(PREDICTIONS);
+    expect((await score(['--manifest', f.manifest])).code).toBe(2);
+    expect((await score(['--manifest', f.manifest, '--predictions', f.predictions, '--protocol', 'nope'])).code).toBe(2);
+    const missing = await score(['--manifest', f.manifest, '--predictions', path.join(tempDir(), 'none.jsonl')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('cannot read (ENOENT)');
+    const g = fixture([{ id: 'zz', response: 'A' }]);
+    const none = await score(['--manifest', g.manifest, '--predictions', g.predictions]);
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('no prediction matches a scored item');
+  });
+
+  it('human output lists metrics and groups', async () => {
+    const f = fixture(PREDICTIONS);
+    const r = await score(['--manifest', f.manifest, '--predictions', f.predictions, '--protocol', 'full']);
+    expect(r.out).toContain('correct 4/6 = 66.67%');
+    expect(r.out).toMatch(/open_token_f1\s+100\.00% \(n 1\)/);
+    expect(r.out).toContain('modality=MRI: 1/2 = 50.00%');
+  });
+});
+
+const rad = sharedData('vqa_rad');
+describe.skipIf(!rad.available)('score on real VQA-RAD (../shared/data)', () => {
+  it('gold answers for even items, a refusal for odd ones: exact counts', async () => {
+    const pb = await prepareBenchmark('vqa-rad', { protocol: 'paper', dataDir: rad.root });
+    const lines = pb.items.map((it, i) => JSON.stringify({
+      id: it.sample.id,
+      response: i % 2 === 0 ? `Looking at the image carefully.\n\\boxed{${it.gold}}` : 'I am unable to interpret this image.',
+    }));
+    const file = path.join(tempDir(), 'p.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    const { d, out } = deps();
+    expect(await main(['score', 'vqa-rad', '--data-dir', rad.root, '--predictions', file, '--json'], d)).toBe(0);
+    const j = JSON.parse(out.join(''));
+    const even = Math.ceil(pb.items.length / 2);
+    expect(j).toMatchObject({ benchmark: 'vqa-rad', n: pb.items.length, correct: even, unparsed: pb.items.length - even, fingerprint: pb.fingerprint });
+    expect(pb.items.length).toBe(271);
+  });
+});
