@@ -3,6 +3,7 @@
  * baseline models and a fake GitHub API. One story in order: main gets a baseline run, PRs are compared with it.
  * "good" answers A, "bad" answers B; the manifest's gold is A for 45 of 60 items (accuracy 0.75 vs 0.25).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -172,6 +173,24 @@ describe('action bundle end to end', () => {
     const required = await act({ model: 'vlm-a', server: good, ...pr(12), inputs: { ...down, 'aggregator-required': 'true' } });
     expect(required.code).toBe(1);
     expect(required.stdout).toMatch(/::error::.*aggregator-required: true/);
+  });
+
+  it('uploads with a scoped API token instead of OIDC, masked in the log; a wrong token is a loud warning', async () => {
+    const token = 'mvb_e2e_0123456789abcdef';
+    const db = await worker.mf.getD1Database('DB');
+    await db.prepare('INSERT INTO api_tokens (token_sha256, repos, label, created_at) VALUES (?, ?, ?, ?)')
+      .bind(createHash('sha256').update(token).digest('hex'), 'acme/vision', 'e2e', Date.now()).run();
+    github.mergeBases.set(`${BASE_TIP}...${head(14)}`, MAIN);
+    const tokenInputs = { 'aggregator-auth': 'token', 'aggregator-token': token };
+    const r = await act({ model: 'vlm-a', server: good, ...pr(14), inputs: tokenInputs });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs['run-url']).toMatch(/\/api\/v1\/runs\/[0-9a-f]{16}$/);
+    // registered for masking (the runner hides it from then on) and never printed otherwise
+    const lines = r.stdout.split('\n').filter((l) => l.includes(token));
+    expect(lines).toEqual([`::add-mask::${token}`]);
+    const wrong = await act({ model: 'vlm-a', server: good, ...pr(14), inputs: { ...tokenInputs, 'aggregator-token': 'mvb_wrong' } });
+    expect(wrong.code).toBe(0);
+    expect(wrong.stdout).toMatch(/::warning::upload to the aggregator failed: POST \/api\/v1\/runs → 401 invalid_token/);
   });
 
   it('no comment, check run or summary contains question text, options or model responses', async () => {
