@@ -1,6 +1,7 @@
 /** Cron handler: retention. Pull-request runs older than RETENTION_PR_DAYS go; so do expired token ids. */
 import { readConfig } from './config';
 import { deleteExpiredJti, deleteOldPullRequestRuns } from './db';
+import { invalidateReads } from './read-cache';
 
 const DAY_MS = 86_400_000;
 // Bounded work per invocation keeps one cron run well inside the CPU limit; the next run continues.
@@ -15,6 +16,7 @@ export async function runScheduled(env: Env, now: number): Promise<{ deletedRuns
     deletedRuns += n;
     if (n === 0) break;
   }
+  if (deletedRuns) invalidateReads();
   const deletedJti = await deleteExpiredJti(env.DB, Math.floor(now / 1000));
   return { deletedRuns, deletedJti };
 }

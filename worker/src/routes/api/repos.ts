@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../app-env';
 import { latestRun, listRuns } from '../../db';
 import { notFound, validate } from '../../errors';
+import { memoRead } from '../../read-cache';
 import { formatCursor, ListQuery, parseCursor, RepoParams, RunFilterQuery } from './params';
 import { runUrl } from './runs';
 
@@ -18,7 +19,9 @@ export const repos = new Hono<AppEnv>()
   })
   .get('/:owner/:repo/latest', validate('param', RepoParams), validate('query', RunFilterQuery), async (c) => {
     const { owner, repo } = c.req.valid('param');
-    const run = await latestRun(c.env.DB, `${owner}/${repo}`, c.req.valid('query'));
-    if (!run) throw notFound(`a complete run of ${owner}/${repo} matching the filters`, c.req.valid('query'));
+    const q = c.req.valid('query');
+    const run = await memoRead(`latest:${owner}/${repo}`.toLowerCase() + JSON.stringify([q.ref, q.sha, q.model]),
+      () => latestRun(c.env.DB, `${owner}/${repo}`, q));
+    if (!run) throw notFound(`a complete run of ${owner}/${repo} matching the filters`, q);
     return c.json({ ...run, url: runUrl(c.req.url, run.id) });
   });

@@ -8,6 +8,7 @@ import { MAX_BODY_BYTES, readConfig } from '../../config';
 import { getRun, getRunResult, listShardIndexes } from '../../db';
 import { ApiError, notFound, validate } from '../../errors';
 import { ingestRun } from '../../ingest';
+import { invalidateReads } from '../../read-cache';
 import { assertRunConsistent } from '../../run-checks';
 import { RunId } from './params';
 import { z } from 'zod';
@@ -37,6 +38,7 @@ export const runs = new Hono<AppEnv>()
       const who = c.get('uploader');
       await authorizeUpload(c.env.DB, readConfig(c.env), who, run.identity.repository!);
       const r = await ingestRun(c.env.DB, who, run, Date.now());
+      invalidateReads();
       return c.json({ id: r.id, url: runUrl(c.req.url, r.id), status: r.status, missingShards: r.missingShards },
         r.created ? 201 : 200);
     })

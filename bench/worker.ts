@@ -1,0 +1,88 @@
+/**
+ * Worker speed against a local workerd + D1 (scripts/local-worker.mjs, the same server `npm run dev` uses):
+ *  - ingest: POST /api/v1/runs of a 100,000-item run (paper: bitsets only; full: + 3 graded arrays), median ms;
+ *  - badge requests/s as a ratio to /health on the same worker in the same run (target ≥ 0.5), and the
+ *    /api/v1/repos/:o/:r/latest read for reference;
+ *  - GET /api/v1/compare latency p50/p99 for two 100,000-item runs.
+ * Usage: node bin/run-ts.mjs bench/worker.ts [--seconds 5] [--connections 10] [--uploads 5]
+ */
+import { parseArgs } from 'node:util';
+import type { RunResult } from '../schemas/results.js';
+import { startLocalWorker } from '../scripts/local-worker.mjs';
+import { makeRun } from '../tests/helpers/run-fixture.js';
+
+interface CannonResult { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }
+type Autocannon = (o: { url: string; connections: number; duration: number }) => Promise<CannonResult>;
+
+const { values } = parseArgs({ options: {
+  seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' }, uploads: { type: 'string', default: '5' },
+} });
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const ITEMS = 100_000;
+const autocannon = ((await import('autocannon' as string)) as { default: Autocannon }).default;
+
+function withGraded(run: RunResult): RunResult {
+  // full protocol shape: a third of the items are open-ended and carry graded scores
+  const graded = (k: number) => Array.from({ length: ITEMS }, (_, i) => (i % 3 === 0 ? ((i * k) % 10_000) / 10_000 : null));
+  run.benchmarks[0]!.outcomes.graded = { open_exact_match: graded(0), open_token_recall: graded(7), open_token_f1: graded(13) };
+  return run;
+}
+
+async function post(url: string, run: RunResult): Promise<{ ms: number; status: number; id: string }> {
+  const body = JSON.stringify(run);
+  const t = performance.now();
+  const res = await fetch(`${url}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const json = (await res.json()) as { id: string };
+  return { ms: performance.now() - t, status: res.status, id: json.id };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const hex = (i: number, c: string) => i.toString(16).padStart(40, c).slice(-40);
+
+async function ingest(url: string, label: string, make: (i: number) => RunResult): Promise<string[]> {
+  const times: number[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < Number(values.uploads); i++) {
+    const run = make(i);
+    const r = await post(url, run);
+    if (r.status !== 201) throw new Error(`upload answered ${r.status}`);
+    times.push(r.ms);
+    ids.push(r.id);
+  }
+  const mb = JSON.stringify(make(99)).length / 1e6;
+  console.log(`ingest ${label}: ${ITEMS} items, body ${mb.toFixed(2)} MB, median ${median(times).toFixed(0)} ms over ${times.length} uploads`);
+  return ids;
+}
+
+async function rate(url: string): Promise<CannonResult> {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
+  if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return r;
+}
+
+const worker = await startLocalWorker({ vars: { ALLOW_UNAUTHENTICATED_UPLOADS: 'true' } });
+try {
+  const model = (i: number) => ({ repository: 'acme/bench', n: ITEMS, benchmarks: ['custom' as const], commit: hex(i, 'a'),
+    model: `model-${i % 2}`, ref: 'refs/heads/main' });
+  const paperIds = await ingest(worker.url, 'paper (bitsets)', (i) => makeRun(model(i)));
+  await ingest(worker.url, 'full (+3 graded arrays)', (i) => withGraded(makeRun({ ...model(i), commit: hex(i, 'b') })));
+
+  const badgeUrl = `${worker.url}/badge/acme/bench.svg`;
+  const badgeOk = (await fetch(badgeUrl)).headers.get('content-type')?.includes('svg') ?? false;
+  const health = await rate(`${worker.url}/health`);
+  const badge = badgeOk ? await rate(badgeUrl) : null;
+  const latest = await rate(`${worker.url}/api/v1/repos/acme/bench/latest?ref=main`);
+  const ratio = (r: CannonResult) => (r.requests.average / health.requests.average).toFixed(2);
+  console.log(`/health: ${health.requests.average.toFixed(0)} req/s (${CONNECTIONS} connections, ${SECONDS} s)`);
+  if (badge) console.log(`badge /badge/acme/bench.svg: ${badge.requests.average.toFixed(0)} req/s, ratio ${ratio(badge)} (target ≥ 0.5)`);
+  else console.log('badge route not mounted yet: measured /latest only');
+  console.log(`/api/v1/repos/acme/bench/latest: ${latest.requests.average.toFixed(0)} req/s, ratio ${ratio(latest)}`);
+
+  const compareUrl = `${worker.url}/api/v1/compare?base=${paperIds[0]}&head=${paperIds[1]}`;
+  const cmp = await autocannon({ url: compareUrl, connections: 2, duration: SECONDS * 2 });
+  if (cmp.non2xx || cmp.errors) throw new Error(`compare: ${cmp.non2xx} non-2xx, ${cmp.errors} errors`);
+  console.log(`compare (2 × ${ITEMS} items): p50 ${cmp.latency.p50} ms, p99 ${cmp.latency.p99} ms, ${cmp.requests.average.toFixed(1)} req/s (2 connections)`);
+} finally {
+  await worker.stop();
+}
