@@ -16,6 +16,7 @@
  *      first comma is the question stem; its last words count as an alternative only with an Oxford comma and an
  *      article just before them ("on the left, right, or both sides" → left / right / both), not in
  *      "in this image, lung, liver or heart".
+ *    Chinese: "…，X还是Y?" (and "X、Y还是Z") after the last comma, the same gold check.
  *    Anything else (gold not among the alternatives, duplicates, an alternative longer than 4 words) → null.
  * Both rules are deterministic and were checked against every closed item of VQA-RAD and SLAKE (tests).
  */
@@ -37,14 +38,28 @@ export function yesNoPolarity(gold: string): 'yes' | 'no' | null {
 /** The alternatives offered by "… X or Y?" (or "X, Y or Z?") when the gold is exactly one of them; else null. */
 export function deriveAlternatives(question: string, gold: string): string[] | null {
   const q = question.trim().replace(/[\s?？.。!]+$/u, '');
-  const split = lastOr(q);
   const goldNorm = normalizeAnswer(gold);
-  if (!split || goldNorm.length === 0) return null;
+  if (goldNorm.length === 0) return null;
+  if (q.includes('还是')) return chineseAlternatives(q, goldNorm);
+  const split = lastOr(q);
+  if (!split) return null;
   const segments = split.left.split(/\s*[,，、]\s*/u);
   const alternatives = segments.length === 1
     ? binaryAlternatives(words(split.left), words(split.right), goldNorm)
     : listAlternatives(segments, words(split.right), goldNorm, split.oxford);
   return alternatives && validAlternatives(alternatives, goldNorm) ? alternatives : null;
+}
+
+/**
+ * Chinese "…，X还是Y?" / "…，X、Y还是Z?": the clause after the last comma before 还是 holds the alternatives, split at
+ * 、 and 还是. Only comma-delimited clauses ("这是T1加权还是T2加权的图像?" has no boundary → null).
+ */
+function chineseAlternatives(q: string, gold: string): string[] | null {
+  const at = q.lastIndexOf('还是');
+  const start = Math.max(q.lastIndexOf(',', at), q.lastIndexOf('，', at));
+  if (start < 0) return null;
+  const alternatives = q.slice(start + 1).split(/还是|、/u).map((a) => a.trim()).filter(Boolean);
+  return alternatives.length >= 2 && validAlternatives(alternatives, gold) ? alternatives : null;
 }
 
 function lastOr(q: string): { left: string; right: string; oxford: boolean } | null {

@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { sharedData } from '../../helpers/shared-data.js';
 import { describe, expect, it } from 'vitest';
 import type { BenchmarkDef, Sample } from '../../../action/src/benchmarks/types.js';
 import { deriveClosedChoices, isExclusion, prepareItem, PROMPT_VERSION, type PreparedItem } from '../../../action/src/scoring/protocol.js';
@@ -103,6 +106,9 @@ describe('deriveClosedChoices', () => {
     ['Which is smaller in this image,liver or right kidney?', 'Right Kidney', { A: 'liver', B: 'right kidney' }, 'B'],
     ['Which type of modality is shown about this image, MRI, CT or X-Ray?', 'CT', { A: 'MRI', B: 'CT', C: 'X-Ray' }, 'B'],
     ['Are there multiple or just 1 metastatic focus?', 'one', null, null],
+    ['扫描的是图像的哪个平面,横断面还是冠状面?', '冠状面', { A: '横断面', B: '冠状面' }, 'B'],
+    ['这张图像显示的是哪种类型的成像,核磁共振、CT还是X光?', 'X光', { A: '核磁共振', B: 'CT', C: 'X光' }, 'C'],
+    ['这是T1加权还是T2加权的核磁共振图像?', 'T2', null, null],
     ['What is shown?', 'liver', null, null],
   ];
   it.each(cases)('%s (%s)', (question, answer, choices, gold) => {
@@ -115,4 +121,29 @@ describe('deriveClosedChoices', () => {
 it('PROMPT_VERSION covers both protocols', () => {
   expect(Object.keys(PROMPT_VERSION).sort()).toEqual(['full', 'paper']);
   for (const v of Object.values(PROMPT_VERSION)) expect(Number.isInteger(v) && v >= 1).toBe(true);
+});
+
+const slakeFile = path.join(sharedData('slake').dir, 'test.json');
+const radFile = path.join(sharedData('vqa_rad').dir, 'testset.json');
+describe.skipIf(!existsSync(slakeFile) || !existsSync(radFile))('option derivation on every real closed item', () => {
+  type Raw = { question: string; answer: string | number; answer_type: string; q_lang?: string };
+  const closed = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as Raw[]).filter((r) => r.answer_type === 'CLOSED');
+  const derivable = (rows: Raw[]) => rows.filter((r) => deriveClosedChoices(sample({
+    question: r.question, answer: String(r.answer), metadata: { language: r.q_lang ?? 'en' },
+  })) !== null).length;
+
+  it('VQA-RAD test: 271 of 272 closed items (251 yes/no + 20 "X or Y")', () => {
+    expect(derivable(closed(radFile))).toBe(271);
+  });
+  it('SLAKE test: English 415 of 416 closed items; Chinese 372 of 420', () => {
+    const rows = closed(slakeFile);
+    expect(derivable(rows.filter((r) => r.q_lang === 'en'))).toBe(415);
+    expect(derivable(rows.filter((r) => r.q_lang === 'zh'))).toBe(372);
+  });
+  it('every derived gold is the option the dataset answer names', () => {
+    for (const r of closed(slakeFile).filter((x) => x.q_lang === 'en')) {
+      const d = deriveClosedChoices(sample({ question: r.question, answer: String(r.answer) }));
+      if (d) expect(d.choices[d.gold]!.toLowerCase()).toBe(String(r.answer).toLowerCase());
+    }
+  });
 });
