@@ -6,7 +6,7 @@
 import type { BenchmarkResult, RunResult } from '../../../schemas/results.js';
 import { verdict, type Verdict } from '../../../schemas/stats.js';
 import type { Gate, GatesConfig } from './config.js';
-import { fmt, fmtP, label, pct, signed } from '../report/format.js';
+import { evaluatedCount, fmt, fmtP, label, pct, signed } from '../report/format.js';
 import { compareRows, findGroup, rowKey, type ComparisonRow, type RowSpec } from './compare.js';
 
 export type CheckKind = 'floor' | 'regression' | 'non-inferiority' | 'unparsed-budget' | 'error-budget';
@@ -120,7 +120,9 @@ function regressionMessage(kind: CheckKind, row: ComparisonRow, margin: number, 
 
 function checkBudgets(config: GatesConfig, b: BenchmarkResult): GateCheck[] {
   const out: GateCheck[] = [];
-  const scored = Math.max(1, b.counts.scored);
+  // budgets are fractions of the items evaluated here, so a limited or sharded run is judged on what it sent
+  const evaluated = evaluatedCount(b);
+  const scored = Math.max(1, evaluated);
   const budgets: Array<[CheckKind, number | undefined, number, string]> = [
     ['unparsed-budget', config['max-unparsed'], b.counts.unparsed, 'unparsed'],
     ['error-budget', config['max-errors'], b.counts.errors, 'errored'],
@@ -131,7 +133,7 @@ function checkBudgets(config: GatesConfig, b: BenchmarkResult): GateCheck[] {
     const ok = frac <= max;
     out.push({
       kind, benchmark: b.id, group: null, metric: null, status: ok ? 'pass' : 'fail', observed: frac, threshold: max,
-      message: `${count}/${b.counts.scored} items ${word} (${pct(frac)}) ${ok ? '≤' : '>'} budget ${pct(max)}`,
+      message: `${count}/${evaluated} items ${word} (${pct(frac)}) ${ok ? '≤' : '>'} budget ${pct(max)}`,
     });
   }
   return out;

@@ -8,7 +8,7 @@ import { verdict, type Verdict } from '../../../schemas/stats.js';
 import type { ComparisonRow } from '../gates/compare.js';
 import type { GatesConfig } from '../gates/config.js';
 import { REPORT_GROUPS, type GateCheck, type GateReport } from '../gates/evaluate.js';
-import { cell, fmt, fmtP, label, signed, table } from './format.js';
+import { cell, evaluatedCount, fmt, fmtP, label, signed, table } from './format.js';
 
 export const COMMENT_LIMIT = 65_536;
 
@@ -77,9 +77,9 @@ function renderBody(input: ReportInput, maxRows: number): string {
 function context(input: ReportInput): string {
   const h = input.head;
   const sha = h.identity.commit ? `\`${h.identity.commit.slice(0, 7)}\`` : 'unknown commit';
-  const items = h.benchmarks.reduce((s, b) => s + b.counts.scored, 0);
+  const items = h.benchmarks.reduce((s, b) => s + evaluatedCount(b), 0);
   return [
-    `**Head:** ${sha} · model ${cell(h.model.name)} · protocol \`${h.protocol}\` · ${items} scored items`,
+    `**Head:** ${sha} · model ${cell(h.model.name)} · protocol \`${h.protocol}\` · ${items} items evaluated`,
     `**Baseline:** ${input.baselineNote}`,
     `**Gates:** ${cell(input.gatesSource)} · mode \`${input.gates.config.mode}\` · alpha ${input.gates.config.alpha}`,
   ].join('  \n');
@@ -157,10 +157,11 @@ function gatesSection(g: GateReport, maxRows: number): string {
 
 function countsSection(run: RunResult, maxRows: number): string {
   const rows = run.benchmarks.map((b) => [
-    b.id, String(b.counts.items), String(b.counts.scored), String(b.counts.excluded),
+    b.id, String(b.counts.items), String(b.counts.scored), String(b.counts.excluded), String(evaluatedCount(b)),
     String(b.counts.unparsed), String(b.counts.errors), String(b.counts.truncated),
   ]);
-  return `### Counts\n\n${table(['Benchmark', 'Items', 'Scored', 'Excluded', 'Unparsed', 'Errors', 'Truncated'], rows, maxRows)}`;
+  const header = ['Benchmark', 'Items', 'Scored', 'Excluded', 'Evaluated', 'Unparsed', 'Errors', 'Truncated'];
+  return `### Counts\n\n${table(header, rows, maxRows)}`;
 }
 
 function linksLine(l: ReportLinks): string | null {

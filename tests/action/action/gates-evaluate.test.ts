@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatesConfig } from '../../../action/src/gates/config.js';
 import { evaluateGates } from '../../../action/src/gates/evaluate.js';
+import { packBits } from '../../../schemas/bitset.js';
 import { firstK, makeRun } from './make-run.js';
 
 const cfg = (c: unknown) => GatesConfig.parse(c);
@@ -114,6 +115,14 @@ describe('regression gates on paired items', () => {
 });
 
 describe('unparsed and error budgets', () => {
+  it('divide by the items this run evaluated (a limited or sharded run), not all scored items', () => {
+    const head = makeRun([{ id: 'slake', correct: firstK(100, 50), unparsed: 3 }]);
+    head.benchmarks[0]!.outcomes.present = packBits(firstK(100, 50).map(Boolean));
+    const r = evaluateGates(cfg({ 'max-unparsed': 0.05 }), head, null);
+    expect(r.checks[0]).toMatchObject({ status: 'fail', observed: 0.06 });
+    expect(r.checks[0]!.message).toBe('3/50 items unparsed (6.0%) > budget 5.0%');
+  });
+
   it('fails when the fraction of scored items exceeds the budget', () => {
     const head = makeRun([{ id: 'slake', correct: firstK(100, 50), unparsed: 3, errors: 1 }]);
     const r = evaluateGates(cfg({ 'max-unparsed': 0.02, 'max-errors': 0.01 }), head, null);

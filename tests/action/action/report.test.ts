@@ -24,7 +24,7 @@ describe('report markdown', () => {
     expect(md).toContain('### Understanding vs reasoning');
     // understanding = items 40..99: base correct 40..89 → 50/60; head 40..59 → 20/60
     expect(md).toContain('| vqa-rad | 0.833 → 0.333 (−0.500, n=60) | 1.000 → 1.000 (+0.000, n=40) |');
-    expect(md).toContain('| vqa-rad | 100 | 100 | 0 | 4 | 2 | 0 |');
+    expect(md).toContain('| vqa-rad | 100 | 100 | 0 | 100 | 4 | 2 | 0 |');
     expect(md).toContain('[Comparison](http://w/o/r/compare/a...b)');
     expect(md).toContain('[Badge](http://w/badge/o/r.svg)');
     expect(md).toContain('run 1 at the merge-base');
