@@ -49890,7 +49890,43 @@ async function call(client, path18, init = {}) {
   return res;
 }
 
+// schemas/bitset.ts
+function packBits(bits2) {
+  const bytes = new Uint8Array(Math.ceil(bits2.length / 8));
+  for (let i = 0; i < bits2.length; i++) if (bits2[i]) bytes[i >> 3] |= 1 << (i & 7);
+  return bytesToBase64(bytes);
+}
+function unpackBits(b64, n) {
+  const bytes = base64ToBytes(b64);
+  if (bytes.length !== Math.ceil(n / 8)) {
+    throw new RangeError(`bitset holds ${bytes.length} bytes, expected ${Math.ceil(n / 8)} for ${n} items`);
+  }
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = bytes[i >> 3] >> (i & 7) & 1;
+  return out;
+}
+function countBits(b64, n) {
+  let c = 0;
+  for (const v of unpackBits(b64, n)) c += v;
+  return c;
+}
+function bytesToBase64(bytes) {
+  let s = "";
+  const CHUNK = 32768;
+  for (let i = 0; i < bytes.length; i += CHUNK) s += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  return btoa(s);
+}
+function base64ToBytes(b64) {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
 // action/src/report/format.ts
+function evaluatedCount(b) {
+  return countBits(b.outcomes.present, b.outcomes.n);
+}
 function fmt(x) {
   return x.toFixed(3);
 }
@@ -49989,34 +50025,6 @@ var UserError = class extends Error {
 // action/src/eval/merge.ts
 import { readFileSync as readFileSync4 } from "node:fs";
 import path17 from "node:path";
-
-// schemas/bitset.ts
-function packBits(bits2) {
-  const bytes = new Uint8Array(Math.ceil(bits2.length / 8));
-  for (let i = 0; i < bits2.length; i++) if (bits2[i]) bytes[i >> 3] |= 1 << (i & 7);
-  return bytesToBase64(bytes);
-}
-function unpackBits(b64, n) {
-  const bytes = base64ToBytes(b64);
-  if (bytes.length !== Math.ceil(n / 8)) {
-    throw new RangeError(`bitset holds ${bytes.length} bytes, expected ${Math.ceil(n / 8)} for ${n} items`);
-  }
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = bytes[i >> 3] >> (i & 7) & 1;
-  return out;
-}
-function bytesToBase64(bytes) {
-  let s = "";
-  const CHUNK = 32768;
-  for (let i = 0; i < bytes.length; i += CHUNK) s += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  return btoa(s);
-}
-function base64ToBytes(b64) {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
 
 // schemas/stats.ts
 var Z95 = 1.959963984540054;
@@ -77376,12 +77384,21 @@ function yesNoPolarity(gold) {
 }
 function deriveAlternatives(question, gold) {
   const q = question.trim().replace(/[\s?？.。!]+$/u, "");
-  const split = lastOr(q);
   const goldNorm = normalizeAnswer(gold);
-  if (!split || goldNorm.length === 0) return null;
+  if (goldNorm.length === 0) return null;
+  if (q.includes("\u8FD8\u662F")) return chineseAlternatives(q, goldNorm);
+  const split = lastOr(q);
+  if (!split) return null;
   const segments = split.left.split(/\s*[,，、]\s*/u);
   const alternatives = segments.length === 1 ? binaryAlternatives(words(split.left), words(split.right), goldNorm) : listAlternatives(segments, words(split.right), goldNorm, split.oxford);
   return alternatives && validAlternatives(alternatives, goldNorm) ? alternatives : null;
+}
+function chineseAlternatives(q, gold) {
+  const at = q.lastIndexOf("\u8FD8\u662F");
+  const start = Math.max(q.lastIndexOf(",", at), q.lastIndexOf("\uFF0C", at));
+  if (start < 0) return null;
+  const alternatives = q.slice(start + 1).split(/还是|、/u).map((a) => a.trim()).filter(Boolean);
+  return alternatives.length >= 2 && validAlternatives(alternatives, gold) ? alternatives : null;
 }
 function lastOr(q) {
   const matches = [...q.matchAll(/(?:\s*,\s*|\s+)or\s+/giu)];
@@ -79025,7 +79042,8 @@ function regressionMessage(kind, row, margin, alpha, v) {
 }
 function checkBudgets(config2, b) {
   const out = [];
-  const scored = Math.max(1, b.counts.scored);
+  const evaluated = evaluatedCount(b);
+  const scored = Math.max(1, evaluated);
   const budgets = [
     ["unparsed-budget", config2["max-unparsed"], b.counts.unparsed, "unparsed"],
     ["error-budget", config2["max-errors"], b.counts.errors, "errored"]
@@ -79042,7 +79060,7 @@ function checkBudgets(config2, b) {
       status: ok ? "pass" : "fail",
       observed: frac,
       threshold: max,
-      message: `${count}/${b.counts.scored} items ${word} (${pct(frac)}) ${ok ? "\u2264" : ">"} budget ${pct(max)}`
+      message: `${count}/${evaluated} items ${word} (${pct(frac)}) ${ok ? "\u2264" : ">"} budget ${pct(max)}`
     });
   }
   return out;
@@ -79146,9 +79164,9 @@ function renderBody(input2, maxRows) {
 function context(input2) {
   const h = input2.head;
   const sha = h.identity.commit ? `\`${h.identity.commit.slice(0, 7)}\`` : "unknown commit";
-  const items = h.benchmarks.reduce((s, b) => s + b.counts.scored, 0);
+  const items = h.benchmarks.reduce((s, b) => s + evaluatedCount(b), 0);
   return [
-    `**Head:** ${sha} \xB7 model ${cell(h.model.name)} \xB7 protocol \`${h.protocol}\` \xB7 ${items} scored items`,
+    `**Head:** ${sha} \xB7 model ${cell(h.model.name)} \xB7 protocol \`${h.protocol}\` \xB7 ${items} items evaluated`,
     `**Baseline:** ${input2.baselineNote}`,
     `**Gates:** ${cell(input2.gatesSource)} \xB7 mode \`${input2.gates.config.mode}\` \xB7 alpha ${input2.gates.config.alpha}`
   ].join("  \n");
@@ -79234,13 +79252,15 @@ function countsSection(run, maxRows) {
     String(b.counts.items),
     String(b.counts.scored),
     String(b.counts.excluded),
+    String(evaluatedCount(b)),
     String(b.counts.unparsed),
     String(b.counts.errors),
     String(b.counts.truncated)
   ]);
+  const header = ["Benchmark", "Items", "Scored", "Excluded", "Evaluated", "Unparsed", "Errors", "Truncated"];
   return `### Counts
 
-${table(["Benchmark", "Items", "Scored", "Excluded", "Unparsed", "Errors", "Truncated"], rows, maxRows)}`;
+${table(header, rows, maxRows)}`;
 }
 function linksLine(l) {
   const parts = [];
