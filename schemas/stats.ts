@@ -48,9 +48,16 @@ export function mcnemarExact(baseOnly: number, headOnly: number): number {
   const m = baseOnly + headOnly;
   if (m === 0) return 1;
   const k = Math.min(baseOnly, headOnly);
-  // log P(X <= k) for X ~ Bin(m, 1/2), summed in log space so m in the hundreds of thousands stays finite
-  let acc = -Infinity;
-  for (let i = 0; i <= k; i++) acc = logAddExp(acc, logChoose(m, i) - m * Math.LN2);
+  // log P(X <= k) for X ~ Bin(m, 1/2), summed in log space so m in the hundreds of thousands stays finite.
+  // Summed from i = k downwards: below the mode the terms shrink (ratio i/(m-i+1) < 1), so the loop stops once
+  // they fall below double precision relative to the sum instead of visiting all k+1 terms.
+  let logTerm = logChoose(m, k) - m * Math.LN2;
+  let acc = logTerm;
+  for (let i = k; i > 0; i--) {
+    logTerm += Math.log(i) - Math.log(m - i + 1);
+    acc = logAddExp(acc, logTerm);
+    if (logTerm < acc - 45) break;
+  }
   return Math.min(1, 2 * Math.exp(acc));
 }
 
