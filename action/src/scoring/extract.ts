@@ -11,7 +11,8 @@
  *     tag's content.
  *  3. The text after the last explicit trigger ("the answer is", "Answer:", "final answer", "**Answer:**",
  *     "the correct option is", "答案是", …, up to the end of that line): leading letter, option text, yes/no, or a
- *     single unmistakable letter mention. Several different letters → unparsed.
+ *     single unmistakable letter mention. Several different letters → unparsed. Failing a trigger, a concluding
+ *     "C is the correct answer" / "(B) is the best option" (not "D is not correct") names the letter.
  *  4. Refusal ("I'm sorry", "I cannot determine", "as an AI", "无法确定"…) with no explicit answer → unparsed.
  *  5. Letters: a first or last line that is just a letter ("B", "(B)", "B.", "b", "B. Liver" when Liver is B's text);
  *     otherwise letters written as references anywhere ("(C)", "option C", a line starting "C."). Exactly one
@@ -24,7 +25,7 @@
  */
 import { AMBIGUOUS, letterMentions, matchOptionText, matchYesNo, resolveExplicit, type Match } from './choice-match.js';
 import { normalizeAnswer } from './normalize.js';
-import { afterLastTrigger, answerTag, isRefusal, lastBoxed, stripMarkdown, stripThinking } from './response-text.js';
+import { afterLastTrigger, answerTag, isRefusal, lastBoxed, lastConcludedLetter, stripMarkdown, stripThinking } from './response-text.js';
 
 export const CHAIN_EXTRACTION_ID = 'medvlm-chain/1';
 
@@ -62,6 +63,8 @@ function extractImplicit(text: string, choices: Record<string, string>): Extract
     const m = resolveExplicit(trigger, choices);
     if (m !== null) return decided(m, 'trigger');
   }
+  const concluded = lastConcludedLetter(text);
+  if (concluded && concluded in choices) return { answer: concluded, stage: 'trigger' };
   if (isRefusal(text)) return { answer: null, stage: 'refusal' };
   const letter = bareLetter(text, choices);
   if (letter !== null) return decided(letter, 'letter');

@@ -88,6 +88,17 @@ export function afterLastTrigger(text: string): string | null {
   return line.slice(0, 300).trim();
 }
 
+/**
+ * A concluding sentence that names a letter without a trigger phrase: "Therefore, C is the correct answer",
+ * "(B) is the best option", "option D is correct". Negations ("D is not correct") do not match. Last one wins.
+ */
+export function lastConcludedLetter(text: string): string | null {
+  const re = /(?:^|[^A-Za-z])(?:option\s+|choice\s+)?\(?([A-Z])\)?\s+(?:is|would be|seems)\s+(?:the\s+)?(?:correct|right|best|most (?:likely|appropriate|accurate))\b/gi;
+  let last: string | null = null;
+  for (const m of stripMarkdown(text).matchAll(re)) if (/[A-Z]/.test(m[1]!)) last = m[1]!;
+  return last;
+}
+
 const REFUSAL_RE = new RegExp([
   String.raw`\bi(?:'m| am)? (?:sorry|unable|not able)\b`,
   String.raw`\bi (?:cannot|can't|can not|won't|will not) (?:determine|provide|answer|help|assist|view|see|diagnose|tell|interpret|analy[sz]e)`,
