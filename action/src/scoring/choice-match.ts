@@ -10,7 +10,7 @@ export const AMBIGUOUS = Symbol('ambiguous');
 export type Match = string | null | typeof AMBIGUOUS;
 
 /** Words that may precede the letter after a trigger or inside a box: "the answer is option (B)". */
-const LEAD_FILLER = /^(?:(?:the|option|choice|letter|answer|probably|likely|most|clearly|definitely|therefore|thus|so|be|to|is|:|-)\s*)+/i;
+const LEAD_FILLER = /^(?:(?:the|option|choice|letter|answer|probably|likely|most|clearly|definitely|therefore|thus|so|be|to|is)\b[\s:]*|[:-]\s*)+/i;
 /** After an uppercase "A" these words mark it as the letter, not the article ("A because …" vs "A large mass"). */
 const LETTER_A_FOLLOWERS = new Set(['because', 'since', 'as', 'which', 'and', 'for', 'given', 'due', 'is', 'was', 'would', 'seems', 'option']);
 

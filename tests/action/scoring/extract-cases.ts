@@ -23,6 +23,7 @@ export const BOXED_CASES: Case[] = [
   ['box with parenthesised letter', 'So the answer is \\boxed{(C)}.', ORGANS, 'C'],
   ['box with option text only', '\\boxed{Heart}', ORGANS, 'C'],
   ['box with \\text option text', '\\boxed{\\text{Kidney}}', ORGANS, 'D'],
+  ['box option starting with a filler word', '\\boxed{Isoniazid}', { A: 'Rifampin', B: 'Isoniazid' }, 'B'],
   ['last box wins', 'First I thought \\boxed{A}, but on reflection the lesion is hepatic. \\boxed{B}', ORGANS, 'B'],
   ['box in markdown', '**Step 1:** Identify the organ.\n**Step 2:** It is the heart.\n\n**Final answer:** $\\boxed{C}$', ORGANS, 'C'],
   ['nested braces', 'The answer is \\boxed{\\textbf{\\text{D}}}', ORGANS, 'D'],
