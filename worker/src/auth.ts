@@ -49,8 +49,10 @@ async function verifyOidcToken(config: Config, token: string): Promise<Uploader>
     throw new ApiError(401, 'invalid_token', `OIDC token rejected: ${describeJoseError(err)}`);
   }
   const claim = (k: string) => (typeof payload[k] === 'string' ? (payload[k] as string) : null);
-  const repositoryId = Number(claim('repository_id'));
-  const ownerId = Number(claim('repository_owner_id'));
+  // GitHub sends the ids as strings; accept plain numbers too
+  const id = (k: string) => (typeof payload[k] === 'number' ? Number(payload[k]) : Number(claim(k) ?? NaN));
+  const repositoryId = id('repository_id');
+  const ownerId = id('repository_owner_id');
   if (!claim('repository') || !Number.isSafeInteger(repositoryId) || !Number.isSafeInteger(ownerId)) {
     throw new ApiError(401, 'invalid_token', 'OIDC token lacks repository, repository_id or repository_owner_id');
   }

@@ -67,6 +67,20 @@ describe('POST /api/v1/runs', () => {
     expect((await json(big)).error.code).toBe('payload_too_large');
   });
 
+  it('enforces array limits and the JSON content type with 400s in the same envelope', async () => {
+    const run = makeRun({ commit: '7'.repeat(40), n: 8 });
+    const tooMany = { ...run, benchmarks: Array.from({ length: 33 }, () => run.benchmarks[0]) };
+    const res = await postRun(tooMany, token);
+    expect(res.status).toBe(400);
+    expect((await json(res)).error.details.issues[0].path).toBe('benchmarks');
+    const groups = structuredClone(run);
+    groups.benchmarks[0]!.groups = Array.from({ length: 257 }, (_, i) => ({ ...run.benchmarks[0]!.groups[0]!, value: `g${i}` }));
+    expect((await json(await postRun(groups, token))).error.details.issues[0].path).toBe('benchmarks[0].groups');
+    const text = await call('/api/v1/runs', { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(run) });
+    expect(text.status).toBe(400);
+    expect((await json(text)).error.code).toMatch(/^invalid_/);
+  });
+
   it('rejects semantically inconsistent bodies with the field named', async () => {
     const run = makeRun({ commit: '6'.repeat(40), n: 16 });
     run.benchmarks[0]!.outcomes.correct = btoa('\u0001');
