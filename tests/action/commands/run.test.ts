@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +56,7 @@ describe.skipIf(!data.available)('run against serve-baseline on VQA-RAD (real da
     expect(lines).toHaveLength(30);
     expect(new Set(lines.map((l) => l.id)).size).toBe(30);
     expect(lines.every((l) => l.response && l.extracted && l.requestHash.length === 64)).toBe(true);
-    expect(readdirTmp(out)).toEqual([]);
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('with ~10% injected faults gives the clean outcomes item for item', async () => {
@@ -161,6 +161,34 @@ describe.skipIf(!data.available)('run against serve-baseline on VQA-RAD (real da
     expect(readLines(path.join(out, 'predictions.jsonl'))).toHaveLength(5);
   });
 
+  it('on SIGTERM stops the --serve\'d server, keeps finished items, exits 130', async () => {
+    const port = await closedPort();
+    const out = tmp();
+    const cli = spawnCli(['run', '--serve', `node bin/medvlm-bench.mjs serve-baseline --port ${port} --delay-ms 50`,
+      '--endpoint', `http://127.0.0.1:${port}`, '--model', 'baseline', '--benchmarks', 'vqa-rad', '--data-dir', data.root,
+      '--out', out, '--concurrency', '2']);
+    const predictions = path.join(out, 'predictions.jsonl');
+    await waitFor(() => existsSync(predictions) && readLines(predictions).length >= 10, 60_000, '10 predictions');
+    cli.child.kill('SIGTERM');
+    const { code } = await cli.exit;
+    expect(code).toBe(130);
+    expect(cli.stderr()).toMatch(/received SIGTERM: stopping/);
+    const pid = Number(/\(pid (\d+),/.exec(cli.stderr())![1]);
+    expect(isAlive(pid)).toBe(false);
+    expect(existsSync(path.join(out, 'results.json'))).toBe(false);
+    expect(readLines(predictions).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('--benchmarks all runs the benchmarks whose data is found and says why the others were skipped', async () => {
+    const dir = tmp();
+    symlinkSync(data.dir, path.join(dir, 'vqa_rad'));
+    const logs: string[] = [];
+    const { result } = await runEvaluation(base({ benchmarks: 'all', dataDir: dir, limit: 3 }), { ...quiet, log: (m) => logs.push(m) });
+    expect(result.benchmarks.map((b) => b.id)).toEqual(['vqa-rad']);
+    expect(logs).toContainEqual(expect.stringMatching(/^skipped slake: .*no data found in/));
+    expect(logs).toContainEqual('skipped custom: no --manifest given');
+  });
+
   it('prints the tail of the server log when --serve fails to come up', async () => {
     const cli = spawnCli(['run', '--serve', 'echo loading weights; echo CUDA out of memory; exit 3', '--model', 'm',
       '--benchmarks', 'vqa-rad', '--data-dir', data.root, '--out', tmp()]);
@@ -169,8 +197,3 @@ describe.skipIf(!data.available)('run against serve-baseline on VQA-RAD (real da
     expect(cli.stderr()).toMatch(/server exited \(code 3\)[\s\S]*CUDA out of memory/);
   });
 });
-
-function readdirTmp(dir: string): string[] {
-  return (existsSync(dir) ? require_readdir(dir) : []).filter((f) => f.endsWith('.tmp'));
-}
-import { readdirSync as require_readdir } from 'node:fs';
