@@ -58,24 +58,18 @@ describe('API tokens via npm run token', () => {
   };
 
   it('create → upload accepted; revoke → refused; bad arguments exit non-zero with the reason', async () => {
-    // migrate the persisted database first (the server does it), then stop so wrangler has the file to itself
-    await (await startLocalWorker({ persistDir: path.join(state, 'v3') })).stop();
-    const out = token('create', '--repo', 'acme/*', '--label', 'e2e');
-    const secret = /token \(shown once[^)]*\): (mvb_\S+)/.exec(out)![1]!;
+    // the server migrates the persisted database; wrangler then writes the same SQLite file while it runs
     const worker = await startLocalWorker({ persistDir: path.join(state, 'v3') });
     try {
+      const out = token('create', '--repo', 'acme/*', '--label', 'e2e');
+      const secret = /token \(shown once[^)]*\): (mvb_\S+)/.exec(out)![1]!;
       expect((await upload(worker.url, makeRun({ repository: 'acme/tok' }), secret)).status).toBe(201);
       expect((await upload(worker.url, makeRun({ repository: 'other/tok' }), secret)).status).toBe(403);
+      expect(token('list')).toMatch(/^1\tactive\tacme\/\*\te2e/m);
+      token('revoke', '--id', '1');
+      expect((await upload(worker.url, makeRun({ repository: 'acme/tok', commit: 'b'.repeat(40) }), secret)).status).toBe(401);
     } finally {
       await worker.stop();
-    }
-    expect(token('list')).toMatch(/^1\tactive\tacme\/\*\te2e/m);
-    token('revoke', '--id', '1');
-    const again = await startLocalWorker({ persistDir: path.join(state, 'v3') });
-    try {
-      expect((await upload(again.url, makeRun({ repository: 'acme/tok', commit: 'b'.repeat(40) }), secret)).status).toBe(401);
-    } finally {
-      await again.stop();
     }
     const bad = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'worker-token.mjs'), 'create', '--repo', 'no-slash'],
       { encoding: 'utf8' });
