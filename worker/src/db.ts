@@ -54,9 +54,10 @@ const BLOB_PART_CHARS = 500_000;
 const RUN_COLUMNS = `r.id, p.full_name AS repository, r.status, r.shard_count, r.commit_sha, r.ref, r.pr_number,
   r.base_ref, r.model, r.checkpoint, r.protocol, r.suite_version, r.score_mean, r.workflow_ref, r.gh_run_id,
   r.verified, r.uploader, r.created_at, r.completed_at`;
-// ?1 = ref: "main" also matches runs recorded with the full "refs/heads/main"
-const FILTERS = `(?2 IS NULL OR r.ref = ?2 OR r.ref = 'refs/heads/' || ?2) AND (?3 IS NULL OR r.commit_sha = ?3)
-  AND (?4 IS NULL OR r.model = ?4)`;
+// ?2 = ref: "main" also matches runs recorded with the full "refs/heads/main". ?3 = sha or a hex prefix of it:
+// hex sorts below 'g', so [prefix, prefix || 'g') is exactly the shas starting with it (an index range).
+const FILTERS = `(?2 IS NULL OR r.ref = ?2 OR r.ref = 'refs/heads/' || ?2)
+  AND (?3 IS NULL OR (r.commit_sha >= ?3 AND r.commit_sha < ?3 || 'g')) AND (?4 IS NULL OR r.model = ?4)`;
 
 export const runBlobKey = (runId: string) => `run:${runId}`;
 export const shardBlobKey = (runId: string, index: number) => `shard:${runId}:${index}`;

@@ -81,6 +81,8 @@ describe('runs', () => {
     expect((await latestRun(db, 'o/latest', { ref: 'main' }))?.id).toBe(done.id);
     expect((await latestRun(db, 'o/latest'))?.id).toBe(other.id);
     expect((await latestRun(db, 'o/latest', { sha: 'b'.repeat(40), ref: 'main' }))).toBeNull();
+    expect((await latestRun(db, 'o/latest', { sha: 'bbbbbbb' }))?.id).toBe(other.id);
+    expect((await latestRun(db, 'o/latest', { sha: 'abbbbbb' }))).toBeNull();
   });
 
   it('runHistory returns a benchmark\'s scores oldest first', async () => {
