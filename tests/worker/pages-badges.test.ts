@@ -102,3 +102,18 @@ describe('GET /badge/:owner/:repo.svg', () => {
     expect(await res.text()).toContain('no data');
   });
 });
+
+describe('freshness', () => {
+  it('shows a new upload at once although badge reads are memoised', async () => {
+    const { app } = await import('../../worker/src/index.js');
+    const before = (await (await get('/badge/acme/fresh.json')).json()) as { message: string };
+    expect(before.message).toBe('no data');
+    const run = makeRun({ repository: 'acme/fresh', commit: '5'.repeat(40), model: 'model-f', correct: (i) => i % 4 === 0 });
+    const upload = await app.request('/api/v1/runs', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(run),
+    }, { ...env, ALLOW_UNAUTHENTICATED_UPLOADS: 'true' });
+    expect(upload.status).toBe(201);
+    const after = (await (await get('/badge/acme/fresh.json')).json()) as { message: string; color: string };
+    expect(after).toMatchObject({ message: pct(meanOf(run)), color: 'red' });
+  });
+});

@@ -401,3 +401,30 @@ export async function latestRunAtCommit(
     .bind(repository, shaPrefix, `${shaPrefix}g`, filters.model ?? null).first<Record<string, unknown>>();
   return row ? toRunSummary(row) : null;
 }
+
+/**
+ * One round trip for a badge: the newest complete run on any of `refs` (optionally of one model) with its
+ * accuracy rows (optionally of one benchmark). null when there is no such run.
+ */
+export async function latestRunAccuracy(
+  db: D1Database, repository: string, q: { refs: readonly string[]; model?: string | null; benchmark?: string | null },
+): Promise<{ runId: string; scoreMean: number | null; scores: Pick<ScoreRecord, 'benchmark' | 'groupKey' | 'groupValue' | 'metric' | 'value' | 'n'>[] } | null> {
+  if (q.refs.length === 0 || q.refs.length > 4) throw new RangeError('latestRunAccuracy takes 1 to 4 refs');
+  const refs = [...q.refs, ...Array(4 - q.refs.length).fill(q.refs[0])];
+  const { results } = await db.prepare(`WITH latest AS (
+      SELECT r.id, r.score_mean FROM runs r JOIN repositories p ON p.id = r.repository_id
+      WHERE p.full_name = ?1 AND r.status = 'complete' AND r.ref IN (?2, ?3, ?4, ?5) AND (?6 IS NULL OR r.model = ?6)
+      ORDER BY r.created_at DESC, r.id DESC LIMIT 1)
+    SELECT latest.id, latest.score_mean, s.benchmark, s.group_key, s.group_value, s.metric, s.value, s.n
+    FROM latest LEFT JOIN scores s ON s.run_id = latest.id AND s.metric = 'accuracy' AND (?7 IS NULL OR s.benchmark = ?7)`)
+    .bind(repository, ...refs, q.model ?? null, q.benchmark ?? null).all<Record<string, unknown>>();
+  const first = results[0];
+  if (!first) return null;
+  return {
+    runId: String(first.id), scoreMean: first.score_mean as number | null,
+    scores: results.filter((r) => r.benchmark !== null).map((r) => ({
+      benchmark: String(r.benchmark), groupKey: String(r.group_key), groupValue: String(r.group_value),
+      metric: String(r.metric), value: Number(r.value), n: Number(r.n),
+    })),
+  };
+}

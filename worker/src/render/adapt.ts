@@ -45,14 +45,18 @@ export function parseGroup(group: string | null | undefined): { key: string | nu
  * accuracy over benchmarks). A benchmark: its accuracy, or its group's. A group without a benchmark: accuracy
  * pooled over all benchmarks' items in that group. null when the run has no such score.
  */
-export function badgeScore(run: RunRecord, scores: readonly ScoreRecord[], q: { benchmark?: string | null; group?: string | null }): number | null {
+export function badgeScore(
+  scoreMean: number | null, scores: readonly BadgeScoreRow[], q: { benchmark?: string | null; group?: string | null },
+): number | null {
   const group = parseGroup(q.group);
-  if (!q.benchmark && !group) return run.scoreMean;
+  if (!q.benchmark && !group) return scoreMean;
   const matching = scores.filter((s) => s.metric === PRIMARY_METRIC && (!q.benchmark || s.benchmark === q.benchmark)
     && (group ? (group.key === null || s.groupKey === group.key) && s.groupValue === group.value && s.groupKey !== '' : s.groupKey === ''));
   if (matching.length === 0) return null;
   return pool(matching.map((s) => ({ value: s.value, n: s.n })))?.value ?? null;
 }
+
+export type BadgeScoreRow = Pick<ScoreRecord, 'benchmark' | 'groupKey' | 'groupValue' | 'metric' | 'value' | 'n'>;
 
 /** Items pooled across parts: Σ value·n / Σ n with a Wilson interval on the pooled count. */
 export function pool(parts: readonly { value: number; n: number }[]): Score | null {

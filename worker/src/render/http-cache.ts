@@ -25,9 +25,9 @@ export function matchesEtag(ifNoneMatch: string | null | undefined, etag: string
 }
 
 export async function cachedResponse(
-  request: Request, body: string, opts: { contentType: string; maxAge: number; status?: number; csp?: string },
+  request: Request, body: string, opts: { contentType: string; maxAge: number; status?: number; csp?: string; etag?: string },
 ): Promise<Response> {
-  const etag = await etagOf(body);
+  const etag = opts.etag ?? (await etagOf(body));
   const headers = new Headers({
     'Cache-Control': `public, max-age=${opts.maxAge}`,
     ETag: etag,

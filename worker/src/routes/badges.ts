@@ -9,10 +9,11 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { authorizeRead } from '../auth.js';
 import { readConfig } from '../config.js';
-import { getRunScores, latestDefaultBranchRun, latestRun } from '../db.js';
+import { DEFAULT_BRANCHES, latestDefaultBranchRun, latestRun, latestRunAccuracy } from '../db.js';
+import { memoRead } from '../read-cache.js';
 import { badgeScore, parseGroup } from '../render/adapt.js';
 import { badgeContent, DEFAULT_BADGE_LABEL, parseBadgeStyle, renderBadgeSvg, shieldsEndpoint } from '../render/badge.js';
-import { cachedResponse, IMAGE_CSP, IMAGE_MAX_AGE } from '../render/http-cache.js';
+import { cachedResponse, etagOf, IMAGE_CSP, IMAGE_MAX_AGE } from '../render/http-cache.js';
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const FILE = /^([A-Za-z0-9_.-]{1,100})\.(svg|json)$/;
@@ -37,16 +38,41 @@ export function readBadgeQuery(get: (k: string) => string | undefined): BadgeQue
   return q;
 }
 
-/** The newest complete run the filters select: `ref` when given, else the default branch. */
+/** The newest complete run the filters select: `ref` when given, else the default branch (used by the pages). */
 export async function selectRun(db: D1Database, repository: string, q: { ref: string | null; model: string | null }) {
   return q.ref ? latestRun(db, repository, { ref: q.ref, model: q.model }) : latestDefaultBranchRun(db, repository, { model: q.model });
 }
 
+/** Refs a badge reads: the given ref in both spellings, else the default branch candidates. */
+export function badgeRefs(ref: string | null): string[] {
+  if (!ref) return DEFAULT_BRANCHES.flatMap((b) => [b, `refs/heads/${b}`]);
+  return ref.startsWith('refs/') ? [ref] : [ref, `refs/heads/${ref}`];
+}
+
+/**
+ * Badges are the hottest read (every README view through GitHub's image proxy): one D1 round trip, memoised per
+ * isolate for a few seconds by WORKER-API's read cache, which every upload in the isolate clears.
+ */
 async function loadScore(db: D1Database, repository: string, q: BadgeQuery): Promise<number | null> {
-  const run = await selectRun(db, repository, q);
-  if (!run) return null;
-  if (!q.benchmark && !q.group) return run.scoreMean;
-  return badgeScore(run, await getRunScores(db, run.id), q);
+  const query = { refs: badgeRefs(q.ref), model: q.model, benchmark: q.benchmark };
+  const key = `badge:${repository.toLowerCase()}${JSON.stringify(query)}`;
+  const found = await memoRead(key, () => latestRunAccuracy(db, repository, query));
+  return found ? badgeScore(found.scoreMean, found.scores, q) : null;
+}
+
+// Rendered badges by content: most requests repeat a handful of (label, message, colour, style) combinations, so
+// the SVG and its ETag are computed once per isolate. Bounded; the oldest entry goes first.
+const RENDERED = new Map<string, { body: string; etag: string }>();
+const MAX_RENDERED = 512;
+
+async function renderOnce(key: string, render: () => string): Promise<{ body: string; etag: string }> {
+  const hit = RENDERED.get(key);
+  if (hit) return hit;
+  const body = render();
+  const entry = { body, etag: await etagOf(body) };
+  if (RENDERED.size >= MAX_RENDERED) RENDERED.delete(RENDERED.keys().next().value!);
+  RENDERED.set(key, entry);
+  return entry;
 }
 
 function defaultLabel(q: BadgeQuery | null): string {
@@ -68,7 +94,8 @@ export const badges = new Hono<AppEnv>().get('/badge/:owner/:file', async (c) =>
       contentType: 'application/json; charset=utf-8', maxAge: IMAGE_MAX_AGE,
     });
   }
-  return cachedResponse(c.req.raw, renderBadgeSvg(content, parseBadgeStyle(c.req.query('style'))), {
-    contentType: 'image/svg+xml; charset=utf-8', maxAge: IMAGE_MAX_AGE, csp: IMAGE_CSP,
-  });
+  const style = parseBadgeStyle(c.req.query('style'));
+  const { body, etag } = await renderOnce(JSON.stringify([style, content.label, content.message, content.color]),
+    () => renderBadgeSvg(content, style));
+  return cachedResponse(c.req.raw, body, { contentType: 'image/svg+xml; charset=utf-8', maxAge: IMAGE_MAX_AGE, csp: IMAGE_CSP, etag });
 });
