@@ -30,30 +30,53 @@ try {
   console.log(`${ITEMS} items (${DISTINCT_IMAGES} distinct ~1 kB images), concurrency ${CONCURRENCY}`);
   const first = await timedRun(`http://127.0.0.1:${port}`);
   const rssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(`run:    ${first.seconds.toFixed(1)} s total (${first.prepareSeconds.toFixed(1)} s loading + fingerprint), ` +
-    `${(ITEMS / first.evalSeconds).toFixed(0)} items/s while evaluating; peak RSS ${rssMb.toFixed(0)} MB (target ≤ 512)`);
+  console.log(`run:    ${describe(first)}; ${(ITEMS / first.evalSeconds).toFixed(0)} items/s while evaluating; ` +
+    `peak RSS ${rssMb.toFixed(0)} MB (target ≤ 512)`);
 
   const local = await startBaselineServer();
   const resumed = await timedRun(local.url);
-  console.log(`resume: ${resumed.seconds.toFixed(1)} s total (${resumed.prepareSeconds.toFixed(1)} s loading + fingerprint, ` +
-    `${resumed.evalSeconds.toFixed(1)} s answering ${ITEMS} items from predictions.jsonl); requests sent: ${local.stats.requests}`);
+  console.log(`resume: ${describe(resumed)}; requests sent: ${local.stats.requests}`);
   await local.close();
 } finally {
   server.kill('SIGTERM');
   if (!values.keep) rmSync(root, { recursive: true, force: true });
 }
 
-async function timedRun(endpoint: string): Promise<{ seconds: number; prepareSeconds: number; evalSeconds: number }> {
+interface Phases { seconds: number; prepareSeconds: number; evalSeconds: number; resultSeconds: number }
+
+/** Times the phases: loading + fingerprint (until "evaluating…"), evaluation (until progress.finish), results. */
+async function timedRun(endpoint: string): Promise<Phases> {
   const t0 = performance.now();
   let tEval = t0;
+  let tDone = t0;
   await runEvaluation({ endpoint, model: 'baseline', benchmarks: 'custom', manifest, outDir: out, concurrency: CONCURRENCY, env: {} }, {
     fetch, now: Date.now,
     log: (m) => {
       if (m.startsWith('evaluating ')) tEval = performance.now();
+      if (m.startsWith('evaluating ') && process.env.BENCH_MEM) console.log(`  after loading: ${memory()}`);
+    },
+    progress: {
+      start() {},
+      update() {},
+      finish: () => {
+        tDone = performance.now();
+        if (process.env.BENCH_MEM) console.log(`  after evaluating: ${memory()}`);
+      },
     },
   });
   const t1 = performance.now();
-  return { seconds: (t1 - t0) / 1000, prepareSeconds: (tEval - t0) / 1000, evalSeconds: (t1 - tEval) / 1000 };
+  return { seconds: (t1 - t0) / 1000, prepareSeconds: (tEval - t0) / 1000, evalSeconds: (tDone - tEval) / 1000, resultSeconds: (t1 - tDone) / 1000 };
+}
+
+function memory(): string {
+  (globalThis as { gc?: () => void }).gc?.(); // with --expose-gc: report what is retained, not garbage awaiting collection
+  const m = process.memoryUsage();
+  return `rss ${(m.rss / 1e6).toFixed(0)} MB, heap used ${(m.heapUsed / 1e6).toFixed(0)} MB (total ${(m.heapTotal / 1e6).toFixed(0)}), external ${(m.external / 1e6).toFixed(0)} MB, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`;
+}
+
+function describe(p: Phases): string {
+  return `${p.seconds.toFixed(1)} s total = ${p.prepareSeconds.toFixed(1)} s loading + fingerprint, ${p.evalSeconds.toFixed(1)} s evaluating, ` +
+    `${p.resultSeconds.toFixed(1)} s building results`;
 }
 
 /** Streams the manifest: two-option items over a pool of small PNG-signed images. */
