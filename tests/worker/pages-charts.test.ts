@@ -38,6 +38,15 @@ describe('GET /chart/:owner/:repo.svg', () => {
     expect(svg).toContain('model-a on main');
   });
 
+  it('revalidates with ETag: 304 when unchanged', async () => {
+    const { res } = await chart('/chart/acme/chart.svg?benchmark=slake');
+    const again = await exports.default.fetch(new Request('http://local/chart/acme/chart.svg?benchmark=slake', {
+      headers: { 'If-None-Match': res.headers.get('etag')! },
+    }));
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+  });
+
   it('follows model and ref filters', async () => {
     expect(circles((await chart('/chart/acme/chart.svg?benchmark=vqa-rad&model=model-b')).svg)).toBe(1);
     expect(circles((await chart('/chart/acme/chart.svg?benchmark=slake&ref=refs/pull/3/merge')).svg)).toBe(1);
