@@ -12852,7 +12852,7 @@ var require_request2 = __commonJS({
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
     var assert2 = __require("node:assert");
-    var { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __require("node:events");
+    var { getMaxListeners, setMaxListeners: setMaxListeners2, getEventListeners, defaultMaxListeners } = __require("node:events");
     var kAbortController = /* @__PURE__ */ Symbol("abortController");
     var requestFinalizer = new FinalizationRegistry2(({ signal, abort }) => {
       signal.removeEventListener("abort", abort);
@@ -13085,9 +13085,9 @@ var require_request2 = __commonJS({
             const abort = buildAbort(acRef);
             try {
               if (typeof getMaxListeners === "function" && getMaxListeners(signal) === defaultMaxListeners) {
-                setMaxListeners(1500, signal);
+                setMaxListeners2(1500, signal);
               } else if (getEventListeners(signal, "abort").length >= defaultMaxListeners) {
-                setMaxListeners(1500, signal);
+                setMaxListeners2(1500, signal);
               }
             } catch {
             }
@@ -50055,8 +50055,13 @@ function mcnemarExact(baseOnly, headOnly) {
   const m = baseOnly + headOnly;
   if (m === 0) return 1;
   const k = Math.min(baseOnly, headOnly);
-  let acc = -Infinity;
-  for (let i = 0; i <= k; i++) acc = logAddExp(acc, logChoose(m, i) - m * Math.LN2);
+  let logTerm = logChoose(m, k) - m * Math.LN2;
+  let acc = logTerm;
+  for (let i = k; i > 0; i--) {
+    logTerm += Math.log(i) - Math.log(m - i + 1);
+    acc = logAddExp(acc, logTerm);
+    if (logTerm < acc - 45) break;
+  }
   return Math.min(1, 2 * Math.exp(acc));
 }
 function pairedDifference(c) {
@@ -50231,6 +50236,12 @@ function afterLastTrigger(text) {
   const line = rest.split(/\n/)[0] ?? "";
   return line.slice(0, 300).trim();
 }
+function lastConcludedLetter(text) {
+  const re = /(?:^|[^A-Za-z])(?:option\s+|choice\s+)?\(?([A-Z])\)?\s+(?:is|would be|seems)\s+(?:the\s+)?(?:correct|right|best|most (?:likely|appropriate|accurate))\b/gi;
+  let last = null;
+  for (const m of stripMarkdown(text).matchAll(re)) if (/[A-Z]/.test(m[1])) last = m[1];
+  return last;
+}
 var REFUSAL_RE = new RegExp([
   String.raw`\bi(?:'m| am)? (?:sorry|unable|not able)\b`,
   String.raw`\bi (?:cannot|can't|can not|won't|will not) (?:determine|provide|answer|help|assist|view|see|diagnose|tell|interpret|analy[sz]e)`,
@@ -50251,7 +50262,7 @@ function escapeRegExp(s) {
 
 // action/src/scoring/choice-match.ts
 var AMBIGUOUS = /* @__PURE__ */ Symbol("ambiguous");
-var LEAD_FILLER = /^(?:(?:the|option|choice|letter|answer|probably|likely|most|clearly|definitely|therefore|thus|so|be|to|is|:|-)\s*)+/i;
+var LEAD_FILLER = /^(?:(?:the|option|choice|letter|answer|probably|likely|most|clearly|definitely|therefore|thus|so|be|to|is)\b[\s:]*|[:-]\s*)+/i;
 var LETTER_A_FOLLOWERS = /* @__PURE__ */ new Set(["because", "since", "as", "which", "and", "for", "given", "due", "is", "was", "would", "seems", "option"]);
 function leadingLetter(text, choices) {
   const t = stripMarkdown(text).trim().replace(LEAD_FILLER, "");
@@ -50363,6 +50374,8 @@ function extractImplicit(text, choices) {
     const m = resolveExplicit(trigger, choices);
     if (m !== null) return decided(m, "trigger");
   }
+  const concluded = lastConcludedLetter(text);
+  if (concluded && concluded in choices) return { answer: concluded, stage: "trigger" };
   if (isRefusal(text)) return { answer: null, stage: "refusal" };
   const letter = bareLetter(text, choices);
   if (letter !== null) return decided(letter, "letter");
@@ -77813,18 +77826,23 @@ function sha256Hex(data) {
 }
 var FATAL_STATUSES = /* @__PURE__ */ new Set([401, 403, 404]);
 async function postChat(url3, body, o) {
-  const signals = [AbortSignal.timeout(o.timeoutMs)];
-  if (o.signal) signals.push(o.signal);
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(new DOMException("request timeout", "TimeoutError")), o.timeoutMs);
+  const onOuterAbort = () => ctrl.abort(o.signal.reason);
+  o.signal?.addEventListener("abort", onOuterAbort, { once: true });
   const headers = { "content-type": "application/json" };
   if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
   let res;
   let text;
   try {
-    res = await o.fetch(url3, { method: "POST", headers, body, signal: AbortSignal.any(signals) });
+    res = await o.fetch(url3, { method: "POST", headers, body, signal: ctrl.signal });
     text = await res.text();
   } catch (e) {
     if (o.signal?.aborted) throw o.signal.reason ?? e;
     return networkFailure(e, o.timeoutMs);
+  } finally {
+    clearTimeout(timer);
+    o.signal?.removeEventListener("abort", onOuterAbort);
   }
   if (res.status !== 200) return httpFailure(res, text, o.now ?? Date.now);
   const reply = parseChatReply(text);
@@ -77927,8 +77945,10 @@ function parseVerdict(reply) {
 }
 
 // action/src/eval/pool.ts
+import { setMaxListeners } from "node:events";
 async function runPool(tasks, concurrency, work, outer) {
   const ctrl = new AbortController();
+  setMaxListeners(0, ctrl.signal);
   const onOuterAbort = () => ctrl.abort(outer.reason);
   if (outer?.aborted) ctrl.abort(outer.reason);
   outer?.addEventListener("abort", onOuterAbort, { once: true });
