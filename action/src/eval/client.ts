@@ -3,6 +3,7 @@
  * back. Retrying lives in retry.ts; this file never sleeps or loops, so every attempt is observable by the caller.
  */
 import { createHash } from 'node:crypto';
+import type { HttpReply, Transport } from './transport.js';
 
 export interface ChatImage {
   mime: string;
@@ -42,7 +43,7 @@ export type AttemptOutcome =
     };
 
 export interface PostOptions {
-  fetch: typeof fetch;
+  transport: Transport;
   apiKey: string | null;
   timeoutMs: number;
   /** aborts the attempt when the whole run stops */
@@ -97,44 +98,42 @@ const FATAL_STATUSES = new Set([401, 403, 404]);
 
 export async function postChat(url: string, body: string, o: PostOptions): Promise<AttemptOutcome> {
   // A timer cleared on completion rather than AbortSignal.timeout: that one lives for the whole timeout (minutes)
-  // and keeps every finished request's objects reachable until it fires — ~10 kB per item at 100,000 items.
+  // and keeps every finished request's objects reachable until it fires.
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(new DOMException('request timeout', 'TimeoutError')), o.timeoutMs);
   const onOuterAbort = (): void => ctrl.abort(o.signal!.reason);
   o.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
-  let res: Response;
-  let text: string;
+  let res: HttpReply;
   try {
-    res = await o.fetch(url, { method: 'POST', headers, body, signal: ctrl.signal });
-    text = await res.text();
+    res = await o.transport.post(url, body, headers, ctrl.signal);
   } catch (e) {
     if (o.signal?.aborted) throw o.signal.reason ?? e;
-    return networkFailure(e, o.timeoutMs);
+    return networkFailure(e, o.timeoutMs, ctrl.signal.aborted);
   } finally {
     clearTimeout(timer);
     o.signal?.removeEventListener('abort', onOuterAbort);
   }
-  if (res.status !== 200) return httpFailure(res, text, o.now ?? Date.now);
-  const reply = parseChatReply(text);
+  if (res.status !== 200) return httpFailure(res, o.now ?? Date.now);
+  const reply = parseChatReply(res.text);
   if (typeof reply === 'string') {
     return { ok: false, kind: 'reply', retryable: true, fatal: false, message: reply, retryAfterMs: null, status: 200 };
   }
   return { ok: true, reply, status: 200 };
 }
 
-function networkFailure(e: unknown, timeoutMs: number): AttemptOutcome {
-  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
+function networkFailure(e: unknown, timeoutMs: number, timedOut: boolean): AttemptOutcome {
+  const err = e as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const seconds = timeoutMs >= 10_000 ? Math.round(timeoutMs / 1000) : Math.round(timeoutMs / 100) / 10;
   const message = timedOut
-    ? `no answer within ${Math.round(timeoutMs / 1000)} s (request timeout)`
-    : `${err.cause?.code ?? err.name ?? 'Error'}: ${err.cause?.message ?? err.message ?? String(e)}`;
+    ? `no answer within ${seconds} s (request timeout)`
+    : `${err.cause?.code ?? err.code ?? err.name ?? 'Error'}: ${err.cause?.message ?? err.message ?? String(e)}`;
   return { ok: false, kind: 'network', retryable: true, fatal: false, message, retryAfterMs: null, status: null };
 }
 
-function httpFailure(res: Response, text: string, now: () => number): AttemptOutcome {
-  const status = res.status;
+function httpFailure(res: HttpReply, now: () => number): AttemptOutcome {
+  const { status, text } = res;
   const retryable = status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
   const detail = text.replace(/\s+/g, ' ').slice(0, 300);
   return {
@@ -143,7 +142,7 @@ function httpFailure(res: Response, text: string, now: () => number): AttemptOut
     retryable,
     fatal: FATAL_STATUSES.has(status),
     message: `HTTP ${status}${detail ? `: ${detail}` : ''}`,
-    retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), now()),
+    retryAfterMs: parseRetryAfter(res.retryAfter, now()),
     status,
   };
 }

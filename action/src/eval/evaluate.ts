@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { buildChatBody, buildTextBody, chatCompletionsUrl, postChat, sha256Hex, type ChatImage, type DecodingSettings } from './client.js';
 import { buildJudgePrompt, JUDGE_PROMPT_VERSION, parseVerdict } from './judge.js';
 import { runPool } from './pool.js';
+import { defaultTransport, type Transport } from './transport.js';
 import type { CachedPrediction, JudgeRecord, PredictionsFile } from './predictions.js';
 import type { ProgressCounts, ProgressSink } from './progress.js';
 import { ReachabilityCircuit, sendWithRetries, type RetryPolicy } from './retry.js';
@@ -32,7 +33,9 @@ export interface EngineOptions extends EndpointConfig {
 }
 
 export interface EngineDeps {
+  /** the global fetch selects the node:http transport (transport.ts); an injected fetch is used as given */
   fetch: typeof fetch;
+  transport?: Transport;
   now: () => number;
   random: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -68,24 +71,29 @@ export async function evaluateTasks(
   onResult: (r: ItemResult) => void,
 ): Promise<ProgressCounts> {
   const counts: ProgressCounts = { done: 0, total, errors: 0, unparsed: 0, cached: 0 };
-  const ctx = makeContext(o, deps);
+  const transport = deps.transport ?? defaultTransport(deps.fetch, o.concurrency);
+  const ctx = makeContext(o, deps, transport);
   deps.progress.start(total);
-  await runPool(tasks, o.concurrency, async (task, signal) => {
-    const r = await evaluateOne(task, ctx, store, score, signal);
-    counts.done++;
-    if (r.cached) counts.cached++;
-    if (r.outcome.error) counts.errors++;
-    if (r.outcome.unparsed) counts.unparsed++;
-    onResult(r);
-    deps.progress.update(counts);
-  }, deps.signal);
+  try {
+    await runPool(tasks, o.concurrency, async (task, signal) => {
+      const r = await evaluateOne(task, ctx, store, score, signal);
+      counts.done++;
+      if (r.cached) counts.cached++;
+      if (r.outcome.error) counts.errors++;
+      if (r.outcome.unparsed) counts.unparsed++;
+      onResult(r);
+      deps.progress.update(counts);
+    }, deps.signal);
+  } finally {
+    if (!deps.transport) transport.close();
+  }
   deps.progress.finish(counts);
   return counts;
 }
 
 type Context = ReturnType<typeof makeContext>;
 
-function makeContext(o: EngineOptions, deps: EngineDeps) {
+function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport) {
   const url = chatCompletionsUrl(o.endpoint);
   const circuit = new ReachabilityCircuit(o.endpoint, o.unreachableMs, deps.now);
   const judgeUrl = o.judge ? chatCompletionsUrl(o.judge.endpoint) : null;
@@ -94,7 +102,7 @@ function makeContext(o: EngineOptions, deps: EngineDeps) {
     let latencyMs = 0;
     const attempt = async () => {
       const t0 = performance.now();
-      const out = await postChat(target, body, { fetch: deps.fetch, apiKey: key, timeoutMs: o.requestTimeoutMs, signal, now: deps.now });
+      const out = await postChat(target, body, { transport, apiKey: key, timeoutMs: o.requestTimeoutMs, signal, now: deps.now });
       latencyMs = performance.now() - t0;
       return out;
     };

@@ -3,6 +3,8 @@
  * 100,000-item run never holds more than N items (and their images) in memory at once — unlike mapping every item
  * to a promise up front. The first worker error aborts the others and is rethrown.
  */
+import { setMaxListeners } from 'node:events';
+
 export async function runPool<T>(
   tasks: Iterable<T> | AsyncIterable<T>,
   concurrency: number,
@@ -10,6 +12,8 @@ export async function runPool<T>(
   outer?: AbortSignal,
 ): Promise<void> {
   const ctrl = new AbortController();
+  // every in-flight request and backoff sleep listens on this signal: more than Node's default of 10
+  setMaxListeners(0, ctrl.signal);
   const onOuterAbort = (): void => ctrl.abort(outer!.reason);
   if (outer?.aborted) ctrl.abort(outer.reason);
   outer?.addEventListener('abort', onOuterAbort, { once: true });

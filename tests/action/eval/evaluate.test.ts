@@ -96,6 +96,21 @@ describe('evaluateTasks', () => {
     expect(server.stats.requests - before).toBe(13);
   });
 
+  it('sends through an injected fetch when one is given (the global fetch selects node:http)', async () => {
+    server = await startBaselineServer({ seed: 4 });
+    let calls = 0;
+    const counting: typeof fetch = (input, init) => {
+      calls++;
+      return fetch(input, init);
+    };
+    const store = await openPredictions(path.join(tmp(), 'predictions.jsonl'));
+    const results: ItemResult[] = [];
+    await evaluateTasks(syntheticTasks(5), 5, options(server.url), { ...deps, fetch: counting }, store, boxedScorer, (r) => results.push(r));
+    store.close();
+    expect(calls).toBe(5);
+    expect(results.every((r) => !r.outcome.error)).toBe(true);
+  });
+
   it('stops with a clear error in bounded time when the endpoint is down', async () => {
     const port = await closedPort();
     const t0 = Date.now();
