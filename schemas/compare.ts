@@ -1,7 +1,8 @@
 /**
  * The compare API's answer (GET /api/v1/compare): per benchmark and per group, base and head scores over the
  * paired items, the paired difference (head − base) with Newcombe's 95% interval, the discordant counts, the exact
- * McNemar p-value, its Holm adjustment and the verdict. The action parses it with this schema.
+ * McNemar p-value, its Holm adjustment and the verdict. The action parses it with this schema. Both sides compute
+ * it with schemas/paired-compare.ts (families and levels are documented there).
  */
 import { z } from 'zod';
 
@@ -25,8 +26,17 @@ export const PairedComparison = z.object({
   diff: z.number().min(-1).max(1),
   ci95: z.tuple([z.number().min(-1).max(1), z.number().min(-1).max(1)]),
   pValue: z.number().min(0).max(1),
-  /** Holm-adjusted: across benchmarks for benchmarks, across a benchmark's groups for groups */
+  /**
+   * Holm-adjusted within its family: a benchmark's whole-benchmark test across the compared benchmarks; a group's
+   * test across the benchmarks that have the same group key=value. Comparisons with no paired items are not tests:
+   * pAdjusted 1, outside every family.
+   */
   pAdjusted: z.number().min(0).max(1),
+  /**
+   * Non-inferiority mode only: the one-sided lower confidence bound for head − base at level 1 − alpha/m
+   * (Bonferroni over the same family of m tests); the verdict compares it with −margin.
+   */
+  lowerBound: z.number().min(-1).max(1).optional(),
   verdict: VerdictName,
 });
 export type PairedComparison = z.infer<typeof PairedComparison>;
@@ -37,7 +47,8 @@ export type GroupComparison = z.infer<typeof GroupComparison>;
 export const BenchmarkComparison = PairedComparison.extend({
   id: z.string(),
   fingerprint: z.string(),
-  metric: z.literal('accuracy'),
+  /** per-item 0/1 metric the items were paired on (the API compares `accuracy`; gates may pair the others) */
+  metric: z.enum(['accuracy', 'open_exact_match', 'open_judge_accuracy']),
   groups: z.array(GroupComparison),
 });
 export type BenchmarkComparison = z.infer<typeof BenchmarkComparison>;

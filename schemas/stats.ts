@@ -63,16 +63,17 @@ export function mcnemarExact(baseOnly: number, headOnly: number): number {
 
 /**
  * Newcombe (1998, method 10) 95% interval for the paired difference head − base, from the 2×2 table.
- * Better coverage than Wald near 0 or 1 and never outside [-1, 1].
+ * Better coverage than Wald near 0 or 1 and never outside [-1, 1]. Another `z` gives another level: the field keeps
+ * its name `ci95` for compatibility; z = normalQuantile(1 − a) makes the lower end a one-sided (1 − a) bound.
  */
-export function pairedDifference(c: PairedCounts): { diff: number; ci95: [number, number]; n: number } {
+export function pairedDifference(c: PairedCounts, z = Z95): { diff: number; ci95: [number, number]; n: number } {
   const n = c.both + c.baseOnly + c.headOnly + c.neither;
   if (n === 0) return { diff: 0, ci95: [-1, 1], n };
   const pHead = (c.both + c.headOnly) / n;
   const pBase = (c.both + c.baseOnly) / n;
   const diff = pHead - pBase;
-  const [l1, u1] = wilson(c.both + c.headOnly, n);
-  const [l2, u2] = wilson(c.both + c.baseOnly, n);
+  const [l1, u1] = wilson(c.both + c.headOnly, n, z);
+  const [l2, u2] = wilson(c.both + c.baseOnly, n, z);
   const phi = phiCoefficient(c);
   const dl = Math.sqrt(Math.max(0, (pHead - l1) ** 2 - 2 * phi * (pHead - l1) * (u2 - pBase) + (u2 - pBase) ** 2));
   const du = Math.sqrt(Math.max(0, (u1 - pHead) ** 2 - 2 * phi * (u1 - pHead) * (pBase - l2) + (pBase - l2) ** 2));
@@ -96,22 +97,55 @@ export type Verdict = 'better' | 'worse' | 'no-significant-change';
 export type GateMode = 'regression' | 'non-inferiority';
 
 /**
- * Regression mode: `worse` only when the drop is significant (adjusted p < alpha) AND larger than the margin;
- * `better` when significant and positive. Non-inferiority: `worse` unless the interval's lower bound excludes a
- * drop larger than the margin (lower > −margin); `better` when the whole interval is above zero.
+ * Regression mode: `worse` only when the drop is significant (adjusted p < alpha) AND the point estimate is a drop
+ * larger than the margin (statistical and practical significance); `better` when significant and positive.
+ * Non-inferiority: `worse` unless the lower confidence bound excludes a drop larger than the margin
+ * (lower > −margin); `better` when that bound is above zero and the change is significant. `lowerBound` is the
+ * one-sided bound at the multiplicity-corrected level (see paired-compare.ts); without it the 95% interval's lower
+ * end is used.
  */
 export function verdict(
-  r: { diff: number; ci95: [number, number]; pAdjusted: number },
+  r: { diff: number; ci95: [number, number]; pAdjusted: number; lowerBound?: number | null },
   opts: { margin: number; alpha: number; mode?: GateMode },
 ): Verdict {
   const significant = r.pAdjusted < opts.alpha;
   if ((opts.mode ?? 'regression') === 'non-inferiority') {
-    if (r.ci95[0] <= -opts.margin) return 'worse';
-    return r.ci95[0] > 0 && significant ? 'better' : 'no-significant-change';
+    const lower = r.lowerBound ?? r.ci95[0];
+    if (lower <= -opts.margin) return 'worse';
+    return lower > 0 && significant ? 'better' : 'no-significant-change';
   }
   if (significant && r.diff < -opts.margin) return 'worse';
   if (significant && r.diff > 0) return 'better';
   return 'no-significant-change';
+}
+
+/**
+ * Standard normal quantile Φ⁻¹(p) (Acklam's rational approximation, relative error < 1.2e-9: ample for interval
+ * levels). normalQuantile(0.975) ≈ 1.959964.
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile needs 0 < p < 1, got ${p}`);
+  const LOW = 0.02425;
+  if (p < LOW) return tailQuantile(p);
+  if (p > 1 - LOW) return -tailQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  const [a, b] = [ACKLAM_A, ACKLAM_B];
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+const ACKLAM_A = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+const ACKLAM_B = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+const ACKLAM_C = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+const ACKLAM_D = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+
+/** Lower tail (p < 0.02425) of normalQuantile. */
+function tailQuantile(p: number): number {
+  const q = Math.sqrt(-2 * Math.log(p));
+  const [c, d] = [ACKLAM_C, ACKLAM_D];
+  return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+    ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
 }
 
 function phiCoefficient(c: PairedCounts): number {

@@ -6,13 +6,14 @@
 import { isAbsolute, join } from 'node:path';
 import { LineCounter, parseDocument, isMap, isScalar, type Document, type Node } from 'yaml';
 import { z } from 'zod';
+import { PAIRED_METRICS } from '../../../schemas/paired-compare.js';
 import { BENCHMARK_IDS } from '../../../schemas/results.js';
 import { UserError } from '../errors.js';
 
 export const DEFAULT_GATES_FILE = '.github/medvlm-bench.yml';
 
 /** Metrics whose per-item values are 0/1, so two runs can be paired item by item (McNemar). */
-export const PAIRED_METRICS = ['accuracy', 'open_exact_match', 'open_judge_accuracy'] as const;
+export { PAIRED_METRICS };
 const KNOWN_METRICS = [...PAIRED_METRICS, 'open_token_recall', 'open_token_f1'] as const;
 
 const Fraction = z.number().min(0).max(1);

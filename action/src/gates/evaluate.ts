@@ -1,13 +1,16 @@
 /**
  * Gate evaluation: absolute floors (always), regressions against the baseline on paired items (when a comparable
- * baseline exists), and unparsed/error budgets. A drop fails a regression gate only when it is larger than the
- * margin AND significant after Holm correction; non-inferiority mode fails unless the interval rules out such a drop.
+ * baseline exists), and unparsed/error budgets. Regression mode: a drop fails only when it is significant after
+ * Holm correction (p < alpha, McNemar against "no change") AND the point estimate drops by more than the margin.
+ * Non-inferiority mode: fails unless the one-sided lower bound at level 1 − alpha/m (Bonferroni over the family)
+ * rules out a drop larger than the margin.
  */
 import type { BenchmarkResult, RunResult } from '../../../schemas/results.js';
 import { verdict, type Verdict } from '../../../schemas/stats.js';
 import type { Gate, GatesConfig } from './config.js';
 import { evaluatedCount, fmt, fmtP, label, pct, signed } from '../report/format.js';
 import { compareRows, findGroup, rowKey, type ComparisonRow, type RowSpec } from './compare.js';
+import type { PairedMetric } from '../../../schemas/paired-compare.js';
 
 export type CheckKind = 'floor' | 'regression' | 'non-inferiority' | 'unparsed-budget' | 'error-budget';
 export type CheckStatus = 'pass' | 'fail' | 'skipped';
@@ -38,7 +41,7 @@ export interface GateReport {
 export const REPORT_GROUPS = ['questionType=understanding', 'questionType=reasoning'] as const;
 
 export function evaluateGates(config: GatesConfig, head: RunResult, base: RunResult | null): GateReport {
-  const rows = base ? compareRows(head, base, rowSpecs(config, head)) : null;
+  const rows = base ? compareRows(head, base, rowSpecs(config, head), { alpha: config.alpha, mode: config.mode }) : null;
   const byKey = new Map((rows ?? []).map((r) => [rowKey(r), r]));
   const checks: GateCheck[] = [];
   for (const gate of config.gates) {
@@ -60,7 +63,8 @@ function rowSpecs(config: GatesConfig, head: RunResult): RowSpec[] {
   }
   for (const gate of config.gates) {
     if (gate['max-drop'] === undefined) continue;
-    for (const b of gateTargets(gate, head)) specs.push({ benchmark: b.id, group: gate.group ?? null, metric: gate.metric });
+    // config validation admits max-drop only on paired (per-item 0/1) metrics
+    for (const b of gateTargets(gate, head)) specs.push({ benchmark: b.id, group: gate.group ?? null, metric: gate.metric as PairedMetric });
   }
   return specs;
 }
@@ -96,11 +100,11 @@ function checkRegression(
   const common = { kind, benchmark: t.id, group: gate.group ?? null, metric: gate.metric, threshold: margin };
   if (!t.result) return { ...common, status: 'fail', observed: null, message: `${t.id} is gated but was not evaluated in this run` };
   if (!base) return { ...common, status: 'skipped', observed: null, message: 'no baseline run: absolute gates only' };
-  const row = rows.get(rowKey({ benchmark: t.id, group: gate.group ?? null, metric: gate.metric }));
+  const row = rows.get(rowKey({ benchmark: t.id, group: gate.group ?? null, metric: gate.metric as PairedMetric }));
   if (!row || row.status !== 'compared' || row.pAdjusted === null || row.diff === null || row.ci95 === null) {
     return { ...common, status: 'skipped', observed: null, message: `not compared: ${row?.reason ?? 'no paired items'}` };
   }
-  const v = verdict({ diff: row.diff, ci95: row.ci95, pAdjusted: row.pAdjusted }, { margin, alpha: config.alpha, mode: config.mode });
+  const v = verdict({ diff: row.diff, ci95: row.ci95, pAdjusted: row.pAdjusted, lowerBound: row.lowerBound }, { margin, alpha: config.alpha, mode: config.mode });
   const status = v === 'worse' ? 'fail' : 'pass';
   return { ...common, status, observed: row.diff, verdict: v, message: regressionMessage(kind, row, margin, config.alpha, v) };
 }
@@ -108,9 +112,10 @@ function checkRegression(
 function regressionMessage(kind: CheckKind, row: ComparisonRow, margin: number, alpha: number, v: Verdict): string {
   const d = `Δ ${signed(row.diff!)} [${signed(row.ci95![0])}, ${signed(row.ci95![1])}]`;
   if (kind === 'non-inferiority') {
+    const lb = `lower bound ${signed(row.lowerBound ?? row.ci95![0])}`;
     return v === 'worse'
-      ? `${d}: interval does not exclude a drop of more than ${fmt(margin)}`
-      : `${d}: non-inferior (interval excludes a drop of more than ${fmt(margin)})`;
+      ? `${d}, ${lb}: does not exclude a drop of more than ${fmt(margin)}`
+      : `${d}, ${lb}: non-inferior (excludes a drop of more than ${fmt(margin)})`;
   }
   const p = `p(Holm) ${fmtP(row.pAdjusted!)}`;
   if (v === 'worse') return `${d}, ${p} < ${alpha}: significant drop larger than ${fmt(margin)}`;

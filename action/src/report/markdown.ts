@@ -126,7 +126,7 @@ function comparisonCells(r: ComparisonRow, margin: number | undefined, config: G
 const VERDICT_TEXT: Record<Verdict, string> = { worse: '🔻 worse', better: '🔺 better', 'no-significant-change': 'no significant change' };
 
 function rowVerdict(r: ComparisonRow, margin: number, config: GatesConfig): string {
-  return VERDICT_TEXT[verdict({ diff: r.diff!, ci95: r.ci95!, pAdjusted: r.pAdjusted! }, { margin, alpha: config.alpha, mode: config.mode })];
+  return VERDICT_TEXT[verdict({ diff: r.diff!, ci95: r.ci95!, pAdjusted: r.pAdjusted!, lowerBound: r.lowerBound }, { margin, alpha: config.alpha, mode: config.mode })];
 }
 
 /** The margin shown next to a benchmark's overall row: the regression gate covering it, if any. */
