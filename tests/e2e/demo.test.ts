@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -28,3 +28,53 @@ describe.skipIf(!data)('npm run demo (the README main command)', () => {
     }
   });
 });
+
+describe('npm run demo without local data (Hugging Face download path)', () => {
+  it('downloads VQA-RAD from the Hub endpoint (a loopback fixture server), evaluates, uploads and compares', async () => {
+    const { startHfServer } = await import('../helpers/hf-server.js');
+    const { hfParquet, jpeg } = await import('../action/data/fixtures.js');
+    const n = 40;
+    const questions = Array.from({ length: n }, (_, i) => (i % 4 === 3 ? `what organ is shown in image ${i}?` : `is there a lesion in image ${i}?`));
+    const answers = questions.map((q, i) => (q.startsWith('what') ? 'liver' : i % 2 ? 'yes' : 'no'));
+    const parquet = hfParquet([
+      { name: 'image', kind: 'image', data: questions.map((_, i) => ({ bytes: jpeg(`demo${i}`), path: `demo${i}.jpg` })) },
+      { name: 'question', kind: 'string', data: questions },
+      { name: 'answer', kind: 'string', data: answers },
+    ], 16);
+    const hub = await startHfServer([{
+      repo: 'flaviagiammarino/vqa-rad', commit: '74b6acbd67e60def0427836dfef45ed63ef83590',
+      files: { 'data/test-00000-of-00001.parquet': parquet },
+    }]);
+    const home = mkdtempSync(path.join(os.tmpdir(), 'medvlm-demo-hf-'));
+    try {
+      // asynchronous spawn: the fixture Hub lives in this process and must keep answering
+      const r = await runAsync(['bin/medvlm-bench.mjs', 'demo', '--hub', '--exit', '--port', '0', '--out', path.join(home, 'out')],
+        { ...process.env, HF_ENDPOINT: hub.url, HF_HOME: path.join(home, 'hf'), MEDVLM_DATA_DIR: '' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain('Hugging Face Hub download');
+      expect(hub.requests.some((q) => q.includes('/datasets/flaviagiammarino/vqa-rad/resolve/'))).toBe(true);
+      // 30 yes/no items are scored under the paper protocol, the 10 open ones excluded
+      expect(r.stderr).toMatch(/vqa-rad\s+\d+\.\d% of 30 scored \(10 excluded/);
+      expect(r.stdout).toMatch(/vqa-rad\s+30\s/);
+    } finally {
+      await hub.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+function runAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: repo, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}

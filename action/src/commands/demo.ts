@@ -15,6 +15,8 @@ Starts a local aggregator Worker (workerd, in-memory D1) and the built-in chance
 
   --data-dir DIR     benchmark folders (default: $MEDVLM_DATA_DIR, else ../shared/data beside the checkout,
                      else VQA-RAD is downloaded from the Hugging Face Hub)
+  --hub              ignore local folders and download VQA-RAD from the Hugging Face Hub (HF_ENDPOINT, HF_HOME
+                     and HF_TOKEN are honoured)
   --benchmarks IDS   comma list (default: vqa-rad, slake, pathvqa — those whose folders are found)
   --limit N          only the first N items per benchmark
   --port P           worker port (default 8787; 0 = any free port)
@@ -24,7 +26,7 @@ Starts a local aggregator Worker (workerd, in-memory D1) and the built-in chance
 
 const FLAGS = {
   'data-dir': { type: 'string' }, benchmarks: { type: 'string' }, limit: { type: 'string' }, port: { type: 'string' },
-  out: { type: 'string' }, 'keep-serving': { type: 'boolean' }, exit: { type: 'boolean' }, help: { type: 'boolean' },
+  out: { type: 'string' }, hub: { type: 'boolean' }, 'keep-serving': { type: 'boolean' }, exit: { type: 'boolean' }, help: { type: 'boolean' },
 } as const;
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -36,7 +38,8 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
     return 0;
   }
   const shared = path.resolve(REPO_ROOT, '..', 'shared', 'data');
-  const dataDir = stringFlag(flags, 'data-dir') ?? deps.env.MEDVLM_DATA_DIR ?? (existsSync(shared) ? shared : null);
+  const local = stringFlag(flags, 'data-dir') ?? deps.env.MEDVLM_DATA_DIR ?? (existsSync(shared) ? shared : null);
+  const dataDir = flags.hub === true ? null : local;
   const list = stringFlag(flags, 'benchmarks');
   const { startLocalWorker } = await import('../../../scripts/local-worker.mjs');
   const outcome = await runDemo({
