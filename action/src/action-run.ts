@@ -13,7 +13,7 @@ import { mergeResultDirs } from './eval/merge.js';
 import { runEvaluation } from './eval/run.js';
 import { startServedModel } from './eval/serve.js';
 import { parseShard } from './eval/shard.js';
-import { loadGatesConfig } from './gates/config.js';
+import { checkGatedBenchmarksRun, loadGatesConfig, type GatesConfig } from './gates/config.js';
 import { evaluateGates, type GateReport } from './gates/evaluate.js';
 import type { GithubApi } from './github/client.js';
 import { readGithubContext, type GithubContext } from './github/context.js';
@@ -70,12 +70,13 @@ export interface ActionOutcome {
 export async function runAction(inputs: ActionInputs, deps: ActionDeps): Promise<ActionOutcome> {
   const ctx = readGithubContext(deps.env, deps.fs, deps.cwd);
   const gates = loadGatesConfig(inputs.gates, { cwd: ctx.workspace, fs: deps.fs });
+  checkGatedBenchmarksRun(gates, inputs.mergeShards ? null : plannedBenchmarks(inputs));
   deps.log.info(`gates: ${gates.source} (${gates.config.gates.length} gate(s), mode ${gates.config.mode}, alpha ${gates.config.alpha})`);
   const { result, resultsFile } = await produceResults(inputs, deps, ctx);
   if (inputs.shard) return shardOnly(result, resultsFile, inputs, deps);
 
   const github = inputs.githubToken && ctx.owner && ctx.repo ? deps.github(inputs.githubToken, ctx.owner, ctx.repo) : null;
-  const agg = await talkToAggregator(inputs, deps, ctx, result, github);
+  const agg = await talkToAggregator(inputs, deps, ctx, result, github, gates.config);
   const report = evaluateGates(gates.config, result, agg.baseline.run);
   const reportInput: ReportInput = {
     head: result, gates: report, baselineNote: agg.baseline.note, uploadNote: agg.uploadNote,
@@ -120,7 +121,7 @@ async function produceResults(inputs: ActionInputs, deps: ActionDeps, ctx: Githu
   try {
     const { result, resultsPath } = await runEvaluation({
       endpoint, model: inputs.model!, checkpoint: inputs.checkpoint, outDir,
-      benchmarks: inputs.benchmarks === 'all' ? 'all' : inputs.benchmarks.split(',').map((b) => b.trim()).filter(Boolean),
+      benchmarks: plannedBenchmarks(inputs) ?? 'all',
       protocol: inputs.protocol,
       dataDir: inputs.dataDir ? resolve(ctx.workspace, inputs.dataDir) : null,
       manifest: inputs.manifest ? resolve(ctx.workspace, inputs.manifest) : null,
@@ -131,6 +132,11 @@ async function produceResults(inputs: ActionInputs, deps: ActionDeps, ctx: Githu
   } finally {
     await served?.stop();
   }
+}
+
+/** The explicit `benchmarks` list, or null for "all". */
+function plannedBenchmarks(inputs: ActionInputs): string[] | null {
+  return inputs.benchmarks.trim() === 'all' ? null : inputs.benchmarks.split(',').map((b) => b.trim()).filter(Boolean);
 }
 
 /** A shard job only evaluates: the fan-in job merges, uploads, gates and comments once for the whole run. */
@@ -145,7 +151,7 @@ function shardOnly(result: RunResult, resultsFile: string, inputs: ActionInputs,
 interface AggregatorStep { baseline: Baseline; uploadNote: string | null; requiredFailure: string | null; links: ReportLinks }
 
 async function talkToAggregator(
-  inputs: ActionInputs, deps: ActionDeps, ctx: GithubContext, head: RunResult, github: GithubApi | null,
+  inputs: ActionInputs, deps: ActionDeps, ctx: GithubContext, head: RunResult, github: GithubApi | null, gates: GatesConfig,
 ): Promise<AggregatorStep> {
   if (!inputs.aggregatorUrl) {
     return { baseline: { run: null, id: null, note: 'no `aggregator-url`, so no baseline run: absolute gates only' }, uploadNote: null, requiredFailure: null, links: {} };
@@ -167,6 +173,8 @@ async function talkToAggregator(
     if (inputs.aggregatorRequired) deps.log.error(loud);
     else deps.log.warning(loud);
   }
+  // private deployments need a token to read; an OIDC token's jti was consumed by the upload, so ask for a fresh one
+  client.readAuth = await readAuthHeader(inputs, deps);
   let baseline: Baseline;
   try {
     baseline = await resolveBaseline(inputs.baseline, head, ctx, { client, github, warn: (m) => deps.log.warning(m) });
@@ -176,7 +184,7 @@ async function talkToAggregator(
     baseline = { run: null, id: null, note: `no baseline (${why}): absolute gates only` };
   }
   deps.log.info(`baseline: ${baseline.note}`);
-  const links = aggregatorLinks(inputs.aggregatorUrl, head, headId, baseline.id);
+  const links = aggregatorLinks(inputs.aggregatorUrl, head, headId, baseline.id, compareSettings(gates));
   return {
     baseline, uploadNote, links: { ...links, run: runUrl ?? links.run },
     requiredFailure: uploadNote && inputs.aggregatorRequired ? `${uploadNote} (aggregator-required: true)` : null,
@@ -190,6 +198,25 @@ async function uploadToken(inputs: ActionInputs, deps: ActionDeps): Promise<stri
   } catch (e) {
     throw new Error(`no OIDC token (the job needs \`permissions: id-token: write\`; pull requests from forks never get one): ${(e as Error).message}`);
   }
+}
+
+/** Authorization for reads: the API token, or a fresh OIDC token; null when none can be had (public reads only). */
+async function readAuthHeader(inputs: ActionInputs, deps: ActionDeps): Promise<string | null> {
+  if (inputs.aggregatorAuth === 'token') return `Bearer ${inputs.aggregatorToken!}`;
+  try {
+    return `Bearer ${await deps.getIdToken(inputs.oidcAudience)}`;
+  } catch {
+    return null; // the upload already explained why there is no OIDC token
+  }
+}
+
+/**
+ * The settings the compare page should judge with, so its verdicts match the comment: the gates' alpha and mode, and
+ * the margin of the whole-benchmark regression gates (the smallest when they differ; 0 without any).
+ */
+export function compareSettings(g: GatesConfig): { margin: number; alpha: number; mode: GatesConfig['mode'] } {
+  const margins = g.gates.filter((x) => x['max-drop'] !== undefined && !x.group).map((x) => x['max-drop']!);
+  return { margin: margins.length ? Math.min(...margins) : 0, alpha: g.alpha, mode: g.mode };
 }
 
 function writeStepSummary(markdown: string, deps: ActionDeps): void {

@@ -105,14 +105,18 @@ export function parseBaselineSpec(s: string): BaselineSpec | null {
   return /^[A-Za-z0-9_-]{1,64}$/.test(value) ? { kind: 'run', id: value } : null;
 }
 
-/** Links into the worker's pages for the report and the outputs. */
-export function aggregatorLinks(baseUrl: string, head: RunResult, headId: string | null, baseId: string | null) {
+/** Links into the worker's pages for the report and the outputs; the compare page judges with the gates' settings. */
+export function aggregatorLinks(
+  baseUrl: string, head: RunResult, headId: string | null, baseId: string | null,
+  settings: { margin: number; alpha: number; mode: string },
+) {
   const root = baseUrl.replace(/\/+$/, '');
   const repo = head.identity.repository;
   const model = encodeURIComponent(head.model.name);
+  const q = new URLSearchParams({ margin: String(settings.margin), alpha: String(settings.alpha), mode: settings.mode });
   return {
     run: headId ? `${root}/api/v1/runs/${headId}` : null,
-    compare: repo && headId && baseId ? `${root}/${repo}/compare/${baseId}...${headId}` : null,
+    compare: repo && headId && baseId ? `${root}/${repo}/compare/${baseId}...${headId}?${q}` : null,
     badge: repo ? `${root}/badge/${repo}.svg?model=${model}` : null,
     chart: repo ? `${root}/chart/${repo}.svg?model=${model}` : null,
   };

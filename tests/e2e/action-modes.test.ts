@@ -45,6 +45,30 @@ describe('action bundle: config errors, comment modes, shards', () => {
     expect(existsSync(path.join(workspace, 'medvlm-bench-results', 'results.json'))).toBe(false);
   });
 
+  it('a gate on a benchmark outside an explicit `benchmarks` list fails before any model request, naming its line', async () => {
+    const before = model.stats.requests;
+    const r = await run(5, { 'results-dir': 'not-run', gates: 'alpha: 0.05\ngates:\n  - benchmark: custom\n    min: 0.5\n  - benchmark: vqa-rad\n    min: 0.5\n' });
+    expect(r.code).toBe(1);
+    expect(r.stdout.replace(/%0A/g, '\n')).toContain('gates input:5:16: gates[1].benchmark: vqa-rad is gated but will not run (benchmarks: custom)');
+    expect(model.stats.requests).toBe(before);
+  });
+
+  it('with a personal token the sticky comment is found by its author (GET /user), never a bot\'s look-alike', async () => {
+    github.users.set('pat-token', { login: 'ci-user', type: 'User' });
+    const marker = '<!-- medvlm-bench:vlm -->';
+    const decoy = github.addComment(6, `${marker}\nnot mine`, { login: 'github-actions[bot]', type: 'Bot' });
+    const gates = 'gates:\n  - benchmark: custom\n    min: 0.5\n';
+    for (const dir of ['pat-1', 'pat-2']) {
+      const r = await run(6, { 'github-token': 'pat-token', comment: 'always', 'results-dir': dir, gates });
+      expect(r.code, r.stdout).toBe(0);
+    }
+    const mine = github.comments.filter((c) => c.issue === 6 && c.user.login === 'ci-user');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.body.startsWith(marker)).toBe(true);
+    expect(decoy.body).toBe(`${marker}\nnot mine`);
+    expect(github.requests.filter((q) => q.path === '/user').length).toBeGreaterThan(0);
+  });
+
   it('comment: on-change stays quiet while all is well, comments on failure, then keeps that comment fresh', async () => {
     const quiet = await run(2, { comment: 'on-change', 'results-dir': 'oc-1', gates: 'gates:\n  - benchmark: custom\n    min: 0.5\n' });
     expect(quiet.code, quiet.stdout).toBe(0);

@@ -89,18 +89,25 @@ describe('action bundle end to end', () => {
     expect(stored.commit).toBe(MAIN);
   });
 
-  it('PR equal to its merge-base run passes, with one comment and a success check run', async () => {
+  /** the action's own comments (GITHUB_TOKEN writes as github-actions[bot]) */
+  const ours = (issue: number) => github.comments.filter((c) => c.issue === issue && c.user.login === 'github-actions[bot]');
+
+  it('PR equal to its merge-base run passes, with one comment and a success check run; a decoy is left alone', async () => {
     github.mergeBases.set(`${BASE_TIP}...${head(7)}`, MAIN);
+    const decoy = github.addComment(7, '<!-- medvlm-bench:vlm-a -->\nlooks like the sticky comment', { login: 'mallory', type: 'User' });
     const r = await act({ model: 'vlm-a', server: good, ...pr(7) });
     expect(r.code, r.stdout).toBe(0);
     const compare = github.requests.find((q) => q.path.includes('/compare/'));
     expect(compare?.path).toBe(`/repos/acme/vision/compare/${BASE_TIP}...${head(7)}`);
-    const comments = github.comments.filter((c) => c.issue === 7);
+    expect(decoy.body).toBe('<!-- medvlm-bench:vlm-a -->\nlooks like the sticky comment');
+    expect(github.requests.filter((q) => q.method === 'PATCH')).toHaveLength(0);
+    const comments = ours(7);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toMatch(/^<!-- medvlm-bench:vlm-a -->/);
     expect(comments[0]!.body).toContain('at the merge-base `1111111`');
     expect(comments[0]!.body).toMatch(/\| custom \| 0\.750 \| 0\.750 \| \+0\.000/);
-    expect(r.outputs['compare-url']).toMatch(new RegExp(`^${worker.url}/acme/vision/compare/[0-9a-f]{16}\\.\\.\\.[0-9a-f]{16}$`));
+    // the page judges with the gate settings (default gates: max-drop 0.02, alpha 0.05, regression)
+    expect(r.outputs['compare-url']).toMatch(new RegExp(`^${worker.url}/acme/vision/compare/[0-9a-f]{16}\\.\\.\\.[0-9a-f]{16}\\?margin=0\\.02&alpha=0\\.05&mode=regression$`));
     // the links in the report resolve on the worker
     const page = await fetch(r.outputs['compare-url']!);
     expect(page.status).toBe(200);
@@ -115,8 +122,9 @@ describe('action bundle end to end', () => {
     expect(r.code).toBe(1);
     expect(r.outputs.passed).toBe('false');
     expect(r.stdout).toMatch(/::error::.*gate\(s\) failed/);
-    const comments = github.comments.filter((c) => c.issue === 7);
+    const comments = ours(7);
     expect(comments).toHaveLength(1);
+    expect(github.comments.filter((c) => c.issue === 7)).toHaveLength(2); // ours + the untouched decoy
     expect(github.requests.filter((q) => q.method === 'PATCH')).toHaveLength(1);
     expect(comments[0]!.body).toMatch(/\| custom \| 0\.750 \| 0\.250 \| −0\.500 \[.*\] \| <0\.001 \| 🔻 worse \|/);
     expect(comments[0]!.body).toContain('❌ medvlm-bench · vlm-a: 1 gate failed');

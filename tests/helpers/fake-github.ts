@@ -1,12 +1,18 @@
 /**
  * A fake of the few GitHub REST endpoints the action calls, on loopback. Point Octokit at it with GITHUB_API_URL.
  * It keeps issue comments in memory (so "updated in place, not duplicated" can be checked) and records every request.
+ * Like GitHub: a token listed in `users` is a personal token (GET /user answers its account); any other token acts
+ * as the workflow's GITHUB_TOKEN (GET /user → 403, comments by github-actions[bot]); only a comment's author may
+ * edit it (403 otherwise).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest { method: string; path: string; authorization: string | null; body: unknown }
-export interface FakeComment { id: number; issue: number; body: string }
+export interface FakeUser { login: string; type: 'User' | 'Bot' }
+export interface FakeComment { id: number; issue: number; body: string; user: FakeUser; viaApp?: string | null }
+
+const ACTIONS_BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot' };
 export interface FakeCheckRun { id: number; head_sha: string; name: string; conclusion: string; output: { title: string; summary: string } }
 
 export interface FakeGithub {
@@ -16,19 +22,35 @@ export interface FakeGithub {
   checkRuns: FakeCheckRun[];
   /** "base...head" → merge-base sha; a missing pair answers 404 like GitHub does for unknown commits */
   mergeBases: Map<string, string>;
+  /** token → account for personal tokens */
+  users: Map<string, FakeUser>;
+  /** a comment written by someone else (e.g. a decoy that quotes the action's marker) */
+  addComment(issue: number, body: string, user: FakeUser): FakeComment;
   close(): Promise<void>;
 }
 
 export async function startFakeGithub(): Promise<FakeGithub> {
-  const state = { requests: [] as RecordedRequest[], comments: [] as FakeComment[], checkRuns: [] as FakeCheckRun[], mergeBases: new Map<string, string>() };
+  const state = {
+    requests: [] as RecordedRequest[], comments: [] as FakeComment[], checkRuns: [] as FakeCheckRun[],
+    mergeBases: new Map<string, string>(), users: new Map<string, FakeUser>(),
+  };
   let nextId = 1000;
+  const addComment = (issue: number, body: string, user: FakeUser, viaApp: string | null = null) => {
+    const c = { id: nextId++, issue, body, user, viaApp };
+    state.comments.push(c);
+    return c;
+  };
   const server = createServer(async (req, res) => {
     const body = await readJson(req);
     const url = new URL(req.url ?? '/', 'http://x');
     state.requests.push({ method: req.method ?? 'GET', path: url.pathname, authorization: req.headers.authorization ?? null, body });
     if (!req.headers.authorization) return send(res, 401, { message: 'Requires authentication' });
     const route = `${req.method} ${url.pathname}`;
+    const caller = state.users.get(req.headers.authorization.replace(/^(token|bearer)\s+/i, '')) ?? null;
     let m: RegExpExecArray | null;
+    if (route === 'GET /user') {
+      return caller ? send(res, 200, { login: caller.login, type: caller.type }) : send(res, 403, { message: 'Resource not accessible by integration' });
+    }
     if ((m = /^GET \/repos\/[^/]+\/[^/]+\/compare\/(.+)$/.exec(route))) {
       const sha = state.mergeBases.get(decodeURIComponent(m[1]!));
       return sha ? send(res, 200, { merge_base_commit: { sha }, commits: [], files: [] }) : send(res, 404, { message: 'Not Found' });
@@ -37,13 +59,13 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       return send(res, 200, state.comments.filter((c) => c.issue === Number(m![1])).map(toApi));
     }
     if ((m = /^POST \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(route))) {
-      const c = { id: nextId++, issue: Number(m[1]), body: String((body as { body?: unknown }).body ?? '') };
-      state.comments.push(c);
+      const c = addComment(Number(m[1]), String((body as { body?: unknown }).body ?? ''), caller ?? ACTIONS_BOT, caller ? null : 'github-actions');
       return send(res, 201, toApi(c));
     }
     if ((m = /^PATCH \/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(route))) {
       const c = state.comments.find((x) => x.id === Number(m![1]));
       if (!c) return send(res, 404, { message: 'Not Found' });
+      if (c.user.login !== (caller ?? ACTIONS_BOT).login) return send(res, 403, { message: 'Resource not accessible by integration' });
       c.body = String((body as { body?: unknown }).body ?? '');
       return send(res, 200, toApi(c));
     }
@@ -59,12 +81,16 @@ export async function startFakeGithub(): Promise<FakeGithub> {
   return {
     url: `http://127.0.0.1:${port}`,
     ...state,
+    addComment: (issue, body, user) => addComment(issue, body, user),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
 
 function toApi(c: FakeComment) {
-  return { id: c.id, body: c.body, html_url: `https://github.example/comments/${c.id}`, user: { login: 'github-actions[bot]' } };
+  return {
+    id: c.id, body: c.body, html_url: `https://github.example/comments/${c.id}`, user: c.user,
+    performed_via_github_app: c.viaApp ? { slug: c.viaApp } : null,
+  };
 }
 
 function send(res: ServerResponse, status: number, data: unknown): void {

@@ -52,6 +52,8 @@ export interface LoadedGates {
   config: GatesConfig;
   /** where it came from: a path, "inline" or "default" */
   source: string;
+  /** per gate, "source:line:col" of its `benchmark` value, so later checks can point at the line */
+  gateLocations: string[];
 }
 
 export interface ConfigFs {
@@ -67,17 +69,33 @@ export function loadGatesConfig(input: string, opts: { cwd: string; fs: ConfigFs
   const trimmed = input.trim();
   if (!trimmed) {
     const def = joinPath(opts.cwd, DEFAULT_GATES_FILE);
-    if (opts.fs.existsSync(def)) return { config: parseGatesConfig(opts.fs.readFileSync(def, 'utf8'), DEFAULT_GATES_FILE), source: DEFAULT_GATES_FILE };
-    return { config: DEFAULT_GATES_CONFIG, source: 'default' };
+    if (opts.fs.existsSync(def)) return { ...parseGatesDocument(opts.fs.readFileSync(def, 'utf8'), DEFAULT_GATES_FILE), source: DEFAULT_GATES_FILE };
+    return { config: DEFAULT_GATES_CONFIG, source: 'default', gateLocations: DEFAULT_GATES_CONFIG.gates.map(() => 'built-in default gates') };
   }
-  if (looksInline(trimmed)) return { config: parseGatesConfig(input, 'gates input'), source: 'inline' };
+  if (looksInline(trimmed)) return { ...parseGatesDocument(input, 'gates input'), source: 'inline' };
   const file = joinPath(opts.cwd, trimmed);
   if (!opts.fs.existsSync(file)) throw new UserError(`gates: file not found: ${trimmed} (give inline YAML/JSON or a path relative to the workspace)`);
-  return { config: parseGatesConfig(opts.fs.readFileSync(file, 'utf8'), trimmed), source: trimmed };
+  return { ...parseGatesDocument(opts.fs.readFileSync(file, 'utf8'), trimmed), source: trimmed };
+}
+
+/**
+ * Before any GPU work: a gate naming a benchmark outside an explicit `benchmarks` list can never be evaluated, so it
+ * would only fail after the whole run. `planned` null means "all" or shards decide: nothing to check.
+ */
+export function checkGatedBenchmarksRun(loaded: LoadedGates, planned: string[] | null): void {
+  if (!planned) return;
+  const problems = loaded.config.gates.flatMap((g, i) => (g.benchmark === '*' || planned.includes(g.benchmark) ? [] : [
+    `${loaded.gateLocations[i]}: gates[${i}].benchmark: ${g.benchmark} is gated but will not run (benchmarks: ${planned.join(', ')}); add it to \`benchmarks\` or remove the gate`,
+  ]));
+  if (problems.length) throw new UserError(`invalid gates config:\n${problems.join('\n')}`);
 }
 
 /** Parse and validate; throws UserError listing every problem as `source:line:col: path: message`. */
 export function parseGatesConfig(text: string, source: string): GatesConfig {
+  return parseGatesDocument(text, source).config;
+}
+
+function parseGatesDocument(text: string, source: string): { config: GatesConfig; gateLocations: string[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -89,7 +107,10 @@ export function parseGatesConfig(text: string, source: string): GatesConfig {
   }
   const raw: unknown = doc.toJS() ?? {};
   const parsed = GatesConfig.safeParse(raw);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const gateLocations = parsed.data.gates.map((_, i) => `${source}:${locate(doc, lineCounter, ['gates', i, 'benchmark'], false)}`);
+    return { config: parsed.data, gateLocations };
+  }
   const lines = parsed.error.issues.map((issue) => {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     const where = locate(doc, lineCounter, issueNodePath(issue, path), issue.code === 'unrecognized_keys');

@@ -17,19 +17,47 @@ export interface CheckRunInput {
 export interface GithubApi {
   /** merge-base of two commits via GET /repos/{o}/{r}/compare/{base}...{head} */
   mergeBase(base: string, head: string): Promise<string>;
-  /** the body of the comment carrying `marker`, if any (for on-change decisions) */
+  /** the body of our own comment carrying `marker` (written by this token's account), if any */
   findComment(issueNumber: number, marker: string): Promise<{ id: number; body: string } | null>;
   /** update the comment carrying `marker` in place, or create it; never leaves two */
   upsertComment(issueNumber: number, marker: string, body: string): Promise<{ id: number; action: 'created' | 'updated' | 'unchanged' }>;
   createCheckRun(input: CheckRunInput): Promise<{ id: number; url: string | null }>;
 }
 
+/** The bot account behind the workflow's GITHUB_TOKEN. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+
+interface CommentAuthor { user?: { login?: string; type?: string } | null; performed_via_github_app?: unknown }
+
+/**
+ * Is this comment ours? Anyone can paste the marker into a comment, so the author must match too: the token's own
+ * login when GET /user answers (personal tokens); installation tokens (GITHUB_TOKEN, GitHub Apps) get 403 there,
+ * and then only a bot comment qualifies: GitHub Actions' bot, or one posted through a GitHub App.
+ */
+export function isOwnComment(c: CommentAuthor, self: string | null): boolean {
+  if (self) return c.user?.login === self;
+  return c.user?.type === 'Bot' && (c.user.login === ACTIONS_BOT_LOGIN || c.performed_via_github_app != null);
+}
+
 export function createGithubApi(token: string, owner: string, repo: string): GithubApi {
   const octokit = getOctokit(token);
+  let self: Promise<string | null> | null = null;
+
+  /** The token's login, or null for installation tokens (403/401 on GET /user). */
+  function whoAmI(): Promise<string | null> {
+    self ??= octokit.rest.users.getAuthenticated().then((r) => r.data.login, (e: { status?: number }) => {
+      if (e.status === 403 || e.status === 401) return null;
+      throw e;
+    });
+    return self;
+  }
 
   async function findComment(issueNumber: number, marker: string) {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
-    const mine = comments.find((c) => typeof c.body === 'string' && c.body.includes(marker));
+    const [login, comments] = await Promise.all([
+      whoAmI(),
+      octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 }),
+    ]);
+    const mine = comments.find((c) => typeof c.body === 'string' && c.body.includes(marker) && isOwnComment(c, login));
     return mine ? { id: mine.id, body: mine.body ?? '' } : null;
   }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { compareSettings } from '../../../action/src/action-run.js';
 import { aggregatorLinks, parseBaselineSpec, sameFingerprints } from '../../../action/src/aggregator.js';
+import { GatesConfig } from '../../../action/src/gates/config.js';
 import { firstK, makeRun } from './make-run.js';
 
 describe('aggregator helpers', () => {
@@ -19,14 +21,24 @@ describe('aggregator helpers', () => {
     expect(sameFingerprints(head, makeRun([{ id: 'pathvqa', correct: firstK(10, 9) }]))).toBe(false);
   });
 
-  it('builds compare, badge and chart links for the worker pages', () => {
+  it('builds compare (with the gate settings), badge and chart links for the worker pages', () => {
     const head = makeRun([{ id: 'slake', correct: firstK(10, 5) }], { model: 'my vlm' });
-    expect(aggregatorLinks('https://w.example/', head, 'h1', 'b1')).toEqual({
+    const settings = { margin: 0.02, alpha: 0.01, mode: 'non-inferiority' };
+    expect(aggregatorLinks('https://w.example/', head, 'h1', 'b1', settings)).toEqual({
       run: 'https://w.example/api/v1/runs/h1',
-      compare: 'https://w.example/octo/demo/compare/b1...h1',
+      compare: 'https://w.example/octo/demo/compare/b1...h1?margin=0.02&alpha=0.01&mode=non-inferiority',
       badge: 'https://w.example/badge/octo/demo.svg?model=my%20vlm',
       chart: 'https://w.example/chart/octo/demo.svg?model=my%20vlm',
     });
-    expect(aggregatorLinks('https://w.example', head, 'h1', null).compare).toBeNull();
+    expect(aggregatorLinks('https://w.example', head, 'h1', null, settings).compare).toBeNull();
+  });
+
+  it('the compare page gets the gates\' alpha, mode and whole-benchmark margin (the smallest when several)', () => {
+    const g = GatesConfig.parse({ alpha: 0.01, mode: 'non-inferiority', gates: [
+      { benchmark: 'slake', 'max-drop': 0.03 }, { benchmark: '*', 'max-drop': 0.02 },
+      { benchmark: '*', group: 'questionType=reasoning', 'max-drop': 0.001 }, { benchmark: 'slake', min: 0.5 },
+    ] });
+    expect(compareSettings(g)).toEqual({ margin: 0.02, alpha: 0.01, mode: 'non-inferiority' });
+    expect(compareSettings(GatesConfig.parse({ gates: [{ benchmark: 'slake', min: 0.5 }] }))).toEqual({ margin: 0, alpha: 0.05, mode: 'regression' });
   });
 });

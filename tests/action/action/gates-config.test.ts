@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GATES_CONFIG, loadGatesConfig, parseGatesConfig } from '../../../action/src/gates/config.js';
+import { checkGatedBenchmarksRun, DEFAULT_GATES_CONFIG, loadGatesConfig, parseGatesConfig } from '../../../action/src/gates/config.js';
 import { UserError } from '../../../action/src/errors.js';
 
 const fs = { existsSync, readFileSync: (p: string, e: 'utf8') => readFileSync(p, e) };
@@ -115,5 +115,21 @@ describe('loadGatesConfig', () => {
     const g = loadGatesConfig('max-errors: 0.1', { cwd: '/nonexistent', fs });
     expect(g.source).toBe('inline');
     expect(g.config['max-errors']).toBe(0.1);
+  });
+});
+
+describe('checkGatedBenchmarksRun', () => {
+  const loaded = loadGatesConfig('gates:\n  - benchmark: "*"\n    min: 0.1\n  - benchmark: slake\n    min: 0.5\n  - benchmark: pathvqa\n    max-drop: 0.02\n', { cwd: '/nonexistent', fs });
+
+  it('names the line of every gate whose benchmark is outside an explicit list', () => {
+    expect(() => checkGatedBenchmarksRun(loaded, ['vqa-rad'])).toThrow(
+      'invalid gates config:\n' +
+      'gates input:4:16: gates[1].benchmark: slake is gated but will not run (benchmarks: vqa-rad); add it to `benchmarks` or remove the gate\n' +
+      'gates input:6:16: gates[2].benchmark: pathvqa is gated but will not run (benchmarks: vqa-rad); add it to `benchmarks` or remove the gate');
+  });
+
+  it('accepts covered gates, "*", and "all"/merged runs (null)', () => {
+    expect(() => checkGatedBenchmarksRun(loaded, ['pathvqa', 'slake'])).not.toThrow();
+    expect(() => checkGatedBenchmarksRun(loaded, null)).not.toThrow();
   });
 });
