@@ -32,7 +32,8 @@ const headCorrect = (i: number, b: string) => (baseCorrect(i, b) ? i % STEP[b]! 
 /** A second group key, so per-benchmark families (the old worker rule) would give different adjustments. */
 function withModality(run: RunResult): RunResult {
   for (const b of run.benchmarks) {
-    const correct = Array.from({ length: N }, (_, i) => (b.id === 'x' ? false : (run.model.name === 'head' ? headCorrect : baseCorrect)(i, b.id)));
+    const correctOf = run.model.name === 'head' ? headCorrect : baseCorrect;
+    const correct = Array.from({ length: N }, (_, i) => correctOf(i, b.id));
     for (const value of ['CT', 'MRI']) {
       const sel = Array.from({ length: N }, (_, i) => (i % 2 === 0) === (value === 'CT'));
       const k = correct.filter((c, i) => c && sel[i]).length;
