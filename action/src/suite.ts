@@ -10,6 +10,8 @@ import type { BenchmarkDef, LoadOptions, QuestionType, Sample } from './benchmar
 import { readJsonFile } from './data/records.js';
 import { UserError } from './errors.js';
 import { classifyQuestionType } from './scoring/classify.js';
+import { CHAIN_EXTRACTION_ID } from './scoring/extract.js';
+import { MMMU_EXTRACTION_ID } from './scoring/mmmu-parse.js';
 import { isExclusion, prepareItem, PROMPT_VERSION, type Exclusion, type PreparedItem } from './scoring/protocol.js';
 
 export interface PreparedBenchmark {
@@ -24,11 +26,13 @@ export interface PreparedBenchmark {
   fingerprint: string;
   promptVersion: number;
   missingImages: { sampleId: string; image: string }[];
+  /** ids in the question-type override file that match no item of this benchmark (empty without a file) */
+  unknownOverrideIds: string[];
 }
 
 export interface PrepareOptions extends LoadOptions {
   protocol: Protocol;
-  /** sample id → question type; beats the classifier, never a label from the data */
+  /** sample id → question type; explicit user intent, so it beats both a label from the data and the classifier */
   questionTypeOverrides?: Record<string, QuestionType>;
 }
 
@@ -63,23 +67,26 @@ async function collectSamples(def: BenchmarkDef, opts: LoadOptions): Promise<Sam
   return samples;
 }
 
-/** Label from the data wins; then the override file; then the classifier. Records where the type came from. */
-function fillQuestionTypes(samples: Sample[], overrides: Record<string, QuestionType> | undefined, log?: (m: string) => void): void {
-  let unknown = 0;
-  const ids = overrides ? new Set(samples.map((s) => s.id)) : null;
-  if (overrides && ids) for (const id of Object.keys(overrides)) if (!ids.has(id)) unknown++;
-  if (unknown) log?.(`question-type overrides: ${unknown} id(s) not in this benchmark were ignored`);
+/**
+ * Precedence: the override file (explicit user intent) wins; then a label from the data; then the classifier.
+ * Records where each type came from (metadata.questionTypeSource) and returns the override ids matching no item.
+ */
+function fillQuestionTypes(samples: Sample[], overrides: Record<string, QuestionType> | undefined): string[] {
   for (const s of samples) {
-    if (s.questionType) {
-      s.metadata.questionTypeSource ??= 'label';
-    } else if (overrides?.[s.id]) {
-      s.questionType = overrides[s.id];
+    const override = overrides && Object.hasOwn(overrides, s.id) ? overrides[s.id] : undefined;
+    if (override) {
+      s.questionType = override;
       s.metadata.questionTypeSource = 'override';
+    } else if (s.questionType) {
+      s.metadata.questionTypeSource ??= 'label';
     } else {
       s.questionType = classifyQuestionType(s);
       s.metadata.questionTypeSource = 'classifier';
     }
   }
+  if (!overrides) return [];
+  const ids = new Set(samples.map((s) => s.id));
+  return Object.keys(overrides).filter((id) => !ids.has(id));
 }
 
 export async function prepareBenchmark(id: BenchmarkId, opts: PrepareOptions): Promise<PreparedBenchmark> {
@@ -90,15 +97,25 @@ export async function prepareBenchmark(id: BenchmarkId, opts: PrepareOptions): P
   const language = resolveLanguage(def, opts.language);
   const samples = await collectSamples(def, opts);
   if (!samples.length) throw new UserError(`${id}: the data source yielded no items`);
-  fillQuestionTypes(samples, opts.questionTypeOverrides, opts.log);
+  const unknownOverrideIds = fillQuestionTypes(samples, opts.questionTypeOverrides);
+  if (unknownOverrideIds.length) opts.log?.(`question-type overrides: ${unknownOverrideIds.length} id(s) not in this benchmark were ignored`);
   const items: PreparedItem[] = [];
   const excluded: Exclusion[] = [];
-  for (const s of samples) {
-    const r = prepareItem(s, opts.protocol, def, items.length);
+  /** verdicts[i]: what the protocol made of samples[i] — fingerprinted, then dropped */
+  const verdicts = new Array<PreparedItem | Exclusion>(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const r = prepareItem(samples[i]!, opts.protocol, def, items.length);
     if (isExclusion(r)) excluded.push(r);
     else items.push(r);
+    verdicts[i] = r;
   }
   const promptVersion = PROMPT_VERSION[opts.protocol];
-  const { fingerprint, missingImages } = await computeFingerprint(samples, { benchmarkId: def.id, version: def.version, protocol: opts.protocol, promptVersion });
-  return { def, protocol: opts.protocol, language, samples, items, excluded, fingerprint, promptVersion, missingImages };
+  const { fingerprint, missingImages } = await computeFingerprint(samples, {
+    benchmarkId: def.id, version: def.version, protocol: opts.protocol, promptVersion, extraction: extractionId(def), prepared: verdicts,
+  });
+  return { def, protocol: opts.protocol, language, samples, items, excluded, fingerprint, promptVersion, missingImages, unknownOverrideIds };
+}
+
+export function extractionId(def: BenchmarkDef): string {
+  return def.extraction === 'mmmu' ? MMMU_EXTRACTION_ID : CHAIN_EXTRACTION_ID;
 }

@@ -19,7 +19,7 @@ const USAGE = `usage: medvlm-bench inspect <benchmark> [--data-dir DIR] [--manif
   --manifest FILE        JSONL manifest for the 'custom' benchmark
   --protocol P           paper (default) or full
   --language L           language variant (slake: en | zh | all; default en)
-  --question-types FILE  JSON {id: "reasoning"|"understanding"} overriding the classifier
+  --question-types FILE  JSON {id: "reasoning"|"understanding"}; wins over dataset labels and the classifier
   --json                 print one JSON object`;
 
 const OPTIONS = {
@@ -68,6 +68,16 @@ function excludedReasons(pb: PreparedBenchmark): Record<string, number> {
   return out;
 }
 
+/** The first few excluded ids per reason, so a 'gold-not-in-options' count can be traced to items. */
+function excludedExamples(pb: PreparedBenchmark): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const e of pb.excluded) {
+    const ids = (out[e.reason] ??= []);
+    if (ids.length < 5) ids.push(e.sample.id);
+  }
+  return out;
+}
+
 export function inspectJson(pb: PreparedBenchmark) {
   return {
     benchmark: pb.def.id, version: pb.def.version, protocol: pb.protocol, fingerprint: pb.fingerprint,
@@ -76,6 +86,7 @@ export function inspectJson(pb: PreparedBenchmark) {
     scoredGroups: countGroups(pb.items.map((i) => i.sample), pb.def.groupBy),
     language: pb.language, promptVersion: pb.promptVersion, excludedReasons: excludedReasons(pb),
     missingImages: pb.missingImages.length, missingImageExamples: pb.missingImages.slice(0, 5),
+    excludedExamples: excludedExamples(pb), unknownOverrideIds: pb.unknownOverrideIds,
   };
 }
 
@@ -112,6 +123,8 @@ async function humanReport(pb: PreparedBenchmark, sources: string[]): Promise<st
     j.missingImages
       ? `missing image files: ${j.missingImages} (e.g. ${pb.missingImages.slice(0, 3).map((m) => `${m.sampleId}: ${m.image}`).join('; ')}) — \`run\` refuses to start until they are present`
       : 'missing image files: 0',
+    ...(j.excludedExamples['gold-not-in-options'] ? [`gold not in options (e.g.): ${j.excludedExamples['gold-not-in-options'].join(', ')}`] : []),
+    ...(j.unknownOverrideIds.length ? [`question-type overrides: ${j.unknownOverrideIds.length} id(s) match no item (e.g. ${j.unknownOverrideIds.slice(0, 5).join(', ')})`] : []),
     `fingerprint: ${pb.fingerprint}`,
     'groups (all items):',
     ...Object.entries(j.groups).map(([k, v]) => `  ${k}: ${formatCounts(v)}`),

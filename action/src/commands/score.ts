@@ -4,16 +4,19 @@
  * {id, response}, see scoring/read-predictions.ts) with exactly the prompts' protocol, extraction and metrics a
  * `run` uses, without calling any model.
  *
- * JSON: {benchmark, protocol, fingerprint, n, correct, unparsed, accuracy, ci95: [lo, hi], groups} where n counts
- * the scored items that have a prediction, `correct` counts multiple-choice letter matches plus (full protocol) open
- * items that are correct (normalised exact match; MMMU official rule for mmmu-med), and groups is
- * {key: {value: {n, correct, accuracy, ci95}}}. Scored items without a prediction are "missing": reported on stderr,
- * not in n. Unknown ids (not in the benchmark) are reported on stderr; predictions for excluded items are ignored.
+ * JSON: {benchmark, protocol, fingerprint, n, correct, unparsed, accuracy, ci95: [lo, hi], groups, metrics, missing,
+ * missingExamples, unknownOverrideIds}. n, correct, unparsed, accuracy and ci95 are the multiple-choice figures
+ * (closed items; under --protocol full the open items are NOT in them): n counts the multiple-choice items that
+ * have a prediction. `metrics` is the full list with its own n each — accuracy, and under full open_exact_match,
+ * open_token_recall, open_token_f1. groups is {key: {value: {n, correct, accuracy, ci95, metrics}}} with the same
+ * split. Scored items without a prediction are "missing": counted in `missing`, listed on stderr, and the exit code
+ * is 3 unless --allow-missing (a partial file must not pass for a full score). Unknown ids (not in the benchmark)
+ * are reported on stderr; predictions for excluded items are ignored.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { unpackBits } from '../../../schemas/bitset.js';
-import type { BenchmarkId, BenchmarkResult } from '../../../schemas/results.js';
+import type { BenchmarkId, BenchmarkResult, Metric } from '../../../schemas/results.js';
 import { wilson } from '../../../schemas/stats.js';
 import { getBenchmark } from '../benchmarks/index.js';
 import { UserError } from '../errors.js';
@@ -24,20 +27,23 @@ import { prepareBenchmark, readQuestionTypeOverrides, type PreparedBenchmark } f
 import type { CliDeps } from './deps.js';
 
 const USAGE = `usage: medvlm-bench score <benchmark> --predictions FILE [--data-dir DIR] [--manifest FILE]
-                            [--protocol paper|full] [--language L] [--question-types FILE] [--json]
+                            [--protocol paper|full] [--language L] [--question-types FILE] [--allow-missing] [--json]
   --predictions FILE     JSONL, one {"id": …, "response": "…"} per line (optional: reasoning, truncated, error)
   --data-dir DIR         local data folder (default: $MEDVLM_DATA_DIR; else the Hugging Face cache/Hub)
   --manifest FILE        JSONL manifest for the 'custom' benchmark
   --protocol P           paper (default) or full
   --language L           language variant (slake: en | zh | all; default en)
-  --question-types FILE  JSON {id: "reasoning"|"understanding"} overriding the classifier
+  --question-types FILE  JSON {id: "reasoning"|"understanding"}; overrides dataset labels and the classifier
+  --allow-missing        exit 0 even when some scored items have no prediction (default: exit 3)
   --json                 print one JSON object`;
 
 const OPTIONS = {
   predictions: { type: 'string' }, 'data-dir': { type: 'string' }, manifest: { type: 'string' }, protocol: { type: 'string' },
-  language: { type: 'string' }, 'question-types': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  language: { type: 'string' }, 'question-types': { type: 'string' }, 'allow-missing': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 const EXAMPLES = 5;
+/** exit code for a predictions file that leaves scored items out */
+export const MISSING_EXIT = 3;
 
 export async function run(argv: string[], deps: CliDeps): Promise<number> {
   const { values, positionals } = parseFlags(argv);
@@ -65,8 +71,12 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
     throw new UserError(`${predictionsFile}: no prediction matches a scored item of ${def.id} (${pb.items.length} scored items)`);
   }
   const result = buildBenchmarkResult(pb, outcomes);
-  const summary = scoreJson(pb, result);
+  const summary = scoreJson(pb, result, missing);
   deps.out(values.json ? JSON.stringify(summary, null, 2) : humanReport(result, summary));
+  if (missing.length && !values['allow-missing']) {
+    deps.err(`${predictionsFile}: ${missing.length} scored item(s) have no prediction: exit 3 (pass --allow-missing to score a partial file)`);
+    return MISSING_EXIT;
+  }
   return 0;
 }
 
@@ -107,27 +117,36 @@ function reportMismatches(
 
 interface Tally { n: number; correct: number; accuracy: number; ci95: [number, number] }
 
-function tally(present: Uint8Array, correct: Uint8Array, members?: Uint8Array): Tally {
+/** Multiple-choice items present (optionally within a group's members): the figures n/correct/accuracy report. */
+function tally(mcq: Uint8Array, present: Uint8Array, correct: Uint8Array, members?: Uint8Array): Tally {
   let n = 0;
   let k = 0;
   for (let i = 0; i < present.length; i++) {
-    if (!present[i] || (members && !members[i])) continue;
+    if (!mcq[i] || !present[i] || (members && !members[i])) continue;
     n++;
     k += correct[i]!;
   }
   return { n, correct: k, accuracy: n ? k / n : 0, ci95: wilson(k, n) };
 }
 
-export function scoreJson(pb: PreparedBenchmark, result: BenchmarkResult) {
+export function scoreJson(pb: PreparedBenchmark, result: BenchmarkResult, missing: string[] = []) {
   const n = result.outcomes.n;
+  const mcq = Uint8Array.from(pb.items, (it) => (it.kind === 'mcq' ? 1 : 0));
   const present = unpackBits(result.outcomes.present, n);
   const correct = unpackBits(result.outcomes.correct, n);
-  const overall = tally(present, correct);
-  const groups: Record<string, Record<string, Tally>> = {};
-  for (const g of result.groups) (groups[g.key] ??= {})[g.value] = tally(present, correct, unpackBits(g.members, n));
+  const unparsedBits = unpackBits(result.outcomes.unparsed, n);
+  const overall = tally(mcq, present, correct);
+  const groups: Record<string, Record<string, Tally & { metrics: Metric[] }>> = {};
+  for (const g of result.groups) {
+    (groups[g.key] ??= {})[g.value] = { ...tally(mcq, present, correct, unpackBits(g.members, n)), metrics: g.metrics };
+  }
+  let unparsed = 0;
+  for (let i = 0; i < n; i++) if (mcq[i] && unparsedBits[i]) unparsed++;
   return {
     benchmark: pb.def.id, protocol: pb.protocol, fingerprint: pb.fingerprint,
-    n: overall.n, correct: overall.correct, unparsed: result.counts.unparsed, accuracy: overall.accuracy, ci95: overall.ci95, groups,
+    n: overall.n, correct: overall.correct, unparsed, accuracy: overall.accuracy, ci95: overall.ci95, groups,
+    metrics: result.metrics, unparsedAll: result.counts.unparsed,
+    missing: missing.length, missingExamples: missing.slice(0, EXAMPLES), unknownOverrideIds: pb.unknownOverrideIds,
   };
 }
 
@@ -136,10 +155,11 @@ function humanReport(result: BenchmarkResult, s: ReturnType<typeof scoreJson>): 
   const ci = (c: [number, number] | null) => (c ? ` [${pct(c[0])}, ${pct(c[1])}]` : '');
   const lines = [
     `${s.benchmark} (protocol ${s.protocol}, extraction ${result.extraction}) fingerprint ${s.fingerprint}`,
-    `correct ${s.correct}/${s.n} = ${pct(s.accuracy)}${ci(s.ci95)} · unparsed ${s.unparsed} · errors ${result.counts.errors} · excluded ${result.counts.excluded}`,
+    `multiple choice: correct ${s.correct}/${s.n} = ${pct(s.accuracy)}${ci(s.ci95)} · unparsed ${s.unparsed} · errors ${result.counts.errors} · excluded ${result.counts.excluded} · missing ${s.missing}`,
+    ...(s.unknownOverrideIds.length ? [`question-type overrides: ${s.unknownOverrideIds.length} id(s) match no item (e.g. ${s.unknownOverrideIds.slice(0, EXAMPLES).join(', ')})`] : []),
     ...result.metrics.map((m) => `  ${m.name.padEnd(20)} ${pct(m.value)}${ci(m.ci95)} (n ${m.n})`),
     ...(result.chanceAccuracy === null ? [] : [`  ${'chance'.padEnd(20)} ${pct(result.chanceAccuracy)}`]),
-    'groups:',
+    'groups (multiple-choice accuracy):',
     ...Object.entries(s.groups).flatMap(([key, values]) => Object.entries(values)
       .map(([value, t]) => `  ${key}=${value}: ${t.correct}/${t.n} = ${pct(t.accuracy)}${ci(t.ci95)}`)),
   ];

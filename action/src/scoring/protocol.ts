@@ -32,8 +32,8 @@ export interface PreparedItem {
   choices: Record<string, string> | null;
   /** letter (mcq) or reference text (open) */
   gold: string;
-  /** the user text sent after the images */
-  prompt: string;
+  /** the user text sent after the images (built on each read, never stored: 100k prompts would cost ~30 MB) */
+  readonly prompt: string;
 }
 
 export type ExclusionReason = 'open-ended' | 'closed-not-binary' | 'gold-not-in-options' | 'too-few-options';
@@ -101,13 +101,32 @@ function resolveGoldLetter(options: Record<string, string>, answer: string): str
   return hits.length === 1 ? hits[0]![0] : null;
 }
 
+/**
+ * A scored item whose prompt is a getter on the prototype: the text is rebuilt from the sample on every read
+ * (a few hundred ns), so a prepared 100,000-item benchmark holds no prompt strings and no per-item closures.
+ */
+class Item implements PreparedItem {
+  readonly #language: PromptLanguage;
+  constructor(
+    readonly index: number, readonly sample: Sample, readonly kind: 'mcq' | 'open',
+    readonly choices: Record<string, string> | null, readonly gold: string, language: PromptLanguage,
+  ) {
+    this.#language = language;
+  }
+
+  get prompt(): string {
+    const s = this.sample;
+    if (this.kind === 'open' || !this.choices) return buildOpenPrompt(s.question, this.#language);
+    return buildMcqPrompt(s.question, this.choices, { optionsInQuestion: s.optionsInQuestion === true, language: this.#language });
+  }
+}
+
 function mcqItem(
   sample: Sample, index: number, choices: Record<string, string>, gold: string, language: PromptLanguage,
 ): PreparedItem {
-  const prompt = buildMcqPrompt(sample.question, choices, { optionsInQuestion: sample.optionsInQuestion === true, language });
-  return { index, sample, kind: 'mcq', choices, gold, prompt };
+  return new Item(index, sample, 'mcq', choices, gold, language);
 }
 
 function openItem(sample: Sample, index: number, language: PromptLanguage): PreparedItem {
-  return { index, sample, kind: 'open', choices: null, gold: sample.answer.trim(), prompt: buildOpenPrompt(sample.question, language) };
+  return new Item(index, sample, 'open', null, sample.answer.trim(), language);
 }

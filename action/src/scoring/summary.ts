@@ -28,8 +28,8 @@ export interface ItemOutcome {
   graded?: Record<string, number | null>;
 }
 
-/** What a result needs from suite.ts's PreparedBenchmark (missing images are the runner's concern). */
-export type PreparedForSummary = Omit<PreparedBenchmark, 'missingImages'>;
+/** What a result needs from suite.ts's PreparedBenchmark (missing images and unknown override ids are reported elsewhere). */
+export type PreparedForSummary = Omit<PreparedBenchmark, 'missingImages' | 'unknownOverrideIds'>;
 
 const OPEN_GRADES = ['open_exact_match', 'open_token_recall', 'open_token_f1'] as const;
 const JUDGE = 'open_judge_accuracy';
@@ -107,7 +107,9 @@ function groupsFor(pb: PreparedForSummary, outcomes: ItemOutcome[], judged: bool
     const byValue = new Map<string, number[]>();
     pb.items.forEach((item, i) => {
       const value = groupValue(item.sample, key);
-      byValue.set(value, [...(byValue.get(value) ?? []), i]);
+      const list = byValue.get(value);
+      if (list) list.push(i);
+      else byValue.set(value, [i]);
     });
     const values = [...byValue.keys()].sort();
     for (const value of values) {

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { computeFingerprint } from '../../../action/src/benchmarks/fingerprint.js';
 import { getBenchmark } from '../../../action/src/benchmarks/index.js';
 import type { Sample } from '../../../action/src/benchmarks/types.js';
+import { TEMPLATES } from '../../../action/src/scoring/prompts.js';
+import { prepareBenchmark } from '../../../action/src/suite.js';
 import { jpeg, tempDir, writeTree } from '../data/fixtures.js';
 
 async function loadManifest(file: string): Promise<Sample[]> {
@@ -100,5 +102,50 @@ describe('fingerprint', () => {
     expect(r1.missingImages).toEqual([]);
     expect(r2.missingImages).toEqual([{ sampleId: '2', image: 'img/2.jpg' }]);
     expect(r2.fingerprint).not.toBe(r1.fingerprint);
+  });
+});
+
+describe('fingerprint of the prepared benchmark (what is asked and scored)', () => {
+  const prepared = async (items: unknown[] = ITEMS, protocol: 'paper' | 'full' = 'paper') =>
+    prepareBenchmark('custom', { protocol, manifest: path.join(manifestDir(items), 'm.jsonl'), env: {} });
+
+  it('identical content in two folders → identical fingerprint', async () => {
+    expect((await prepared()).fingerprint).toBe((await prepared()).fingerprint);
+  });
+
+  it('flipping answerType changes the scored set and the fingerprint', async () => {
+    const base = await prepared();
+    const flipped = await prepared(ITEMS.map((x, i) => (i === 0 ? { ...x, answerType: 'open' } : x)));
+    expect([base.items.length, flipped.items.length]).toEqual([2, 1]);
+    expect(flipped.fingerprint).not.toBe(base.fingerprint);
+  });
+
+  it('optionsInQuestion (prompt without the options block) changes the fingerprint', async () => {
+    const base = await prepared();
+    const inQuestion = await prepared(ITEMS.map((x, i) => (i === 1 ? { ...x, optionsInQuestion: true } : x)));
+    expect(inQuestion.items[1]!.prompt).not.toBe(base.items[1]!.prompt);
+    expect(inQuestion.fingerprint).not.toBe(base.fingerprint);
+  });
+
+  it('editing a prompt template without bumping PROMPT_VERSION still changes the fingerprint', async () => {
+    const base = await prepared();
+    const original = TEMPLATES.en.mcqInstruction;
+    try {
+      TEMPLATES.en.mcqInstruction = `${original} Be brief.`;
+      const edited = await prepared();
+      expect(edited.promptVersion).toBe(base.promptVersion);
+      expect(edited.items[0]!.prompt.endsWith('Be brief.')).toBe(true);
+      expect(edited.fingerprint).not.toBe(base.fingerprint);
+    } finally {
+      TEMPLATES.en.mcqInstruction = original;
+    }
+    expect((await prepared()).fingerprint).toBe(base.fingerprint);
+  });
+
+  it('items[i].prompt is computed on read and stable', async () => {
+    const pb = await prepared();
+    expect(pb.items[0]!.prompt).toBe(pb.items[0]!.prompt);
+    expect(pb.items[0]!.prompt).toContain('Is there a fracture?\n\nOptions:\nA. yes\nB. no');
+    expect(Object.keys(pb.items[0]!)).not.toContain('prompt');
   });
 });

@@ -51,23 +51,67 @@ async function score(args: string[]) {
 describe('score', () => {
   it('--json: exact shape and counts; unknown and missing ids reported', async () => {
     const f = fixture(PREDICTIONS);
-    const r = await score(['--manifest', f.manifest, '--predictions', f.predictions, '--json']);
+    const r = await score(['--manifest', f.manifest, '--predictions', f.predictions, '--json', '--allow-missing']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(Object.keys(j)).toEqual(['benchmark', 'protocol', 'fingerprint', 'n', 'correct', 'unparsed', 'accuracy', 'ci95', 'groups']);
-    expect(j).toMatchObject({ benchmark: 'custom', protocol: 'paper', n: 5, correct: 3, unparsed: 1, accuracy: 0.6 });
+    expect(Object.keys(j)).toEqual(['benchmark', 'protocol', 'fingerprint', 'n', 'correct', 'unparsed', 'accuracy', 'ci95', 'groups',
+      'metrics', 'unparsedAll', 'missing', 'missingExamples', 'unknownOverrideIds']);
+    expect(j).toMatchObject({ benchmark: 'custom', protocol: 'paper', n: 5, correct: 3, unparsed: 1, accuracy: 0.6, missing: 1, missingExamples: ['m3'] });
     expect(j.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(j.ci95).toEqual(wilson(3, 5));
-    expect(j.groups.modality.CT).toEqual({ n: 3, correct: 2, accuracy: 2 / 3, ci95: wilson(2, 3) });
+    expect(j.groups.modality.CT).toMatchObject({ n: 3, correct: 2, accuracy: 2 / 3, ci95: wilson(2, 3) });
     expect(j.groups.modality.MRI).toMatchObject({ n: 2, correct: 1 });
     expect(r.err).toContain('1 id(s) not in this benchmark, ignored: "zz"');
     expect(r.err).toContain('1 of 6 scored item(s) have no prediction (missing, not in n): "m3"');
   });
 
-  it('full protocol scores the open item by normalised exact match', async () => {
+  it('full protocol: n/correct/accuracy are multiple-choice only; open metrics listed with their own n', async () => {
+    const f = fixture([...PREDICTIONS, { id: 'm3', response: 'B' }, { id: 'o2', response: 'x' }]);
+    const r = await score(['--manifest', f.manifest, '--predictions', f.predictions, '--protocol', 'full', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    // m1 m2 y1 y2 x1 m3 are multiple choice (3 correct); o1 is the one open item (exact match)
+    expect(j).toMatchObject({ protocol: 'full', n: 6, correct: 3, unparsed: 1, accuracy: 0.5, missing: 0 });
+    expect(j.ci95).toEqual(wilson(3, 6));
+    const byName = Object.fromEntries(j.metrics.map((m: { name: string }) => [m.name, m]));
+    expect(Object.keys(byName)).toEqual(['accuracy', 'open_exact_match', 'open_token_recall', 'open_token_f1']);
+    expect(byName.accuracy).toMatchObject({ n: 6, value: 0.5 });
+    expect(byName.open_exact_match).toMatchObject({ n: 1, value: 1 });
+    expect(byName.open_token_recall).toMatchObject({ n: 1, value: 1 });
+    expect(byName.open_token_f1).toMatchObject({ n: 1, value: 1, ci95: null });
+    expect(j.groups.modality.CT).toMatchObject({ n: 4, correct: 2 });
+    expect(j.groups.modality.CT.metrics.map((m: { name: string; n: number }) => [m.name, m.n]))
+      .toEqual([['accuracy', 4], ['open_exact_match', 1], ['open_token_recall', 1], ['open_token_f1', 1]]);
+  });
+
+  it('missing predictions: exit 3 with the count in JSON and on stderr, unless --allow-missing', async () => {
     const f = fixture(PREDICTIONS);
-    const j = JSON.parse((await score(['--manifest', f.manifest, '--predictions', f.predictions, '--protocol', 'full', '--json'])).out);
-    expect(j).toMatchObject({ protocol: 'full', n: 6, correct: 4, unparsed: 1 });
+    const r = await score(['--manifest', f.manifest, '--predictions', f.predictions, '--json']);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.out)).toMatchObject({ missing: 1, missingExamples: ['m3'] });
+    expect(r.err).toContain('pass --allow-missing');
+    expect((await score(['--manifest', f.manifest, '--predictions', f.predictions, '--allow-missing'])).code).toBe(0);
+    const complete = fixture([...PREDICTIONS, { id: 'm3', response: 'A' }]);
+    expect((await score(['--manifest', complete.manifest, '--predictions', complete.predictions])).code).toBe(0);
+  });
+
+  it('question-type overrides beat dataset labels; ids matching no item are reported', async () => {
+    const f = fixture(PREDICTIONS);
+    const labelled = path.join(path.dirname(f.manifest), 'labelled.jsonl');
+    writeFileSync(labelled, ITEMS.map((l, i) => JSON.stringify(i === 0 ? { ...l, questionType: 'understanding' } : l)).join('\n'));
+    const overrides = path.join(path.dirname(f.manifest), 'qt.json');
+    const all = Object.fromEntries(ITEMS.map((l) => [l.id, 'reasoning']));
+    writeFileSync(overrides, JSON.stringify({ ...all, ghost1: 'understanding', ghost2: 'reasoning' }));
+    const r = await score(['--manifest', labelled, '--predictions', f.predictions, '--question-types', overrides, '--json', '--allow-missing']);
+    const j = JSON.parse(r.out);
+    expect(j.unknownOverrideIds).toEqual(['ghost1', 'ghost2']);
+    // every item is reasoning, including m1 whose data label says understanding
+    expect(Object.keys(j.groups.questionType)).toEqual(['reasoning']);
+    expect(j.groups.questionType.reasoning).toMatchObject({ n: 5, correct: 3 });
+    const pb = await prepareBenchmark('custom', { protocol: 'paper', manifest: labelled, questionTypeOverrides: { m1: 'reasoning' } });
+    expect(pb.samples[0]).toMatchObject({ questionType: 'reasoning', metadata: { questionTypeSource: 'override' } });
+    const human = await score(['--manifest', labelled, '--predictions', f.predictions, '--question-types', overrides, '--allow-missing']);
+    expect(human.out).toContain('question-type overrides: 2 id(s) match no item (e.g. ghost1, ghost2)');
   });
 
   it('an errored prediction counts as wrong, and a later retry of it replaces it', async () => {
@@ -104,7 +148,8 @@ describe('score', () => {
   it('human output lists metrics and groups', async () => {
     const f = fixture(PREDICTIONS);
     const r = await score(['--manifest', f.manifest, '--predictions', f.predictions, '--protocol', 'full']);
-    expect(r.out).toContain('correct 4/6 = 66.67%');
+    expect(r.out).toContain('multiple choice: correct 3/5 = 60.00%');
+    expect(r.out).toContain('missing 1');
     expect(r.out).toMatch(/open_token_f1\s+100\.00% \(n 1\)/);
     expect(r.out).toContain('modality=MRI: 1/2 = 50.00%');
   });
