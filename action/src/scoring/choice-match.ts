@@ -39,14 +39,26 @@ export function letterMentions(text: string, choices: Record<string, string>): S
   const t = stripMarkdown(text);
   const patterns = [
     /\(([A-Z])\)/g,
-    /\b(?:option|choice|letter)\s+\(?([A-Z])\b/gi,
+    /\b(?:option|choice|letter)\s+\(?([A-Z])\b\)?/gi,
     /^\s*[([]?([A-Z])(?:[.):\]]|\s*$)/gm,
   ];
   for (const re of patterns) for (const m of t.matchAll(re)) {
     const letter = m[1]!.toUpperCase();
-    if (letter in choices) found.add(letter);
+    if (!(letter in choices)) continue;
+    if (NEGATED_BEFORE.test(t.slice(Math.max(0, m.index - 12), m.index)) || isNegatedAfter(t.slice(m.index + m[0].length))) continue;
+    found.add(letter);
   }
   return found;
+}
+
+/** "not (B)", "not option B": a letter named only to be rejected. */
+const NEGATED_BEFORE = /\b(?:not|n't|never)\s+(?:option\s+|choice\s+)?$/i;
+/** "… is incorrect", "is not correct", "is wrong", "can be excluded", "is ruled out": the letter is rejected. */
+const NEGATED_AFTER = /^\s*\)?\s*(?:[-–—:]\s*)?(?:is|are|was|seems|would be|can be|should be)\s+(?:not\b|incorrect\b|wrong\b|false\b|unlikely\b|excluded\b|ruled out\b|eliminated\b)/i;
+
+/** True when the text right after a letter rejects it ("D is incorrect", "B is not the answer"). */
+export function isNegatedAfter(rest: string): boolean {
+  return NEGATED_AFTER.test(rest);
 }
 
 /**
@@ -70,11 +82,19 @@ export function matchOptionText(text: string, choices: Record<string, string>): 
 
 const ZH_NO = /^(?:不是|不包含|没有|不存在|不可以|不对|否|无|不)/u;
 const ZH_YES = /^(?:是|有|包含|存在|可以|对)/u;
+/** The first word of the text, when it is yes/no: "Yes, …", "**No.**", "no" (markdown and quotes skipped). */
+const LEADING_YES_NO = /^[\s"'“(\[]*(yes|no)\b(.*)$/is;
+/** "yes and no", "yes or no", "yes/no": a hedge, not an answer. */
+const HEDGE = /^\s*(?:and|or|\/|,\s*(?:and|or))\s*(?:yes|no)\b/i;
 
 /**
- * Yes/no for items whose options are exactly yes/no: "yes" and "no" as whole words (so "unknown", "node", "nobody",
- * "not" are never a "no"); both present → AMBIGUOUS. Chinese options (是/否): the answer's leading word decides
- * (不是/没有/不包含/否… → no; 是/有/包含… → yes).
+ * Yes/no for items whose options are exactly yes/no:
+ *   1. the LEADING word decides: "Yes, the liver shows no lesions." → yes; "No." / "No, …" → no. A leading "no"
+ *      followed directly by a word is a determiner ("No evidence of …") and falls through to rule 2, as does a
+ *      hedge ("Yes and no: …" → AMBIGUOUS);
+ *   2. otherwise "yes" and "no" as whole words anywhere (so "unknown", "node", "nobody", "not" are never a "no"),
+ *      ignoring negated ones ("not yes" is not a yes, and not a no either); both present → AMBIGUOUS.
+ * Chinese options (是/否): the answer's leading word decides (不是/没有/不包含/否… → no; 是/有/包含… → yes).
  */
 export function matchYesNo(text: string, choices: Record<string, string>): Match {
   const letterOf = yesNoLetters(choices);
@@ -85,11 +105,24 @@ export function matchYesNo(text: string, choices: Record<string, string>): Match
     if (ZH_NO.test(lead)) return letterOf.no;
     if (ZH_YES.test(lead)) return letterOf.yes;
   }
-  const words = new Set(norm.split(' '));
-  const yes = words.has('yes');
-  const no = words.has('no');
+  const leading = leadingYesNo(stripMarkdown(text));
+  if (leading !== null) return leading === AMBIGUOUS ? AMBIGUOUS : letterOf[leading];
+  const words = norm.split(' ');
+  const said = (w: string) => words.some((x, i) => x === w && words[i - 1] !== 'not');
+  const yes = said('yes');
+  const no = said('no');
   if (yes && no) return AMBIGUOUS;
   return yes ? letterOf.yes : no ? letterOf.no : null;
+}
+
+function leadingYesNo(text: string): 'yes' | 'no' | typeof AMBIGUOUS | null {
+  const m = LEADING_YES_NO.exec(text);
+  if (!m) return null;
+  const word = m[1]!.toLowerCase() as 'yes' | 'no';
+  const rest = m[2]!;
+  if (HEDGE.test(rest)) return AMBIGUOUS;
+  if (word === 'no' && /^\s+[\p{L}\d]/u.test(rest)) return null; // determiner: "No evidence of fracture"
+  return word;
 }
 
 /** When the options are exactly {yes, no} (either language), the letters of each; else null. */
@@ -108,7 +141,7 @@ export function yesNoLetters(choices: Record<string, string>): { yes: string; no
 export function resolveExplicit(segment: string, choices: Record<string, string>): Match {
   if (listsSeveralLetters(segment, choices)) return AMBIGUOUS;
   const letter = leadingLetter(segment, choices);
-  if (letter) return letter;
+  if (letter) return negatedLeadingLetter(segment) ? null : letter;
   const byText = matchOptionText(segment, choices);
   if (byText !== null) return byText;
   const yn = matchYesNo(segment, choices);
@@ -116,6 +149,13 @@ export function resolveExplicit(segment: string, choices: Record<string, string>
   const mentions = letterMentions(segment, choices);
   if (mentions.size === 1) return [...mentions][0]!;
   return mentions.size > 1 ? AMBIGUOUS : null;
+}
+
+/** "D is incorrect …" right at the start of an explicit segment: the letter is named to be rejected. */
+function negatedLeadingLetter(segment: string): boolean {
+  const t = stripMarkdown(segment).trim().replace(LEAD_FILLER, '');
+  const m = /^[([]?[A-Za-z][)\]]?/.exec(t);
+  return m !== null && isNegatedAfter(t.slice(m[0].length));
 }
 
 /** "A, C", "A or C", "(A) and (C)", "B/D": two different option letters offered together. */

@@ -27,7 +27,7 @@ import { AMBIGUOUS, letterMentions, matchOptionText, matchYesNo, resolveExplicit
 import { normalizeAnswer } from './normalize.js';
 import { afterLastTrigger, answerTag, isRefusal, lastBoxed, lastConcludedLetter, stripMarkdown, stripThinking } from './response-text.js';
 
-export const CHAIN_EXTRACTION_ID = 'medvlm-chain/1';
+export const CHAIN_EXTRACTION_ID = 'medvlm-chain/2';
 
 export type ExtractionStage =
   | 'empty' | 'boxed' | 'answer-tag' | 'trigger' | 'refusal' | 'letter' | 'option-text' | 'yes-no' | 'none';

@@ -75,17 +75,24 @@ const TRIGGERS = [
   '正确答案是', '正确答案为', '答案是', '答案为', '答案：', '答案:', '故选', '应选',
 ];
 const TRIGGER_RE = new RegExp(TRIGGERS.map(escapeRegExp).join('|'), 'gi');
+const NEGATION_START = /^(?:not|never|n't)\b/i;
 
-/** The text after the last trigger up to the end of its line (at most 300 characters), or null without a trigger. */
+/**
+ * The text after the last trigger up to the end of its line (at most 300 characters), or null without a trigger.
+ * A negated trigger ("the answer is not A because …", "the answer is never yes") names what the answer is NOT, so
+ * it is skipped and the previous trigger counts ("Answer: B\nWhy not A? The answer is not A." → "B").
+ */
 export function afterLastTrigger(text: string): string | null {
   const cleaned = stripMarkdown(text).replace(/\bamong\s+[A-Z]\s+(?:through|to)\s+[A-Z]\b,?/gi, ' ');
-  let last: RegExpExecArray | null = null;
-  TRIGGER_RE.lastIndex = 0;
-  for (let m = TRIGGER_RE.exec(cleaned); m; m = TRIGGER_RE.exec(cleaned)) last = m;
-  if (!last) return null;
-  const rest = cleaned.slice(last.index + last[0].length).replace(/^[\s:：]+/, '');
-  const line = rest.split(/\n/)[0] ?? '';
-  return line.slice(0, 300).trim();
+  const triggers = [...cleaned.matchAll(TRIGGER_RE)];
+  for (let i = triggers.length - 1; i >= 0; i--) {
+    const m = triggers[i]!;
+    const rest = cleaned.slice(m.index + m[0].length).replace(/^[\s:：]+/, '');
+    if (NEGATION_START.test(rest)) continue;
+    const line = rest.split(/\n/)[0] ?? '';
+    return line.slice(0, 300).trim();
+  }
+  return null;
 }
 
 /**

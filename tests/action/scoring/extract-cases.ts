@@ -81,6 +81,13 @@ export const TRIGGER_CASES: Case[] = [
   ['Chinese 答案是', '经过分析，答案是C。', ORGANS, 'C'],
   ['Chinese yes', '图片中可以看到肝脏。答案：是', YES_NO_ZH, 'A'],
   ['Chinese no', '答案是：不包含', YES_NO_ZH, 'B'],
+  ['trigger: leading Yes decides over a later determiner no', 'Answer: Yes, there is no fracture.', YES_NO, 'A'],
+  ['negated trigger only', 'The answer is not yes.', YES_NO, null],
+  ['negated option before the trigger', 'Option D is not correct, the answer is B', ORGANS, 'B'],
+  ['later negated trigger falls back to the earlier one', 'Answer: B\nExplanation: the answer is not A because the lung is clear.', ORGANS, 'B'],
+  ['later negated trigger with option text', 'Answer: B\n\nWhy not the others? The answer is not C (heart).', ORGANS, 'B'],
+  ['trigger letter rejected in the same breath', 'The answer is D is incorrect', ORGANS, null],
+  ['negated option alone', 'Option D is not correct.', ORGANS, null],
 ];
 
 export const BARE_CASES: Case[] = [
@@ -119,6 +126,9 @@ export const TEXT_CASES: Case[] = [
   ['not is not no', 'It is not clearly abnormal.', YES_NO, null],
   ['both yes and no', 'Yes and no: there is a lesion but no mass effect.', YES_NO, null],
   ['no as determiner only', 'There is no evidence of fracture.', YES_NO, 'B'],
+  ['leading Yes, later determiner no', 'Yes, the liver shows no lesions.', YES_NO, 'A'],
+  ['leading Yes. then no evidence', 'Yes. There is no evidence of pneumothorax.', YES_NO, 'A'],
+  ['leading No, with a later yes', 'No, although yes-like features appear at first glance.', YES_NO, 'B'],
   ['Chinese yes', '是的，图中包含肝脏。', YES_NO_ZH, 'A'],
   ['Chinese no', '不是，肺部看起来是健康的。', YES_NO_ZH, 'B'],
   ['Chinese no (没有)', '没有。', YES_NO_ZH, 'B'],

@@ -42,7 +42,7 @@ describe('buildBenchmarkResult', () => {
     expect(r.counts).toEqual({ items: 5, scored: 3, excluded: 2, unparsed: 1, errors: 1, truncated: 1, excludedReasons: { 'open-ended': 2 } });
     expect(r.metrics).toEqual([{ name: 'accuracy', value: 1 / 3, n: 3, ci95: wilson(1, 3), higherIsBetter: true }]);
     expect(r.chanceAccuracy).toBeCloseTo((1 / 2 + 1 / 2 + 1 / 4) / 3, 4);
-    expect(r.extraction).toBe('medvlm-chain/1');
+    expect(r.extraction).toBe('medvlm-chain/2');
     expect(countBits(r.outcomes.correct, 3)).toBe(1);
     expect([...unpackBits(r.outcomes.unparsed, 3)]).toEqual([0, 1, 0]);
     const ct = r.groups.find((g) => g.key === 'modality' && g.value === 'CT')!;
