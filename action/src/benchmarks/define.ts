@@ -39,7 +39,12 @@ function layoutIn(dir: string, layouts: Layout[]): Layout | null {
 /** Finds the benchmark folder under dataDir (or dataDir itself) holding one of the layouts. */
 export function findLocalData(spec: Pick<BenchmarkSpec, 'id' | 'folderNames' | 'layouts' | 'downloadHint'>, dataDir: string): { dir: string; layout: Layout } {
   const root = path.resolve(dataDir);
-  if (!existsSync(root)) throw new UserError(`${spec.id}: data directory ${root} does not exist (from --data-dir or MEDVLM_DATA_DIR)`);
+  if (!existsSync(root)) {
+    throw new UserError([
+      `${spec.id}: data directory ${root} does not exist (from --data-dir or MEDVLM_DATA_DIR). Expected it to hold a sub-folder named ${spec.folderNames.join(', ')} (case, '-' and '_' ignored) containing one of:`,
+      ...layoutHelp(spec),
+    ].join('\n'));
+  }
   const folders = matchingSubfolders(root, spec.folderNames);
   for (const dir of [...folders, root]) {
     const layout = layoutIn(dir, spec.layouts);
@@ -48,9 +53,13 @@ export function findLocalData(spec: Pick<BenchmarkSpec, 'id' | 'folderNames' | '
   const found = folders.length ? ` Found ${folders.join(', ')}, but it holds none of the layouts below.` : '';
   throw new UserError([
     `${spec.id}: no data found in ${root}. Looked for a sub-folder named ${spec.folderNames.join(', ')} (case, '-' and '_' ignored), or ${root} itself, containing one of:${found}`,
-    ...spec.layouts.map((l) => `  - ${describeLayout(l)}`),
-    `How to get it: ${spec.downloadHint}`,
+    ...layoutHelp(spec),
   ].join('\n'));
+}
+
+/** The accepted layouts, one per line, and where to get the data: the tail of every missing-data error. */
+function layoutHelp(spec: Pick<BenchmarkSpec, 'layouts' | 'downloadHint'>): string[] {
+  return [...spec.layouts.map((l) => `  - ${describeLayout(l)}`), `How to get it: ${spec.downloadHint}`];
 }
 
 async function* filterLanguage(samples: AsyncIterable<Sample>, language: string | null): AsyncGenerator<Sample> {

@@ -33,7 +33,17 @@ describe('registry', () => {
     expect(err).toContain('Found ');
     expect(err).toContain('`VQA_RAD Dataset Public.json` + `VQA_RAD Image Folder`');
     expect(err).toMatch(/How to get it: .*osf\.io\/89kps/);
-    await expect(load('vqa-rad', { dataDir: path.join(dir, 'absent') })).rejects.toThrow(/data directory .*absent does not exist/);
+  });
+
+  it('a --data-dir that does not exist: where it looked, the layouts, and how to get the data', async () => {
+    const absent = path.join(tempDir(), 'absent');
+    const err = await load('vqa-rad', { dataDir: absent }).catch((e: Error) => e.message);
+    expect(err).toContain(`vqa-rad: data directory ${absent} does not exist`);
+    expect(err).toMatch(/sub-folder named vqa-rad, vqa_rad/);
+    expect(err).toContain('`VQA_RAD Dataset Public.json` + `VQA_RAD Image Folder`');
+    expect(err).toMatch(/How to get it: .*osf\.io\/89kps/);
+    const slake = await load('slake', { dataDir: absent }).catch((e: Error) => e.message);
+    expect(slake).toMatch(/How to get it: .*BoKelvin\/SLAKE/i);
   });
 });
 

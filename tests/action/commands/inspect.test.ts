@@ -77,20 +77,28 @@ describe('inspect', () => {
   });
 });
 
-const real = sharedData('vqa_rad', 'medxpertqa');
-describe.skipIf(!real.available)('inspect on ../shared/data', () => {
-  it('vqa-rad paper: 451 items, the yes/no items scored, open ones excluded; medxpertqa-mm: 2,000 items, all images missing', async () => {
-    const { d, out } = deps();
-    expect(await main(['inspect', 'vqa-rad', '--data-dir', real.root, '--json'], d)).toBe(0);
-    const j = JSON.parse(out.join(''));
-    expect([j.items, j.groups.answerType.closed, j.groups.answerType.open, j.excludedReasons['open-ended'], j.missingImages]).toEqual([451, 272, 179, 179, 0]);
-    expect(j.scored).toBeGreaterThanOrEqual(251);
-    const m = deps();
-    expect(await main(['inspect', 'medxpertqa-mm', '--data-dir', real.root, '--json'], m.d)).toBe(0);
-    const mj = JSON.parse(m.out.join(''));
-    expect([mj.items, mj.scored, mj.missingImages, mj.groups.questionType]).toEqual([2000, 2000, 2852, { reasoning: 1446, understanding: 554 }]);
+/** Exact `inspect --json` figures per benchmark on ../shared/data (paper protocol); each skips on its own. */
+const REAL: Array<{ id: string; folder: string; items: number; scored: number; missingImages: number; extra?: string[] }> = [
+  { id: 'vqa-rad', folder: 'vqa_rad', items: 451, scored: 271, missingImages: 0 },
+  { id: 'slake', folder: 'slake', items: 1061, scored: 415, missingImages: 0 },
+  { id: 'pathvqa', folder: 'pathvqa', items: 6719, scored: 3362, missingImages: 0 },
+  { id: 'medxpertqa-mm', folder: 'medxpertqa', items: 2000, scored: 2000, missingImages: 2852 },
+  { id: 'omnimedvqa', folder: 'omnimedvqa', items: 17919, scored: 17919, missingImages: 17919 },
+];
+for (const c of REAL) {
+  const data = sharedData(c.folder);
+  describe.skipIf(!data.available)(`inspect ${c.id} on ../shared/data`, () => {
+    it(`${c.items} items, ${c.scored} scored (paper), ${c.missingImages} missing image files`, async () => {
+      const { d, out } = deps();
+      expect(await main(['inspect', c.id, '--data-dir', data.root, '--json', ...(c.extra ?? [])], d)).toBe(0);
+      const j = JSON.parse(out.join(''));
+      expect([j.items, j.scored, j.excluded, j.missingImages]).toEqual([c.items, c.scored, c.items - c.scored, c.missingImages]);
+      expect(j.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+      if (c.id === 'vqa-rad') expect([j.groups.answerType, j.excludedReasons]).toEqual([{ closed: 272, open: 179 }, { 'open-ended': 179, 'closed-not-binary': 1 }]);
+      if (c.id === 'medxpertqa-mm') expect(j.groups.questionType).toEqual({ reasoning: 1446, understanding: 554 });
+    });
   });
-});
+}
 
 describe('list', () => {
   it('lists all nine with sources and protocols; --json parses', async () => {
