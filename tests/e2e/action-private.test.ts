@@ -16,6 +16,7 @@ import { CompareResult } from '../../schemas/compare.js';
 import type { RunResult } from '../../schemas/results.js';
 import { wilson } from '../../schemas/stats.js';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.js';
+import type { GithubClaims } from '../helpers/oidc.js';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.js';
 import { makeRun } from '../helpers/run-fixture.js';
 import { startLocalWorker, type LocalWorker } from '../../scripts/local-worker.mjs';
@@ -52,10 +53,12 @@ describe('action: private deployment and one comparison for the API and the gate
   let model: BaselineServer;
   let workspace: string;
   const auth = { authorization: `Bearer ${TOKEN}` };
+  // minted tokens carry these (read at mint time), so each job's token names its own commit and ref
+  const claims: Partial<GithubClaims> = {};
 
   beforeAll(async () => {
     expect(existsSync(BUNDLE), 'run `npm run build` first').toBe(true);
-    oidc = await startOidcServer();
+    oidc = await startOidcServer(claims);
     [worker, github, model] = await Promise.all([
       startLocalWorker({ vars: {
         OIDC_ISSUER: oidc.url, OIDC_JWKS_URL: oidc.jwksUrl, PRIVATE_READS: 'true', ALLOWED_OWNERS: 'acme', ALLOWED_REPOS: 'acme/vision',
@@ -115,17 +118,20 @@ describe('action: private deployment and one comparison for the API and the gate
 
   it('finds the merge-base baseline on a private deployment, reading with the API token or a fresh OIDC token', async () => {
     const manifest = writeManifest(workspace, 'm', 40, 30);
-    const act = (n: number, event: unknown, commit: string, ref: string, inputs: Record<string, string>) => runBundle({
-      workspace, event,
-      inputs: {
-        endpoint: `${model.url}/v1`, model: 'vlm-p', benchmarks: 'custom', manifest, 'aggregator-url': worker.url,
-        'github-token': 'fake-token', comment: 'always', 'results-dir': `r-${n}`, ...inputs,
-      },
-      env: {
-        GITHUB_REPOSITORY: 'acme/vision', GITHUB_SHA: commit, GITHUB_REF: ref, GITHUB_API_URL: github.url, GITHUB_RUN_ID: String(500 + n),
-        GITHUB_EVENT_NAME: ref.startsWith('refs/pull/') ? 'pull_request' : 'push', ...oidc.env,
-      },
-    });
+    const act = (n: number, event: unknown, commit: string, ref: string, inputs: Record<string, string>) => {
+      Object.assign(claims, { sha: commit, ref, run_id: String(500 + n) });
+      return runBundle({
+        workspace, event,
+        inputs: {
+          endpoint: `${model.url}/v1`, model: 'vlm-p', benchmarks: 'custom', manifest, 'aggregator-url': worker.url,
+          'github-token': 'fake-token', comment: 'always', 'results-dir': `r-${n}`, ...inputs,
+        },
+        env: {
+          GITHUB_REPOSITORY: 'acme/vision', GITHUB_SHA: commit, GITHUB_REF: ref, GITHUB_API_URL: github.url, GITHUB_RUN_ID: String(500 + n),
+          GITHUB_EVENT_NAME: ref.startsWith('refs/pull/') ? 'pull_request' : 'push', ...oidc.env,
+        },
+      });
+    };
     const tokenAuth = { 'aggregator-auth': 'token', 'aggregator-token': TOKEN };
     const main = await act(0, pushEvent(sha('0')), sha('1'), 'refs/heads/main', tokenAuth);
     expect(main.code, main.stdout).toBe(0);
@@ -138,6 +144,7 @@ describe('action: private deployment and one comparison for the API and the gate
     const viaOidc = await act(2, prEvent(22, sha('3'), sha('4')), sha('6'), 'refs/pull/22/merge', {});
     expect(viaOidc.code, viaOidc.stdout).toBe(0);
     expect(viaOidc.summary).toContain('at the merge-base `1111111`');
+    expect(viaOidc.outputs['run-url']).toMatch(/\/api\/v1\/runs\/[0-9a-f]{16}$/); // the OIDC upload itself was accepted
     expect(oidc.requests.length - before).toBe(2); // one token for the upload, a fresh one for the reads
   });
 });

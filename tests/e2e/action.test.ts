@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBaselineServer, type BaselineServer } from '../../action/src/eval/baseline-server.js';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.js';
+import type { GithubClaims } from '../helpers/oidc.js';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.js';
 import { startLocalWorker, type LocalWorker } from '../../scripts/local-worker.mjs';
 import { BUNDLE, prEvent, pushEvent, runBundle, SECRET, sha, writeManifest, type BundleRun } from './action-harness.js';
@@ -28,9 +29,11 @@ describe('action bundle end to end', () => {
   let workspace: string;
   let manifest: string;
   const runs: BundleRun[] = [];
+  // minted tokens carry these (read at mint time), so each job's token names its own commit and ref, as GitHub's do
+  const claims: Partial<GithubClaims> = {};
 
   beforeAll(async () => {
-    oidc = await startOidcServer();
+    oidc = await startOidcServer(claims);
     [worker, github, good, bad] = await Promise.all([
       startLocalWorker({ vars: { OIDC_ISSUER: oidc.url, OIDC_JWKS_URL: oidc.jwksUrl } }),
       startFakeGithub(),
@@ -51,6 +54,7 @@ describe('action bundle end to end', () => {
     model: string; server: BaselineServer; event: unknown; sha: string; ref: string;
     inputs?: Record<string, string>; manifestPath?: string;
   }): Promise<BundleRun> {
+    Object.assign(claims, { sha: o.sha, ref: o.ref, run_id: String(100 + runs.length) });
     const r = await runBundle({
       workspace,
       event: o.event,
