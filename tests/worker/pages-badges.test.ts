@@ -103,6 +103,24 @@ describe('GET /badge/:owner/:repo.svg', () => {
   });
 });
 
+describe('default branch', () => {
+  it('follows the branch pull requests target (here "develop"), not main, once a PR run names it', async () => {
+    const who = { kind: 'anonymous' } as const;
+    const develop = makeRun({ repository: 'acme/trunk', commit: '6'.repeat(40), ref: 'refs/heads/develop', correct: (i) => i % 2 === 0 });
+    const stale = makeRun({ repository: 'acme/trunk', commit: '7'.repeat(40), ref: 'refs/heads/main', correct: (i) => i % 5 === 0 });
+    await ingestRun(env.DB, who, develop, T0);
+    await ingestRun(env.DB, who, stale, T0 + 1000);
+    const msg = async () => ((await (await get('/badge/acme/trunk.json')).json()) as { message: string }).message;
+    expect(await msg()).toBe(pct(meanOf(stale))); // unknown yet: main/master
+    const pr = makeRun({ repository: 'acme/trunk', commit: '8'.repeat(40), ref: 'refs/pull/4/merge', model: 'model-pr' });
+    pr.identity.baseRef = 'develop';
+    await ingestRun(env.DB, who, pr, T0 + 2000);
+    const { invalidateReads } = await import('../../worker/src/read-cache.js');
+    invalidateReads();
+    expect(await msg()).toBe(pct(meanOf(develop)));
+  });
+});
+
 describe('freshness', () => {
   it('shows a new upload at once although badge reads are memoised', async () => {
     const { app } = await import('../../worker/src/index.js');

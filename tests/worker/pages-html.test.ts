@@ -101,14 +101,36 @@ describe('GET /:owner/:repo/compare/:base...:head', () => {
   });
 });
 
+describe('page errors', () => {
+  it('answers 400 for an over-long query value and 409 for a comparison with an incomplete run', async () => {
+    const long = await page(`/acme/vision?model=${'m'.repeat(201)}`);
+    expect(long.res.status).toBe(400);
+    expect(long.html).toContain('The query parameter &quot;model&quot; is longer than 200 characters.');
+    expect((await page(`/?benchmark=${'b'.repeat(300)}`)).res.status).toBe(400);
+    const shard = { ...makeRun({ repository: 'acme/vision', commit: 'd'.repeat(40), model: 'model-a' }),
+      shard: { runKey: 'half', shardIndex: 0, shardCount: 2 } };
+    const pending = await ingestRun(env.DB, { kind: 'anonymous' }, shard, T0 + 3000);
+    for (const path of [`/acme/vision/compare/${ids.base}...${pending.id}`, '/acme/vision/compare/aaaaaaa...ddddddd']) {
+      const { res, html } = await page(path);
+      expect(res.status, path).toBe(409);
+      expect(html).toContain('still missing shards');
+    }
+  });
+});
+
 describe('PRIVATE_READS', () => {
-  it('makes pages, badges and charts require a token like the API', async () => {
+  it('makes pages require a token like the API; badges and charts stay 200 images saying "private"', async () => {
     const { app } = await import('../../worker/src/index.js');
     const privateEnv = { ...env, PRIVATE_READS: 'true' };
-    for (const path of ['/', '/acme/vision', '/badge/acme/vision.svg', '/chart/acme/vision.svg']) {
+    for (const path of ['/', '/acme/vision', `/acme/vision/compare/${ids.base}...${ids.head}`]) {
       const res = await app.request(path, {}, privateEnv);
       expect(res.status, path).toBe(401);
     }
-    expect((await app.request('/badge/acme/vision.svg', {}, env)).status).toBe(200);
+    for (const path of ['/badge/acme/vision.svg', '/chart/acme/vision.svg']) {
+      const res = await app.request(path, {}, privateEnv);
+      expect(res.status, path).toBe(200);
+      expect(await res.text(), path).toContain('private');
+    }
+    expect(await (await app.request('/badge/acme/vision.svg', {}, env)).text()).not.toContain('private');
   });
 });

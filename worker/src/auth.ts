@@ -1,16 +1,21 @@
 /**
- * Who may upload (and, on private deployments, read): GitHub Actions OIDC tokens verified with jose (RS256 only,
+ * Who may upload and, on private deployments, read: GitHub Actions OIDC tokens verified with jose (RS256 only,
  * issuer, audience, exp/nbf/iat, repository claims checked against the run and against the ids pinned on first
- * upload, jti replay refused) and scoped API tokens ("mvb_…", stored as SHA-256, revocable).
+ * upload, jti replay refused) and scoped API tokens ("mvb_…", stored as SHA-256, revocable). The read rules are in
+ * read-access.ts.
  */
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { RunResult } from '../../schemas/results';
 import type { Config } from './config';
-import { consumeJti, findApiToken, getRepository } from './db';
+import { findApiToken, getRepository, isJtiUsed } from './db';
 import { ApiError } from './errors';
+import { bindIdentity, isVerifiedWorkflow } from './identity';
 
 export type Uploader =
   | { kind: 'oidc'; repository: string; repositoryId: number; ownerId: number; jti: string; expiresAt: number;
-      workflowRef: string | null; jobWorkflowRef: string | null; ghRunId: string | null; verified: boolean }
+      workflowRef: string | null; jobWorkflowRef: string | null; ghRunId: string | null; verified: boolean;
+      /** the signed commit and ref of the workflow run */
+      sha: string | null; ref: string | null }
   | { kind: 'token'; tokenId: number; repos: string[] }
   | { kind: 'anonymous' };
 
@@ -58,19 +63,22 @@ async function verifyOidcToken(config: Config, token: string): Promise<Uploader>
   }
   const workflowRef = claim('workflow_ref');
   const jobWorkflowRef = claim('job_workflow_ref');
+  const ref = claim('ref');
   return {
     kind: 'oidc', repository: claim('repository')!, repositoryId, ownerId, jti: String(payload.jti),
-    expiresAt: payload.exp!, workflowRef, jobWorkflowRef, ghRunId: claim('run_id'),
-    verified: isTrustedWorkflow(config.trustedWorkflows, [jobWorkflowRef, workflowRef]),
+    expiresAt: payload.exp!, workflowRef, jobWorkflowRef, ghRunId: claim('run_id') ?? (typeof payload.run_id === 'number' ? String(payload.run_id) : null),
+    verified: isVerifiedWorkflow(config.trustedWorkflows, [jobWorkflowRef, workflowRef], ref), sha: claim('sha'), ref,
   };
 }
 
 /**
- * Refuses an upload for `repository` unless the uploader may write it: allow-lists, the token's repository claim,
- * the GitHub ids pinned on first upload, the API token's scope. Consumes the OIDC jti last, so a refused request
- * leaves nothing behind and a replayed token is refused.
+ * Refuses an upload unless the uploader may write the run's repository: allow-lists, the token's repository claim,
+ * the GitHub ids pinned on first upload, the API token's scope, the token's commit and ref (identity.ts). Writes
+ * nothing: the jti is consumed in the same transaction as the run (db/writes.ts). Returns the run to store
+ * (identity gaps filled from the token).
  */
-export async function authorizeUpload(db: D1Database, config: Config, who: Uploader, repository: string): Promise<void> {
+export async function authorizeUpload(db: D1Database, config: Config, who: Uploader, run: RunResult): Promise<RunResult> {
+  const repository = run.identity.repository!;
   const repo = repository.toLowerCase();
   const owner = repo.split('/')[0]!;
   if (config.allowedOwners && !config.allowedOwners.includes(owner)) {
@@ -82,40 +90,33 @@ export async function authorizeUpload(db: D1Database, config: Config, who: Uploa
   if (who.kind === 'token' && !tokenCovers(who.repos, repo)) {
     throw new ApiError(403, 'token_scope', `API token is not scoped to ${repository}`, { scope: who.repos });
   }
-  if (who.kind !== 'oidc') return;
+  if (who.kind !== 'oidc') return bindIdentity(run, null);
   if (who.repository.toLowerCase() !== repo) {
     throw new ApiError(403, 'repository_mismatch',
       `OIDC token is for ${who.repository} but the run is for ${repository}`);
   }
   const pinned = await getRepository(db, repository);
   if (pinned?.githubId != null && (pinned.githubId !== who.repositoryId || pinned.ownerGithubId !== who.ownerId)) {
-    throw new ApiError(403, 'repository_id_mismatch',
-      `${repository} is pinned to repository id ${pinned.githubId} (owner ${pinned.ownerGithubId}); the token carries ` +
-      `${who.repositoryId} (owner ${who.ownerId}) — a renamed or re-created repository cannot write this history`);
+    throw pinMismatch(repository, pinned, who);
   }
-  if (!(await consumeJti(db, who.jti, who.expiresAt))) {
-    throw new ApiError(401, 'token_replayed', 'OIDC token was already used (jti replay); request a fresh token');
-  }
+  if (await isJtiUsed(db, who.jti)) throw replayed();
+  return bindIdentity(run, { sha: who.sha, ref: who.ref, runId: who.ghRunId });
 }
 
-/** PRIVATE_READS=true: reads need a valid token (OIDC or API token; no scope check for reads). */
-export async function authorizeRead(db: D1Database, config: Config, header: string | undefined): Promise<void> {
-  if (!config.privateReads) return;
-  const who = await authenticate(db, { ...config, allowUnauthenticatedUploads: false }, header);
-  if (who.kind === 'anonymous') throw new ApiError(401, 'unauthenticated', 'this deployment requires a token to read');
+export function pinMismatch(repository: string, pinned: { githubId: number | null; ownerGithubId: number | null },
+  who: { repositoryId: number; ownerId: number }): ApiError {
+  return new ApiError(403, 'repository_id_mismatch',
+    `${repository} is pinned to repository id ${pinned.githubId} (owner ${pinned.ownerGithubId}); the token carries ` +
+    `${who.repositoryId} (owner ${who.ownerId}) — a renamed or re-created repository cannot write this history`);
+}
+
+export function replayed(): ApiError {
+  return new ApiError(401, 'token_replayed', 'OIDC token was already used (jti replay); request a fresh token');
 }
 
 export function tokenCovers(scope: string[], repo: string): boolean {
   const owner = repo.split('/')[0];
   return scope.some((s) => s.toLowerCase() === repo || s.toLowerCase() === `${owner}/*`);
-}
-
-/** Entries match a workflow ref exactly, or ignoring the "@ref" part when the entry has none. */
-export function isTrustedWorkflow(trusted: string[], refs: (string | null)[]): boolean {
-  return refs.some((ref) => ref !== null && trusted.some((t) => {
-    const r = ref.toLowerCase();
-    return t.includes('@') ? r === t : r.split('@')[0] === t;
-  }));
 }
 
 export async function sha256Hex(text: string | Uint8Array): Promise<string> {

@@ -10,6 +10,8 @@ export interface Config {
   allowedRepos: string[] | null;
   trustedWorkflows: string[];
   privateReads: boolean;
+  /** with privateReads: badges and charts stay readable without a token (README images cannot send one) */
+  publicBadges: boolean;
   retentionPrDays: number;
   allowUnauthenticatedUploads: boolean;
 }
@@ -36,6 +38,7 @@ export function readConfig(env: object): Config {
     allowedRepos: list(str('ALLOWED_REPOS')),
     trustedWorkflows: list(str('TRUSTED_WORKFLOWS')) ?? [],
     privateReads: str('PRIVATE_READS') === 'true',
+    publicBadges: str('PUBLIC_BADGES') === 'true',
     retentionPrDays: Number.isFinite(days) && days > 0 ? days : DEFAULT_RETENTION_PR_DAYS,
     allowUnauthenticatedUploads: str('ALLOW_UNAUTHENTICATED_UPLOADS') === 'true',
   };

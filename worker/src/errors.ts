@@ -49,7 +49,8 @@ export function errorResponse(c: Context, err: unknown): Response {
   if (err instanceof HTTPException) {
     // hono raises these itself, e.g. malformed JSON in a validated body
     const code = err.status === 400 ? 'invalid_json' : `http_${err.status}`;
-    return c.json({ error: { code, message: err.message, details: null } }, err.status as ContentfulStatusCode);
+    const message = err.status === 400 ? `the request body is not valid JSON (${err.message})` : err.message;
+    return c.json({ error: { code, message, details: null } }, err.status as ContentfulStatusCode);
   }
   console.error('unhandled error', err);
   return c.json({ error: { code: 'internal', message: 'internal error', details: null } }, 500);

@@ -1,67 +1,82 @@
 /**
  * POST /runs behind the route: run key → deterministic id, idempotency by body hash, shards stored then merged
- * once all arrived. The route has already validated the body and authorised the uploader.
+ * once all arrived. The route has already validated the body, checked it against its own bits and authorised the
+ * uploader. Every refusal (409, replay, pin race) happens before or inside the one write transaction, so a refused
+ * upload leaves no row.
  */
 import type { RunResult } from '../../schemas/results';
-import { sha256Hex, type Uploader } from './auth';
+import { pinMismatch, replayed, sha256Hex, type Uploader } from './auth';
 import {
-  completeShardedRun, ensureRepository, ensureShardedRun, findRunByKey, getShardBody, getShardHash, insertRun,
-  insertShard, listShardIndexes, type NewRun, type RunStatus,
+  completeShardedRun, consumeJti, findRunByKey, getRepository, getShardBody, getShardHash, insertRun, insertShard,
+  isJtiUsed, listShardIndexes, NO_GUARD, type NewRun, type RunStatus, type WriteGuard,
 } from './db';
 import { ApiError } from './errors';
+import { bindIdentity } from './identity';
 import { mergeShards, mismatch, shardDifference } from './merge';
 import { scoreMean, scoreRecords } from './metrics';
 
 export interface IngestResult { id: string; status: RunStatus; created: boolean; missingShards: number[] }
 
 /**
- * The run key: repository + commit + model + checkpoint + protocol (+ the shard runKey). Without a commit the
- * start time stands in, so separate local runs do not collide.
+ * The run key: repository + commit + model + checkpoint + protocol + the workflow run id + the sorted benchmark ids
+ * (+ the shard runKey). A new workflow run at the same commit, or separate jobs uploading different benchmarks, are
+ * new runs; only a repeat of the same upload meets an existing key. Shards of one run may come from different
+ * workflow runs (a re-run shard job), so their key leaves the run id out: `shard.runKey` names the run. Without a
+ * commit the start time stands in, so separate local runs do not collide.
  */
 export function runKeyOf(run: RunResult): string {
-  return JSON.stringify([run.identity.repository!.toLowerCase(), run.identity.commit ?? `started:${run.timing.startedAt}`,
-    run.model.name, run.model.checkpoint, run.protocol, run.shard?.runKey ?? null]);
+  const id = run.identity;
+  return JSON.stringify([id.repository!.toLowerCase(), id.commit ?? `started:${run.timing.startedAt}`,
+    run.model.name, run.model.checkpoint, run.protocol, run.shard?.runKey ?? null, run.shard ? null : id.runId,
+    run.benchmarks.map((b) => b.id).sort()]);
 }
 
-export async function ingestRun(db: D1Database, who: Uploader, run: RunResult, now: number): Promise<IngestResult> {
+export async function ingestRun(db: D1Database, who: Uploader, uploaded: RunResult, now: number): Promise<IngestResult> {
+  // authorizeUpload binds OIDC identities; this also covers direct callers (prNumber from a refs/pull/N/… ref)
+  const run = bindIdentity(uploaded, null);
   const runKey = runKeyOf(run);
   const id = (await sha256Hex(runKey)).slice(0, 16);
   const body = JSON.stringify(run);
-  const bodySha256 = await sha256Hex(body);
-  const repo = await ensureRepository(db, run.identity.repository!,
-    who.kind === 'oidc' ? { githubId: who.repositoryId, ownerGithubId: who.ownerId } : null, now);
-  // a concurrent first upload may have pinned different ids between authorisation and here
-  if (who.kind === 'oidc' && repo.githubId !== who.repositoryId) {
-    throw new ApiError(403, 'repository_id_mismatch', `${repo.fullName} is pinned to repository id ${repo.githubId}`);
-  }
-  const row = newRunRow(run, who, { id, runKey, repositoryId: repo.id, bodySha256, now });
-  return run.shard ? ingestShard(db, run, row, body) : ingestWhole(db, run, row, body);
+  const row = newRunRow(run, who, { id, runKey, bodySha256: await sha256Hex(body), now });
+  const guard: WriteGuard = who.kind === 'oidc'
+    ? { pin: { githubId: who.repositoryId, ownerGithubId: who.ownerId }, jti: { id: who.jti, expiresAt: who.expiresAt } }
+    : NO_GUARD;
+  return run.shard ? ingestShard(db, run, row, body, guard) : ingestWhole(db, run, row, body, guard);
 }
 
-async function ingestWhole(db: D1Database, run: RunResult, row: NewRun, body: string): Promise<IngestResult> {
+async function ingestWhole(db: D1Database, run: RunResult, row: NewRun, body: string, guard: WriteGuard): Promise<IngestResult> {
   const existing = await findRunByKey(db, row.runKey);
   if (!existing) {
     try {
-      await insertRun(db, row, body, scoreRecords(run));
+      await insertRun(db, row, body, scoreRecords(run), guard);
       return { id: row.id, status: 'complete', created: true, missingShards: [] };
     } catch (err) {
-      // lost a race against an identical upload: fall through to the idempotency check
+      await explainFailedWrite(db, row.repository, guard);
+      // lost a race against an upload of the same key: fall through to the idempotency check
       if (!(await findRunByKey(db, row.runKey))) throw err;
     }
   }
   const found = existing ?? (await findRunByKey(db, row.runKey))!;
   if (found.bodySha256 !== row.bodySha256) throw conflict(found.id, row.runKey);
+  await consumeGuardJti(db, guard);
   return { id: found.id, status: found.status, created: false, missingShards: [] };
 }
 
-async function ingestShard(db: D1Database, run: RunResult, row: NewRun, body: string): Promise<IngestResult> {
+async function ingestShard(db: D1Database, run: RunResult, row: NewRun, body: string, guard: WriteGuard): Promise<IngestResult> {
   const { shardIndex, shardCount } = run.shard!;
   const existing = await findRunByKey(db, row.runKey);
   if (existing && existing.shardCount !== shardCount) {
     throw mismatch(shardIndex, -1, `shardCount: ${shardCount} vs ${existing.shardCount} (the run's first shard)`);
   }
-  if (!existing) await ensureShardedRun(db, { ...row, bodySha256: null, status: 'incomplete', scoreMean: null });
-  const created = await storeShard(db, run, row, body);
+  let created = false;
+  const prior = existing ? await getShardHash(db, row.id, shardIndex) : null;
+  if (prior === null) {
+    if (existing) await assertAgreesWithStoredShards(db, row.id, run);
+    created = await storeShard(db, row, shardIndex, body, guard);
+  } else {
+    if (prior !== row.bodySha256) throw conflict(row.id, `${row.runKey} shard ${shardIndex}`);
+    await consumeGuardJti(db, guard);
+  }
   const present = await listShardIndexes(db, row.id);
   const missingShards = Array.from({ length: shardCount }, (_, i) => i).filter((i) => !present.includes(i));
   if (missingShards.length === 0) {
@@ -71,26 +86,26 @@ async function ingestShard(db: D1Database, run: RunResult, row: NewRun, body: st
   return { id: row.id, status: missingShards.length ? 'incomplete' : 'complete', created, missingShards };
 }
 
-/** true when stored now, false for an identical re-upload; throws 409 for a different body at the same index. */
-async function storeShard(db: D1Database, run: RunResult, row: NewRun, body: string): Promise<boolean> {
-  const index = run.shard!.shardIndex;
-  const prior = await getShardHash(db, row.id, index);
-  if (prior === null) {
-    const others = await listShardIndexes(db, row.id);
-    const refIndex = others[0];
-    const ref = refIndex === undefined ? null : await getShardBody(db, row.id, refIndex);
-    const difference = ref === null ? null : shardDifference(JSON.parse(ref) as RunResult, run);
-    if (difference) throw mismatch(index, refIndex!, difference);
-    try {
-      await insertShard(db, row.id, index, row.bodySha256!, body, row.createdAt);
-      return true;
-    } catch (err) {
-      if ((await getShardHash(db, row.id, index)) === null) throw err;
-    }
+async function assertAgreesWithStoredShards(db: D1Database, runId: string, run: RunResult): Promise<void> {
+  const refIndex = (await listShardIndexes(db, runId))[0];
+  const ref = refIndex === undefined ? null : await getShardBody(db, runId, refIndex);
+  const difference = ref === null ? null : shardDifference(JSON.parse(ref) as RunResult, run);
+  if (difference) throw mismatch(run.shard!.shardIndex, refIndex!, difference);
+}
+
+/** true when stored now, false when a concurrent identical upload stored it first; 409 for a different body. */
+async function storeShard(db: D1Database, row: NewRun, index: number, body: string, guard: WriteGuard): Promise<boolean> {
+  try {
+    await insertShard(db, row, index, body, guard);
+    return true;
+  } catch (err) {
+    await explainFailedWrite(db, row.repository, guard);
+    const stored = await getShardHash(db, row.id, index);
+    if (stored === null) throw err;
+    if (stored !== row.bodySha256) throw conflict(row.id, `${row.runKey} shard ${index}`);
+    await consumeGuardJti(db, guard);
+    return false;
   }
-  const stored = prior ?? (await getShardHash(db, row.id, index));
-  if (stored !== row.bodySha256) throw conflict(row.id, `${row.runKey} shard ${index}`);
-  return false;
 }
 
 async function mergeAndStore(db: D1Database, row: NewRun, shardCount: number): Promise<void> {
@@ -103,18 +118,31 @@ async function mergeAndStore(db: D1Database, row: NewRun, shardCount: number): P
     completedAt: row.createdAt }, body, scoreRecords(merged), shardCount);
 }
 
-function conflict(id: string, key: string): ApiError {
-  return new ApiError(409, 'run_conflict',
-    `a different result was already uploaded under this run key (run ${id}); runs are immutable — use a new commit, ` +
-    'checkpoint label or shard runKey', { id, runKey: key });
+/** A write transaction failed: a concurrent replay of the token or a concurrent pin of other ids explain it. */
+async function explainFailedWrite(db: D1Database, repository: string, guard: WriteGuard): Promise<void> {
+  if (guard.jti && (await isJtiUsed(db, guard.jti.id))) throw replayed();
+  if (!guard.pin) return;
+  const repo = await getRepository(db, repository);
+  if (repo?.githubId != null && repo.githubId !== guard.pin.githubId) {
+    throw pinMismatch(repository, repo, { repositoryId: guard.pin.githubId, ownerId: guard.pin.ownerGithubId });
+  }
 }
 
-function newRunRow(run: RunResult, who: Uploader, k: {
-  id: string; runKey: string; repositoryId: number; bodySha256: string; now: number;
-}): NewRun {
+/** An idempotent re-upload writes nothing but still uses up its token. */
+async function consumeGuardJti(db: D1Database, guard: WriteGuard): Promise<void> {
+  if (guard.jti && !(await consumeJti(db, guard.jti.id, guard.jti.expiresAt))) throw replayed();
+}
+
+function conflict(id: string, key: string): ApiError {
+  return new ApiError(409, 'run_conflict',
+    `a different result was already uploaded under this run key (run ${id}); runs are immutable — a new workflow ` +
+    'run, commit, checkpoint label or shard runKey records another attempt', { id, runKey: key });
+}
+
+function newRunRow(run: RunResult, who: Uploader, k: { id: string; runKey: string; bodySha256: string; now: number }): NewRun {
   const oidc = who.kind === 'oidc' ? who : null;
   return {
-    id: k.id, repositoryId: k.repositoryId, runKey: k.runKey, bodySha256: k.bodySha256, status: 'complete',
+    id: k.id, repository: run.identity.repository!, runKey: k.runKey, bodySha256: k.bodySha256, status: 'complete',
     shardCount: run.shard?.shardCount ?? null, commit: run.identity.commit, ref: run.identity.ref,
     prNumber: run.identity.prNumber, baseRef: run.identity.baseRef, model: run.model.name,
     checkpoint: run.model.checkpoint, protocol: run.protocol, suiteVersion: run.suiteVersion,

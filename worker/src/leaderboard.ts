@@ -4,7 +4,7 @@
  * closed by the chance-level row.
  */
 import { wilson } from '../../schemas/stats';
-import { leaderboardFingerprints, leaderboardRows, type LeaderboardRow } from './db';
+import { leaderboardCandidates, type LeaderboardRow } from './db';
 
 export interface LeaderboardEntry extends LeaderboardRow {
   ci95: [number, number];
@@ -24,18 +24,33 @@ export interface Leaderboard {
   chance: number | null;
 }
 
+/**
+ * One board: the latest run per (repository, model) is chosen first (db.leaderboardCandidates), then only the
+ * repositories the caller may read count (private deployments), then the fingerprint most of them share (or the
+ * requested one) selects the entries.
+ */
 export async function buildLeaderboard(
   db: D1Database, q: { benchmark: string; protocol: string; fingerprint?: string | null },
+  canRead: (repository: string) => boolean = () => true,
 ): Promise<Leaderboard> {
-  const counts = await leaderboardFingerprints(db, q.benchmark, q.protocol);
+  const candidates = (await leaderboardCandidates(db, q.benchmark, q.protocol)).filter((r) => canRead(r.repository));
+  const counts = countFingerprints(candidates);
   const fingerprint = q.fingerprint ?? counts[0]?.fingerprint ?? null;
-  const rows = fingerprint ? await leaderboardRows(db, q.benchmark, q.protocol, fingerprint) : [];
+  const rows = candidates.filter((r) => r.fingerprint === fingerprint);
   return {
     benchmark: q.benchmark, protocol: q.protocol, fingerprint,
     otherFingerprints: counts.filter((c) => c.fingerprint !== fingerprint),
     entries: rankEntries(rows),
     chance: rows.find((r) => r.chanceAccuracy !== null)?.chanceAccuracy ?? null,
   };
+}
+
+/** Entries per fingerprint, most first (ties by fingerprint, so the default board is stable). */
+function countFingerprints(rows: LeaderboardRow[]): { fingerprint: string; entries: number }[] {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.fingerprint, (counts.get(r.fingerprint) ?? 0) + 1);
+  return [...counts].map(([fingerprint, entries]) => ({ fingerprint, entries }))
+    .sort((a, b) => b.entries - a.entries || (a.fingerprint < b.fingerprint ? -1 : 1));
 }
 
 /** Sorted by value; rank range = 1 + entries surely above … count of entries not surely below. */

@@ -5,6 +5,7 @@
 import { base64ToBytes } from '../../schemas/bitset';
 import type { RunResult } from '../../schemas/results';
 import { ApiError, type Issue } from './errors';
+import { findValueIssues } from './value-checks';
 
 const BITSETS = ['present', 'correct', 'unparsed', 'error', 'truncated'] as const;
 
@@ -13,6 +14,11 @@ export function assertRunConsistent(run: RunResult): void {
   if (issues.length) {
     throw new ApiError(400, 'invalid_request', `invalid json: ${issues[0]!.path}: ${issues[0]!.message}`,
       { issues: issues.slice(0, 50) });
+  }
+  // only once every bitset decodes: the figures are recomputed from the bits
+  const values = findValueIssues(run);
+  if (values.length) {
+    throw new ApiError(400, 'inconsistent_result', `${values[0]!.path}: ${values[0]!.message}`, { issues: values.slice(0, 50) });
   }
 }
 

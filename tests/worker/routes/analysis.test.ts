@@ -99,4 +99,20 @@ describe('GET /api/v1/leaderboard', () => {
     expect(other.entries.map((e: { repository: string }) => e.repository)).toEqual(['lab/four']);
     expect((await call('/api/v1/leaderboard?benchmark=unknown')).status).toBe(400);
   });
+
+  it('picks each (repository, model)\'s latest non-PR run first, then the fingerprint: an old run never stands in', async () => {
+    const bench = { benchmarks: ['medframeqa' as const], n: 100 };
+    const F2 = 'f'.repeat(64); // sorts after the default fingerprint: one entry each, ties go by fingerprint
+    await upload({ ...bench, repository: 'lab/moved', model: 'm', commit: '1'.repeat(40), correct: (i) => i < 90 });
+    await upload({ ...bench, repository: 'lab/moved', model: 'm', commit: '2'.repeat(40), fingerprint: F2 });
+    await upload({ ...bench, repository: 'lab/steady', model: 'm', commit: '3'.repeat(40), correct: (i) => i < 40 });
+    // a newer pull-request run (prNumber from its ref) must not represent lab/steady
+    await upload({ ...bench, repository: 'lab/steady', model: 'm', commit: '4'.repeat(40), ref: 'refs/pull/3/merge', correct: () => true });
+    const board = await json(await call('/api/v1/leaderboard?benchmark=medframeqa'));
+    expect(board.fingerprint).toBe(fingerprintOf('medframeqa'));
+    expect(board.entries.map((e: { repository: string; value: number }) => [e.repository, e.value])).toEqual([['lab/steady', 0.4]]);
+    expect(board.otherFingerprints).toEqual([{ fingerprint: F2, entries: 1 }]);
+    const moved = await json(await call(`/api/v1/leaderboard?benchmark=medframeqa&fingerprint=${F2}`));
+    expect(moved.entries.map((e: { repository: string }) => e.repository)).toEqual(['lab/moved']);
+  });
 });

@@ -12,7 +12,7 @@ const now = () => Math.floor(Date.now() / 1000);
 beforeAll(async () => {
   ({ issuer, vars } = await setupIssuer());
   // pins acme/vision to repository id 1001 / owner 2001, and provides the token that is replayed below
-  const first = await postRun(makeRun({ commit: 'f'.repeat(40) }), replayable = await issuer.mint(), vars);
+  const first = await postRun(makeRun({ commit: 'f'.repeat(40) }), replayable = await issuer.mint({ sha: 'f'.repeat(40) }), vars);
   expect(first.status).toBe(201);
 });
 let replayable = '';
@@ -42,6 +42,11 @@ const attacks: { name: string; token: () => Promise<string>; status: number; cod
     token: () => issuer.mint({ repository_id: '9999' }) },
   { name: 'same repository id, different owner id', status: 403, code: 'repository_id_mismatch',
     token: () => issuer.mint({ repository_owner_id: '9998' }) },
+  { name: 'token sha ≠ run commit (a token of another workflow run)', status: 403, code: 'identity_mismatch',
+    token: () => issuer.mint({ sha: 'a'.repeat(40) }) },
+  { name: 'PR token claiming refs/heads/main', status: 403, code: 'identity_mismatch',
+    token: () => issuer.mint({ sha: 'e'.repeat(40), ref: 'refs/pull/7/merge',
+      workflow_ref: 'acme/vision/.github/workflows/bench.yml@refs/pull/7/merge' }) },
   { name: 'garbage', status: 401, code: 'invalid_token', token: async () => 'not.a.jwt' },
   { name: 'unknown API token', status: 401, code: 'invalid_token', token: async () => 'mvb_0123456789abcdef' },
 ];
@@ -72,7 +77,7 @@ describe('upload attack table', () => {
   });
 
   it('the legitimate token for the pinned repository still works', async () => {
-    const res = await postRun(makeRun({ commit: 'c'.repeat(40) }), await issuer.mint(), vars);
+    const res = await postRun(makeRun({ commit: 'c'.repeat(40) }), await issuer.mint({ sha: 'c'.repeat(40) }), vars);
     expect(res.status).toBe(201);
   });
 });

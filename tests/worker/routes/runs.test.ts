@@ -15,7 +15,7 @@ beforeAll(async () => {
 describe('POST /api/v1/runs', () => {
   it('stores a run uploaded with an OIDC token: 201 {id,url}, readable back with its body', async () => {
     const run = makeRun({ commit: '1'.repeat(40) });
-    const res = await postRun(run, await issuer.mint(), vars);
+    const res = await postRun(run, await issuer.mint({ sha: '1'.repeat(40) }), vars);
     expect(res.status).toBe(201);
     const { id, url } = await json(res);
     expect(id).toMatch(/^[0-9a-f]{16}$/);
@@ -23,7 +23,8 @@ describe('POST /api/v1/runs', () => {
     const got = await json(await call(`/api/v1/runs/${id}`));
     expect(got).toMatchObject({ id, repository: 'acme/vision', status: 'complete', uploader: 'oidc', ghRunId: '42',
       workflowRef: 'acme/vision/.github/workflows/bench.yml@refs/heads/main', verified: false });
-    expect(got.result).toEqual(run);
+    // the run id the body left out comes from the token's run_id claim
+    expect(got.result).toEqual({ ...run, identity: { ...run.identity, runId: '42' } });
     const repo = await env.DB.prepare('SELECT github_id, owner_github_id FROM repositories WHERE full_name = ?')
       .bind('acme/vision').first();
     expect(repo).toEqual({ github_id: 1001, owner_github_id: 2001 });
@@ -51,8 +52,21 @@ describe('POST /api/v1/runs', () => {
   it('marks runs from a trusted workflow as verified', async () => {
     const run = makeRun({ commit: '4'.repeat(40) });
     const trusted = { ...vars, TRUSTED_WORKFLOWS: 'acme/vision/.github/workflows/bench.yml' };
-    const { id } = await json(await postRun(run, await issuer.mint(), trusted));
+    const { id } = await json(await postRun(run, await issuer.mint({ sha: '4'.repeat(40) }), trusted));
     expect((await json(await call(`/api/v1/runs/${id}`))).verified).toBe(true);
+  });
+
+  it('never verifies a run whose token comes from a pull-request ref (the PR can edit the trusted workflow)', async () => {
+    const pr = makeRun({ commit: '8'.repeat(40), ref: 'refs/pull/7/merge' });
+    const trusted = { ...vars, TRUSTED_WORKFLOWS: 'acme/vision/.github/workflows/bench.yml' };
+    const token = await issuer.mint({ sha: '8'.repeat(40), ref: 'refs/pull/7/merge',
+      workflow_ref: 'acme/vision/.github/workflows/bench.yml@refs/pull/7/merge',
+      job_workflow_ref: 'acme/vision/.github/workflows/bench.yml@refs/pull/7/merge' });
+    const res = await postRun(pr, token, trusted);
+    expect(res.status).toBe(201);
+    const got = await json(await call(`/api/v1/runs/${(await json(res)).id}`));
+    // prNumber follows from the ref although the body left it null, so retention and the leaderboard see a PR run
+    expect(got).toMatchObject({ verified: false, prNumber: 7, ref: 'refs/pull/7/merge' });
   });
 
   it('answers 401 without a token, 403 for a token scoped elsewhere, 413 for an oversized body', async () => {
@@ -76,9 +90,15 @@ describe('POST /api/v1/runs', () => {
     const groups = structuredClone(run);
     groups.benchmarks[0]!.groups = Array.from({ length: 257 }, (_, i) => ({ ...run.benchmarks[0]!.groups[0]!, value: `g${i}` }));
     expect((await json(await postRun(groups, token))).error.details.issues[0].path).toBe('benchmarks[0].groups');
-    const text = await call('/api/v1/runs', { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(run) });
+    const text = await call('/api/v1/runs', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' },
+      body: JSON.stringify(run) });
     expect(text.status).toBe(400);
-    expect((await json(text)).error.code).toMatch(/^invalid_/);
+    const err = (await json(text)).error;
+    expect(err.code).toBe('invalid_json');
+    expect(err.message).toContain('Content-Type: application/json');
+    expect(err.message).toContain('"text/plain"');
+    const broken = await postRun('{"schemaVersion": 1,', token);
+    expect((await json(broken)).error).toMatchObject({ code: 'invalid_json', message: expect.stringContaining('not valid JSON') });
   });
 
   it('rejects semantically inconsistent bodies with the field named', async () => {

@@ -12,6 +12,8 @@ export type BadgeStyle = (typeof BADGE_STYLES)[number];
 export const DEFAULT_BADGE_LABEL = 'medvlm-bench';
 export const NO_DATA_MESSAGE = 'no data';
 export const NO_DATA_COLOR = 'lightgrey';
+/** what a badge of a private deployment says to a caller without read access (grey, status 200) */
+export const PRIVATE_MESSAGE = 'private';
 const MAX_LABEL_CHARS = 64;
 
 /** Score bands (lower bound → shields colour name), highest first. Shared by the SVG and the JSON endpoint. */
@@ -49,8 +51,11 @@ export function cleanLabel(label: string): string {
 }
 
 /** What a badge says: `label` (or the default), the score as a percentage, coloured by band; grey "no data". */
-export function badgeContent(opts: { label?: string | null; defaultLabel?: string; score: number | null }): BadgeContent {
+export function badgeContent(opts: {
+  label?: string | null; defaultLabel?: string; score: number | null; private?: boolean;
+}): BadgeContent {
   const label = cleanLabel(opts.label ?? '') || opts.defaultLabel || DEFAULT_BADGE_LABEL;
+  if (opts.private) return { label, message: PRIVATE_MESSAGE, color: NO_DATA_COLOR };
   if (opts.score === null) return { label, message: NO_DATA_MESSAGE, color: NO_DATA_COLOR };
   return { label, message: formatPercent(opts.score), color: colorForScore(opts.score) };
 }

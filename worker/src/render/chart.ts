@@ -25,6 +25,8 @@ export interface ChartInput {
   points: readonly ChartPoint[];
   /** makes element ids unique when several charts are inlined into one page */
   idSuffix?: string;
+  /** what an empty chart says instead of "no data" (e.g. "private") */
+  emptyText?: string;
 }
 
 const WIDTH = 640;
@@ -80,8 +82,10 @@ ${pts.map((p, i) => html`<circle class="mvb-pt" cx="${f(x(i))}" cy="${f(y(p.valu
 }
 
 function renderEmpty(input: ChartInput, ids: { title: string; desc: string }): string {
-  return svgFrame(input, ids, `No runs recorded yet${input.context ? ` for ${input.context}` : ''}.`, html`
-<text class="mvb-a" x="${WIDTH / 2}" y="${HEIGHT / 2}" text-anchor="middle">no data</text>`);
+  const description = input.emptyText ? `${input.context ?? 'This chart'}: ${input.emptyText}.`
+    : `No runs recorded yet${input.context ? ` for ${input.context}` : ''}.`;
+  return svgFrame(input, ids, description, html`
+<text class="mvb-a" x="${WIDTH / 2}" y="${HEIGHT / 2}" text-anchor="middle">${input.emptyText ?? 'no data'}</text>`);
 }
 
 function svgFrame(input: ChartInput, ids: { title: string; desc: string }, desc: string, body: Safe): string {

@@ -1,15 +1,16 @@
 /**
  * GET /badge/:owner/:repo.svg and /badge/:owner/:repo.json (shields.io endpoint format).
  * Query: benchmark, group ("key:value" or "value"), ref, model, label, style (svg only).
- * Default: the suite mean of the newest complete run on the default branch (main or master when not given `ref`).
- * Any missing data — unknown repository, no run, unknown benchmark, malformed query — yields a grey "no data"
- * badge with status 200: GitHub's image proxy shows a broken image for anything else.
+ * Default: the suite mean of the newest complete run on the default branch (db.knownDefaultBranch; main or master
+ * when unknown) when not given `ref`. Any missing data — unknown repository, no run, unknown benchmark, malformed
+ * query — yields a grey "no data" badge with status 200: GitHub's image proxy shows a broken image for anything
+ * else. On a private deployment without PUBLIC_BADGES=true a caller without read access gets a grey "private"
+ * badge, also with status 200.
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
-import { authorizeRead } from '../auth.js';
-import { readConfig } from '../config.js';
-import { DEFAULT_BRANCHES, latestDefaultBranchRun, latestRun, latestRunAccuracy } from '../db.js';
+import { defaultBranchRefs, knownDefaultBranch, latestDefaultBranchRun, latestRun, latestRunAccuracy } from '../db.js';
+import { imageAccess } from '../read-access.js';
 import { memoRead } from '../read-cache.js';
 import { badgeScore, parseGroup } from '../render/adapt.js';
 import { badgeContent, DEFAULT_BADGE_LABEL, parseBadgeStyle, renderBadgeSvg, shieldsEndpoint } from '../render/badge.js';
@@ -43,10 +44,10 @@ export async function selectRun(db: D1Database, repository: string, q: { ref: st
   return q.ref ? latestRun(db, repository, { ref: q.ref, model: q.model }) : latestDefaultBranchRun(db, repository, { model: q.model });
 }
 
-/** Refs a badge reads: the given ref in both spellings, else the default branch candidates. */
-export function badgeRefs(ref: string | null): string[] {
-  if (!ref) return DEFAULT_BRANCHES.flatMap((b) => [b, `refs/heads/${b}`]);
-  return ref.startsWith('refs/') ? [ref] : [ref, `refs/heads/${ref}`];
+/** Refs a badge reads: the given ref in both spellings, else the repository's default branch (memoised too). */
+export async function badgeRefs(db: D1Database, repository: string, ref: string | null): Promise<string[]> {
+  if (ref) return ref.startsWith('refs/') ? [ref] : [ref, `refs/heads/${ref}`];
+  return defaultBranchRefs(await memoRead(`default-branch:${repository.toLowerCase()}`, () => knownDefaultBranch(db, repository)));
 }
 
 /**
@@ -54,7 +55,7 @@ export function badgeRefs(ref: string | null): string[] {
  * isolate for a few seconds by WORKER-API's read cache, which every upload in the isolate clears.
  */
 async function loadScore(db: D1Database, repository: string, q: BadgeQuery): Promise<number | null> {
-  const query = { refs: badgeRefs(q.ref), model: q.model, benchmark: q.benchmark };
+  const query = { refs: await badgeRefs(db, repository, q.ref), model: q.model, benchmark: q.benchmark };
   const key = `badge:${repository.toLowerCase()}${JSON.stringify(query)}`;
   const found = await memoRead(key, () => latestRunAccuracy(db, repository, query));
   return found ? badgeScore(found.scoreMean, found.scores, q) : null;
@@ -84,11 +85,12 @@ function defaultLabel(q: BadgeQuery | null): string {
 export const badges = new Hono<AppEnv>().get('/badge/:owner/:file', async (c) => {
   const file = FILE.exec(c.req.param('file'));
   if (!file) return c.notFound();
-  await authorizeRead(c.env.DB, readConfig(c.env), c.req.header('authorization'));
   const owner = c.req.param('owner');
+  const repository = `${owner}/${file[1]}`;
+  const hidden = (await imageAccess(c, repository)) === 'private';
   const q = readBadgeQuery((k) => c.req.query(k));
-  const score = q && NAME.test(owner) ? await loadScore(c.env.DB, `${owner}/${file[1]}`, q) : null;
-  const content = badgeContent({ label: c.req.query('label'), defaultLabel: defaultLabel(q), score });
+  const score = q && !hidden && NAME.test(owner) ? await loadScore(c.env.DB, repository, q) : null;
+  const content = badgeContent({ label: c.req.query('label'), defaultLabel: defaultLabel(q), score, private: hidden });
   if (file[2] === 'json') {
     return cachedResponse(c.req.raw, JSON.stringify(shieldsEndpoint(content)), {
       contentType: 'application/json; charset=utf-8', maxAge: IMAGE_MAX_AGE,

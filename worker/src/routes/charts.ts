@@ -1,14 +1,13 @@
 /**
  * GET /chart/:owner/:repo.svg?benchmark=&ref=&model= — accuracy history over runs (oldest → newest) with the 95%
- * interval band. Without `ref`/`model` the chart follows the default branch (main or master) and the model of its
+ * interval band. Without `ref`/`model` the chart follows the default branch (known, else main or master) and the model of its
  * newest run, so one line never mixes models. Without `benchmark` it plots the suite mean (no band: a mean of
  * differently sized benchmarks has no single binomial interval). Empty history → a "no data" chart, status 200.
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
-import { authorizeRead } from '../auth.js';
-import { readConfig } from '../config.js';
 import { latestDefaultBranchRun, listRuns, runHistory } from '../db.js';
+import { imageAccess } from '../read-access.js';
 import { toChartPoints } from '../render/adapt.js';
 import { renderHistoryChart, type ChartPoint } from '../render/chart.js';
 import { cachedResponse, IMAGE_CSP, IMAGE_MAX_AGE } from '../render/http-cache.js';
@@ -37,17 +36,18 @@ export async function loadHistory(
 export const charts = new Hono<AppEnv>().get('/chart/:owner/:file', async (c) => {
   const file = FILE.exec(c.req.param('file'));
   if (!file) return c.notFound();
-  await authorizeRead(c.env.DB, readConfig(c.env), c.req.header('authorization'));
   const owner = c.req.param('owner');
   const repository = `${owner}/${file[1]}`;
+  const hidden = (await imageAccess(c, repository)) === 'private';
   const q = readBadgeQuery((k) => c.req.query(k));
   let points: ChartPoint[] = [];
   let context = repository;
-  if (q && NAME.test(owner)) {
+  if (q && !hidden && NAME.test(owner)) {
     const scope = await chartScope(c.env.DB, repository, q);
     points = await loadHistory(c.env.DB, repository, scope, q.benchmark);
     context = `${repository}, ${scope.model ?? 'any model'} on ${scope.ref}`;
   }
-  const svg = renderHistoryChart({ title: `${q?.benchmark ?? 'suite mean'} · accuracy`, context, points });
+  const svg = renderHistoryChart({ title: `${q?.benchmark ?? 'suite mean'} · accuracy`, context, points,
+    ...(hidden ? { emptyText: 'private' } : {}) });
   return cachedResponse(c.req.raw, svg, { contentType: 'image/svg+xml; charset=utf-8', maxAge: IMAGE_MAX_AGE, csp: IMAGE_CSP });
 });

@@ -6,11 +6,10 @@
 import { Hono, type Context } from 'hono';
 import { BENCHMARK_IDS } from '../../../schemas/results.js';
 import type { AppEnv } from '../app-env.js';
-import { authorizeRead } from '../auth.js';
-import { readConfig } from '../config.js';
 import { compareRuns } from '../compare-runs.js';
 import { DEFAULT_COMPARE_OPTIONS } from '../compare.js';
 import { getRepository, getRun, getRunResult, latestRunAtCommit, listRuns, listScoredBenchmarks, runHistory } from '../db.js';
+import { assertCanRead, requireReader } from '../read-access.js';
 import { ApiError } from '../errors.js';
 import { buildLeaderboard } from '../leaderboard.js';
 import {
@@ -20,7 +19,7 @@ import { cachedResponse, IMAGE_CSP, PAGE_CSP, PAGE_MAX_AGE } from '../render/htt
 import { FAVICON_SVG } from '../render/layout.js';
 import { renderComparePage } from '../render/pages/compare.js';
 import { renderLeaderboardPage } from '../render/pages/leaderboard.js';
-import { renderNotFoundPage } from '../render/pages/not-found.js';
+import { renderErrorPage, renderNotFoundPage, type PageErrorStatus } from '../render/pages/not-found.js';
 import { renderRepoPage } from '../render/pages/repo.js';
 import type { LeaderboardBoard } from '../render/view-models.js';
 import { badges, selectRun } from './badges.js';
@@ -31,8 +30,10 @@ const FINGERPRINT = /^[0-9a-f]{64}$/;
 const RUN_ID = /^[0-9a-f]{16}$/;
 const SHA_PREFIX = /^[0-9a-f]{7,40}$/;
 const RECENT_RUNS = 15;
+/** Longest query-string value a page accepts (refs, model names, fingerprints, options all fit well inside). */
+export const MAX_PAGE_PARAM_CHARS = 200;
 
-export function sendPage(c: Context<AppEnv>, body: string, status: 200 | 404 = 200): Promise<Response> {
+export function sendPage(c: Context<AppEnv>, body: string, status: 200 | PageErrorStatus = 200): Promise<Response> {
   return cachedResponse(c.req.raw, body, { contentType: 'text/html; charset=utf-8', maxAge: PAGE_MAX_AGE, status, csp: PAGE_CSP });
 }
 
@@ -41,13 +42,15 @@ export function notFoundPage(c: Context<AppEnv>, what: string, hint?: string): P
 }
 
 /** One board per (benchmark, protocol) in the suite's order, ranked by worker/src/leaderboard.ts. */
-async function loadBoards(db: D1Database, only: { benchmark?: string; protocol?: string; fingerprint?: string }) {
+async function loadBoards(
+  db: D1Database, only: { benchmark?: string; protocol?: string; fingerprint?: string }, canRead: (repo: string) => boolean,
+) {
   const order = (id: string) => (BENCHMARK_IDS as readonly string[]).indexOf(id);
   const combos = (await listScoredBenchmarks(db))
     .filter((k) => (!only.benchmark || k.benchmark === only.benchmark) && (!only.protocol || k.protocol === only.protocol))
     .sort((a, b) => order(a.benchmark) - order(b.benchmark) || a.protocol.localeCompare(b.protocol));
   const fingerprint = only.fingerprint && FINGERPRINT.test(only.fingerprint) ? only.fingerprint : null;
-  const boards = await Promise.all(combos.map(async (k) => toLeaderboardBoard(await buildLeaderboard(db, { ...k, fingerprint }))));
+  const boards = await Promise.all(combos.map(async (k) => toLeaderboardBoard(await buildLeaderboard(db, { ...k, fingerprint }, canRead))));
   return boards.filter((b): b is LeaderboardBoard => b !== null);
 }
 
@@ -73,22 +76,30 @@ async function loadRepoView(c: Context<AppEnv>, repository: string) {
   };
 }
 
-/** PRIVATE_READS applies to pages like to the API (per route: a '*' middleware would also catch other apps' paths). */
-export async function requireRead(c: Context<AppEnv>, next: () => Promise<void>): Promise<void> {
-  await authorizeRead(c.env.DB, readConfig(c.env), c.req.header('authorization'));
-  await next();
+/**
+ * Every page: read access resolved (PRIVATE_READS applies to pages like to the API; per route, because a '*'
+ * middleware would also catch other apps' paths) and query strings bounded (400 page above the cap).
+ */
+export async function requireRead(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
+  const long = Object.entries(c.req.query()).find(([, v]) => v.length > MAX_PAGE_PARAM_CHARS);
+  if (long) {
+    return sendPage(c, renderErrorPage(400, `The query parameter "${long[0].slice(0, 40)}" is longer than ${MAX_PAGE_PARAM_CHARS} characters.`), 400);
+  }
+  await requireReader(c, next);
 }
 
 export const pages = new Hono<AppEnv>()
   .get('/favicon.svg', (c) => cachedResponse(c.req.raw, FAVICON_SVG, { contentType: 'image/svg+xml', maxAge: 86_400, csp: IMAGE_CSP }))
   .get('/', requireRead, async (c) => {
     const only = { benchmark: c.req.query('benchmark'), protocol: c.req.query('protocol'), fingerprint: c.req.query('fingerprint') };
-    return sendPage(c, renderLeaderboardPage({ boards: await loadBoards(c.env.DB, only) }));
+    const canRead = (repo: string) => c.get('reader').canRead(repo);
+    return sendPage(c, renderLeaderboardPage({ boards: await loadBoards(c.env.DB, only, canRead) }));
   })
   .get('/:owner/:repo', requireRead, async (c) => {
     const owner = c.req.param('owner') ?? '';
     const repo = c.req.param('repo') ?? '';
     const repository = `${owner}/${repo}`;
+    if (NAME.test(owner) && NAME.test(repo)) assertCanRead(c.get('reader'), repository);
     if (!NAME.test(owner) || !NAME.test(repo) || !(await getRepository(c.env.DB, repository))) {
       return notFoundPage(c, `No results for the repository ${repository}.`, 'Runs appear here after a workflow uploads them.');
     }
@@ -102,6 +113,7 @@ export const pages = new Hono<AppEnv>()
       return notFoundPage(c, 'A comparison address looks like /owner/repo/compare/BASE...HEAD.', 'BASE and HEAD are run ids or commit shas.');
     }
     const repository = `${owner}/${repo}`;
+    assertCanRead(c.get('reader'), repository);
     const model = c.req.query('model') ?? null;
     const [base, head] = await Promise.all([resolveRun(c.env.DB, repository, baseRef, model), resolveRun(c.env.DB, repository, headRef, model)]);
     const missing = [[baseRef, base], [headRef, head]].filter(([, run]) => !run).map(([ref]) => ref);
@@ -111,18 +123,27 @@ export const pages = new Hono<AppEnv>()
       return sendPage(c, renderComparePage(toCompareView({ owner, repo }, result)));
     } catch (err) {
       if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      return sendPage(c, renderNotFoundPage(err.message, 'Only runs scored on identical items can be compared.'), 404);
+      // 409: a run still missing shards; 422: different items; anything else reads as not found
+      const status = err.status === 409 || err.status === 422 ? err.status : 404;
+      const hint = status === 409 ? 'The comparison appears once every shard of the run has been uploaded.'
+        : 'Only runs scored on identical items can be compared.';
+      return sendPage(c, renderErrorPage(status, err.message, hint), status);
     }
   });
 
-/** A run id of this repository, or the newest complete run at a commit (full sha or a prefix of at least 7). */
+/**
+ * A run id of this repository, or the newest complete run at a commit (full sha or a prefix of at least 7) — else
+ * the newest incomplete one there, so the page can say "still missing shards" (409) instead of "not found".
+ */
 async function resolveRun(db: D1Database, repository: string, ref: string, model: string | null): Promise<string | null> {
   if (RUN_ID.test(ref)) {
     const run = await getRun(db, ref);
     if (run && run.repository.toLowerCase() === repository.toLowerCase()) return run.id;
   }
   if (!SHA_PREFIX.test(ref)) return null;
-  return (await latestRunAtCommit(db, repository, ref, { model }))?.id ?? null;
+  const run = (await latestRunAtCommit(db, repository, ref, { model }))
+    ?? (await latestRunAtCommit(db, repository, ref, { model, status: 'incomplete' }));
+  return run?.id ?? null;
 }
 
 /** margin/alpha/mode as in the compare API; out-of-range values fall back to the defaults rather than failing a page. */

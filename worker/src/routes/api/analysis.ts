@@ -6,8 +6,10 @@ import { BenchmarkId, Protocol } from '../../../../schemas/results';
 import type { AppEnv } from '../../app-env';
 import { DEFAULT_COMPARE_OPTIONS } from '../../compare';
 import { compareRuns } from '../../compare-runs';
-import { validate } from '../../errors';
+import { getRun } from '../../db';
+import { notFound, validate } from '../../errors';
 import { buildLeaderboard } from '../../leaderboard';
+import { PUBLIC_ACCESS, type ReadAccess } from '../../read-access';
 import { RunId } from './params';
 
 const CompareQuery = z.object({
@@ -27,6 +29,17 @@ const LeaderboardQuery = z.object({
 export const analysis = new Hono<AppEnv>()
   .get('/compare', validate('query', CompareQuery), async (c) => {
     const { base, head, ...opts } = c.req.valid('query');
+    await assertRunsReadable(c.env.DB, c.get('reader'), { base, head });
     return c.json(await compareRuns(c.env.DB, base, head, opts));
   })
-  .get('/leaderboard', validate('query', LeaderboardQuery), async (c) => c.json(await buildLeaderboard(c.env.DB, c.req.valid('query'))));
+  .get('/leaderboard', validate('query', LeaderboardQuery),
+    async (c) => c.json(await buildLeaderboard(c.env.DB, c.req.valid('query'), (repo) => c.get('reader').canRead(repo))));
+
+/** Private deployments: a run the caller may not read answers like a missing one (ids do not reveal repositories). */
+export async function assertRunsReadable(db: D1Database, reader: ReadAccess, ids: Record<string, string>): Promise<void> {
+  if (reader === PUBLIC_ACCESS) return;
+  for (const [role, id] of Object.entries(ids)) {
+    const run = await getRun(db, id);
+    if (run && !reader.canRead(run.repository)) throw notFound(`${role} run ${id}`);
+  }
+}

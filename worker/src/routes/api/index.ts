@@ -1,17 +1,14 @@
-/** /api/v1: reads are public unless PRIVATE_READS=true; uploads authenticate in their own route. */
+/** /api/v1: reads are public unless PRIVATE_READS=true (read-access.ts); uploads authenticate in their own route. */
 import { Hono } from 'hono';
 import type { AppEnv } from '../../app-env';
-import { authorizeRead } from '../../auth';
-import { readConfig } from '../../config';
+import { requireReader } from '../../read-access';
 import { analysis } from './analysis';
 import { repos } from './repos';
 import { runs } from './runs';
 
 export const api = new Hono<AppEnv>();
 api.use('*', async (c, next) => {
-  if (c.req.method === 'GET' || c.req.method === 'HEAD') {
-    await authorizeRead(c.env.DB, readConfig(c.env), c.req.header('authorization'));
-  }
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return requireReader(c, next);
   await next();
 });
 api.route('/runs', runs);

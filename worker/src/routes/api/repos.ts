@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../app-env';
 import { latestRun, listRuns } from '../../db';
 import { notFound, validate } from '../../errors';
+import { assertCanRead } from '../../read-access';
 import { memoRead } from '../../read-cache';
 import { formatCursor, ListQuery, parseCursor, RepoParams, RunFilterQuery } from './params';
 import { runUrl } from './runs';
@@ -10,6 +11,7 @@ import { runUrl } from './runs';
 export const repos = new Hono<AppEnv>()
   .get('/:owner/:repo/runs', validate('param', RepoParams), validate('query', ListQuery), async (c) => {
     const { owner, repo } = c.req.valid('param');
+    assertCanRead(c.get('reader'), `${owner}/${repo}`);
     const q = c.req.valid('query');
     const page = await listRuns(c.env.DB, `${owner}/${repo}`, { ...q, cursor: parseCursor(q.cursor) });
     return c.json({
@@ -19,6 +21,7 @@ export const repos = new Hono<AppEnv>()
   })
   .get('/:owner/:repo/latest', validate('param', RepoParams), validate('query', RunFilterQuery), async (c) => {
     const { owner, repo } = c.req.valid('param');
+    assertCanRead(c.get('reader'), `${owner}/${repo}`);
     const q = c.req.valid('query');
     const run = await memoRead(`latest:${owner}/${repo}`.toLowerCase() + JSON.stringify([q.ref, q.sha, q.model]),
       () => latestRun(c.env.DB, `${owner}/${repo}`, q));

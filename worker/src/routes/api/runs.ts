@@ -1,5 +1,5 @@
 /** POST /runs (authenticated upload) and GET /runs/:id. */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { RunResult } from '../../../../schemas/results';
 import type { AppEnv } from '../../app-env';
@@ -31,12 +31,13 @@ export const runs = new Hono<AppEnv>()
       c.set('uploader', await authenticate(c.env.DB, readConfig(c.env), c.req.header('authorization')));
       await next();
     },
+    requireJsonBody,
     validate('json', RunResult),
     async (c) => {
-      const run = c.req.valid('json');
-      assertRunConsistent(run);
+      const uploaded = c.req.valid('json');
+      assertRunConsistent(uploaded);
       const who = c.get('uploader');
-      await authorizeUpload(c.env.DB, readConfig(c.env), who, run.identity.repository!);
+      const run = await authorizeUpload(c.env.DB, readConfig(c.env), who, uploaded);
       const r = await ingestRun(c.env.DB, who, run, Date.now());
       invalidateReads();
       return c.json({ id: r.id, url: runUrl(c.req.url, r.id), status: r.status, missingShards: r.missingShards },
@@ -45,11 +46,22 @@ export const runs = new Hono<AppEnv>()
   .get('/:id', validate('param', z.object({ id: RunId })), async (c) => {
     const { id } = c.req.valid('param');
     const run = await getRun(c.env.DB, id);
-    if (!run) throw notFound(`run ${id}`);
+    // private deployments: a run the caller may not read answers like a missing one
+    if (!run || !c.get('reader').canRead(run.repository)) throw notFound(`run ${id}`);
     const missingShards = run.status === 'incomplete' ? await missingShardIndexes(c.env.DB, id, run.shardCount ?? 0) : [];
     const result = run.status === 'complete' ? await getRunResult(c.env.DB, id) : null;
     return c.json({ ...run, url: runUrl(c.req.url, id), missingShards, result });
   });
+
+/** A body that is not declared as JSON would reach the validator as {} and fail on an unrelated field. */
+async function requireJsonBody(c: Context<AppEnv>, next: () => Promise<void>): Promise<void> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ApiError(400, 'invalid_json',
+      `the body must be a JSON RunResult sent with "Content-Type: application/json" (got ${type ? `"${type.slice(0, 100)}"` : 'no content type'})`);
+  }
+  await next();
+}
 
 async function missingShardIndexes(db: D1Database, id: string, count: number): Promise<number[]> {
   const present = new Set(await listShardIndexes(db, id));
