@@ -24,8 +24,8 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
     return 0;
   }
   const out = stringFlag(flags, 'out');
-  if (!out) throw new UserError('merge: -o OUT_DIR is required', 2);
-  if (flags._.length === 0) throw new UserError('merge: give the shard folders to merge (each holding a results.json)', 2);
+  if (!out) throw new UserError('-o OUT_DIR is required', 2);
+  if (flags._.length === 0) throw new UserError('give the shard folders to merge (each holding a results.json)', 2);
   const merged = await mergeResultDirs(flags._, out, {
     dataDir: stringFlag(flags, 'data-dir'),
     manifest: stringFlag(flags, 'manifest'),

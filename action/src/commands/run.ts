@@ -78,10 +78,10 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
 function toRunOptions(flags: FlagValues, deps: CliDeps): RunOptions {
   const s = (name: string) => stringFlag(flags, name);
   const protocol = s('protocol') ?? 'paper';
-  if (protocol !== 'paper' && protocol !== 'full') throw new UserError(`run: --protocol '${protocol}' must be paper or full`, 2);
-  if (!s('endpoint') && !s('serve')) throw new UserError('run: --endpoint URL is required (or --serve "COMMAND" to start a server)', 2);
-  if (!s('model')) throw new UserError('run: --model NAME is required (the model name the endpoint serves)', 2);
-  if (Boolean(s('judge-endpoint')) !== Boolean(s('judge-model'))) throw new UserError('run: --judge-endpoint and --judge-model go together', 2);
+  if (protocol !== 'paper' && protocol !== 'full') throw new UserError(`--protocol '${protocol}' must be paper or full`, 2);
+  if (!s('endpoint') && !s('serve')) throw new UserError('--endpoint URL is required (or --serve "COMMAND" to start a server)', 2);
+  if (!s('model')) throw new UserError('--model NAME is required (the model name the endpoint serves)', 2);
+  if (Boolean(s('judge-endpoint')) !== Boolean(s('judge-model'))) throw new UserError('--judge-endpoint and --judge-model go together', 2);
   const seconds = (name: string, fallbackMs: number) => numberFlag('run', flags, name, fallbackMs / 1000, 0.001) * 1000;
   return {
     endpoint: s('endpoint'), model: s('model')!, checkpoint: s('checkpoint'), serve: s('serve'),
@@ -107,7 +107,7 @@ function toRunOptions(flags: FlagValues, deps: CliDeps): RunOptions {
 function apiKey(envVar: string | undefined, deps: CliDeps): string | null {
   if (!envVar) return null;
   const key = deps.env[envVar];
-  if (!key) throw new UserError(`run: --api-key-env ${envVar}: that environment variable is not set`, 2);
+  if (!key) throw new UserError(`--api-key-env ${envVar}: that environment variable is not set`, 2);
   return key;
 }
 

@@ -38,7 +38,7 @@ export function numberFlag(
   const v = Number(raw);
   if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
     const range = max === Infinity ? `≥ ${min}` : `between ${min} and ${max}`;
-    throw new UserError(`${command}: --${name} '${String(raw)}' must be ${integer ? 'an integer' : 'a number'} ${range}`, 2);
+    throw new UserError(`--${name} '${String(raw)}' must be ${integer ? 'an integer' : 'a number'} ${range}`, 2);
   }
   return v;
 }

@@ -197,3 +197,17 @@ describe.skipIf(!data.available)('run against serve-baseline on VQA-RAD (real da
     expect(cli.stderr()).toMatch(/server exited \(code 3\)[\s\S]*CUDA out of memory/);
   });
 });
+
+describe('run: bad flags', () => {
+  it.each([
+    [['--model', 'm'], /--endpoint URL is required/],
+    [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--concurrency', 'abc'], /--concurrency 'abc' must be an integer between 1 and 4096/],
+    [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--shard', '4/3'], /--shard '4\/3' must be I\/N/],
+    [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--protocol', 'exact'], /--protocol 'exact' must be paper or full/],
+    [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--api-key-env', 'MEDVLM_NO_SUCH_VAR'], /MEDVLM_NO_SUCH_VAR: that environment variable is not set/],
+  ])('%j → exit 2 with a specific message', async (args, message) => {
+    const cli = spawnCli(['run', ...args]);
+    expect((await cli.exit).code).toBe(2);
+    expect(cli.stderr()).toMatch(message);
+  });
+});
