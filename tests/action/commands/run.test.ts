@@ -106,6 +106,22 @@ describe.skipIf(!data.available)('run against serve-baseline on VQA-RAD (real da
     }
   });
 
+  it('adding a judge on resume judges the open items without asking the model again', async () => {
+    const judge = await startBaselineServer({ policy: 'constant:no' });
+    try {
+      const out = tmp();
+      await runEvaluation(base({ protocol: 'full', limit: 30, outDir: out }), quiet);
+      const before = server.stats.requests;
+      const { result } = await runEvaluation(base({ protocol: 'full', limit: 30, outDir: out, judge: { endpoint: judge.url, model: 'j' } }), quiet);
+      const b = result.benchmarks[0]!;
+      expect(server.stats.requests).toBe(before);
+      expect(judge.stats.requests).toBe(b.metrics.find((m) => m.name === 'open_exact_match')!.n);
+      expect(b.metrics.find((m) => m.name === 'open_judge_accuracy')).toMatchObject({ value: 0 });
+    } finally {
+      await judge.close();
+    }
+  });
+
   it('resumes after SIGKILL: equal results, and no second request for any finished item', async () => {
     const slow = await startBaselineServer({ seed: 7, delayMs: 40 });
     const out = tmp();
