@@ -1,7 +1,7 @@
 /** Small helpers shared by benchmark files: answer types, image lookup in folders or zips. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileImage, missingImage } from '../data/images.js';
+import { fileImageIn, missingImage } from '../data/images.js';
 import { globFiles } from '../data/local.js';
 import { readParquetRows, type ParquetRow } from '../data/parquet.js';
 import { fieldError, type RawRecord, type RecordAt } from '../data/records.js';
@@ -47,7 +47,7 @@ export class ImageStore {
 
   image(name: string): ImageRef {
     const clean = name.replace(/\\/g, '/');
-    if (this.folder) return fileImage(path.join(this.folder, clean), clean);
+    if (this.folder) return fileImageIn(this.folder, clean);
     if (this.zip) return this.zip.image(this.zip.find(['', ...this.prefixes].map((p) => p + clean)), clean);
     return missingImage(clean, this.hint);
   }

@@ -8,7 +8,7 @@
  * Errors name the manifest line and field. License: the user's. Changelog: v1 initial.
  */
 import path from 'node:path';
-import { fileImage } from '../data/images.js';
+import { fileImageIn } from '../data/images.js';
 import { fieldError, readJsonLines, scalarMetadata, str, type RawRecord, type RecordAt } from '../data/records.js';
 import { UserError } from '../errors.js';
 import { answerTypeByYesNo } from './common.js';
@@ -43,7 +43,7 @@ function readImages(record: RawRecord, at: RecordAt, baseDir: string) {
   return raw.map((p, i) => {
     if (typeof p !== 'string' || !p.trim()) throw fieldError(at, `images[${i}]`, 'must be a non-empty path string');
     if (path.isAbsolute(p)) throw fieldError(at, `images[${i}]`, 'must be relative to the manifest, not absolute');
-    return fileImage(path.resolve(baseDir, p), p);
+    return fileImageIn(baseDir, p);
   });
 }
 

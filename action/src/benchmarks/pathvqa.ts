@@ -13,7 +13,7 @@
  * Changelog: v1 initial.
  */
 import path from 'node:path';
-import { fileImage, missingImage } from '../data/images.js';
+import { fileImageIn, missingImage } from '../data/images.js';
 import { readJsonArray, readJsonLines, str, type RawRecord, type RecordAt } from '../data/records.js';
 import { answerTypeByYesNo, parquetSamples } from './common.js';
 import { defineBenchmark } from './define.js';
@@ -34,7 +34,7 @@ function toSample(record: RawRecord, at: RecordAt, id: string, image: ImageRef):
 async function* fromManifest(dir: string): AsyncGenerator<Sample> {
   for await (const { record, at } of readJsonLines(path.join(dir, MANIFEST))) {
     const image = str(record, 'image', at);
-    yield toSample(record, at, `test-${str(record, 'hf_test_row', at)}`, fileImage(path.join(dir, image), image));
+    yield toSample(record, at, `test-${str(record, 'hf_test_row', at)}`, fileImageIn(dir, image));
   }
 }
 
@@ -44,7 +44,7 @@ async function* fromTestJson(dir: string): AsyncGenerator<Sample> {
     const index = i++;
     if (index < TEST_JSON_TEST_START) continue;
     const image = str(record, 'image_path', at).replace(/\\/g, '/');
-    yield toSample(record, at, `test-${index - TEST_JSON_TEST_START}`, fileImage(path.join(dir, image), image));
+    yield toSample(record, at, `test-${index - TEST_JSON_TEST_START}`, fileImageIn(dir, image));
   }
 }
 

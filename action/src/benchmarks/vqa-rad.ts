@@ -13,7 +13,7 @@
  * Answer case is mixed in the original release ("Yes"/"yes"); scoring normalises.
  * Changelog: v1 initial.
  */
-import { fileImage } from '../data/images.js';
+import { fileImageIn } from '../data/images.js';
 import { readJsonArray, scalarMetadata, str } from '../data/records.js';
 import { answerTypeByYesNo, answerTypeLabel, parquetSamples } from './common.js';
 import { defineBenchmark } from './define.js';
@@ -35,7 +35,7 @@ async function* originalRelease(dir: string, file: string, testOnly: boolean): A
       id: str(record, 'qid', at),
       question: str(record, 'question', at).trim(),
       answer,
-      images: [fileImage(path.join(images, imageName), imageName)],
+      images: [fileImageIn(images, imageName)],
       answerType: answerTypeLabel(record, 'answer_type', at),
       metadata: { ...scalarMetadata(record, METADATA), organ: String(record.image_organ ?? '').trim() || null, answerTypeSource: 'label' },
     };
