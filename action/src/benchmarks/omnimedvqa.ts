@@ -11,10 +11,15 @@
  *   files are read in name order (the MedEvalKit convention; a third party counts 88,996 items, UNVERIFIED).
  * - Med-R1 partial splits (shared/data): `Splits/question_type/test/*.json`, records {image, problem:
  *   "<question> A)…, B)…", solution: "<answer> C </answer>"}; question type from the file name; no images.
- *   This is a random third-party subset (17,919 items), NOT the standard evaluation set.
+ *   This is a random third-party subset (17,919 items), NOT the standard evaluation set. When the sibling
+ *   modality splits `Splits/modality/test/<modality>_test.json` are present, an item whose image path appears in
+ *   them gets that modality (the file name, as OmniMedVQA spells its modality_type, e.g. "CT(Computed Tomography)");
+ *   the two split families are independent random subsets, so only part of the items match (3,984 of 17,919 on
+ *   shared/data); the rest stay without modality ("unknown" in groups). We do not infer a modality from the source
+ *   dataset: RadImageNet and "OCT & X-Ray 2017" mix modalities.
  * Protocol notes: gold is the option letter (gt_answer text mapped to its letter); a gold matching no option is
  * kept as text and excluded by scoring as gold-not-in-options.
- * Changelog: v1 initial.
+ * Changelog: v1 initial; v2 modality from the Med-R1 modality splits (fingerprint and groups change).
  */
 import path from 'node:path';
 import { missingImage } from '../data/images.js';
@@ -98,7 +103,23 @@ function solutionLetter(record: RawRecord, at: RecordAt): string {
   return m[1]!;
 }
 
+/** image path → modality, from Splits/modality/test/<modality>_test.json (empty when those files are absent). */
+async function modalityByImage(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const file of globFiles(dir, 'Splits/modality/test/*.json')) {
+    const modality = path.basename(file).replace(/_test\.json$/, '');
+    for await (const { record, at } of readJsonArray(file)) {
+      const image = str(record, 'image', at);
+      const seen = out.get(image);
+      if (seen !== undefined && seen !== modality) throw fieldError(at, 'image', `${image} is also listed under modality '${seen}'`);
+      out.set(image, modality);
+    }
+  }
+  return out;
+}
+
 async function* medR1(dir: string): AsyncGenerator<Sample> {
+  const modalities = await modalityByImage(dir);
   for (const file of globFiles(dir, 'Splits/question_type/test/*.json')) {
     const category = path.basename(file).replace(/_test\.json$/, '');
     let i = 0;
@@ -107,7 +128,10 @@ async function* medR1(dir: string): AsyncGenerator<Sample> {
       yield {
         id: `${category}/${i++}`, question, options, answer: solutionLetter(record, at),
         images: [missingImage(str(record, 'image', at), `${HINT}; the Med-R1 splits ship no images`)], answerType: 'closed',
-        metadata: { omniQuestionType: category, dataset: str(record, 'image', at).split('/')[1] ?? null },
+        metadata: {
+          omniQuestionType: category, dataset: str(record, 'image', at).split('/')[1] ?? null,
+          modality: modalities.get(str(record, 'image', at)) ?? null,
+        },
       };
     }
   }
@@ -115,7 +139,7 @@ async function* medR1(dir: string): AsyncGenerator<Sample> {
 
 export default defineBenchmark({
   id: 'omnimedvqa',
-  version: 1,
+  version: 2,
   title: 'OmniMedVQA',
   description: 'Large multi-modality MCQ benchmark (73 datasets, 12 modalities). Evaluates the open-access QA files.',
   license: 'per source dataset',

@@ -107,6 +107,19 @@ describe('fixtures per benchmark', () => {
     expect(await b[0]!.images[0]!.read()).toEqual(await a[0]!.images[0]!.read());
   });
 
+  it('omnimedvqa Med-R1 splits: modality joined by image path from Splits/modality/test; no match → none; a conflict is an error', async () => {
+    const rec = (image: string, q: string) => ({ image, problem: `${q} A)CT, B)MRI`, solution: '<answer> A </answer>' });
+    const tree = {
+      'omnimedvqa/Splits/question_type/test/Modality Recognition_test.json': JSON.stringify([rec('Images/D/1.png', 'Which?'), rec('Images/D/2.png', 'What?'), rec('Images/E/3.png', 'And?')]),
+      'omnimedvqa/Splits/modality/test/CT(Computed Tomography)_test.json': JSON.stringify([rec('Images/D/1.png', 'Other wording')]),
+      'omnimedvqa/Splits/modality/test/X-Ray_test.json': JSON.stringify([rec('Images/E/3.png', 'x'), rec('Images/E/9.png', 'y')]),
+    };
+    const s = await load('omnimedvqa', { dataDir: writeTree(tempDir(), tree) });
+    expect(s.map((x) => [x.id, x.metadata.modality])).toEqual([['Modality Recognition/0', 'CT(Computed Tomography)'], ['Modality Recognition/1', null], ['Modality Recognition/2', 'X-Ray']]);
+    const conflict = { ...tree, 'omnimedvqa/Splits/modality/test/MR_test.json': JSON.stringify([rec('Images/D/1.png', 'z')]) };
+    await expect(load('omnimedvqa', { dataDir: writeTree(tempDir(), conflict) })).rejects.toThrow(/MR_test\.json.*field 'image' Images\/D\/1\.png is also listed under modality 'CT\(Computed Tomography\)'/);
+  });
+
   it('mmmu-med: five subject parquets, Python-literal options, images in image_1..7 order, open items', async () => {
     const files: Record<string, Uint8Array> = {};
     ['Basic_Medical_Science', 'Clinical_Medicine', 'Diagnostics_and_Laboratory_Medicine', 'Pharmacy', 'Public_Health'].forEach((subject, k) => {

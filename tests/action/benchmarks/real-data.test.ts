@@ -100,6 +100,12 @@ describe.skipIf(!has.omnimedvqa)('real data: omnimedvqa', () => {
     expect(count(samples, (s) => String(s.metadata.omniQuestionType))).toEqual({
       'Anatomy Identification': 3329, 'Disease Diagnosis': 11058, 'Lesion Grading': 436, 'Modality Recognition': 2392, 'Other Biological Attributes': 704,
     });
+    // modality joined by image path from Splits/modality/test (an independent random subset: 3,984 items match)
+    expect(count(samples, (s) => (s.metadata.modality === null ? undefined : String(s.metadata.modality)))).toEqual({
+      'MR (Mag-netic Resonance Imaging)': 1287, 'CT(Computed Tomography)': 728, 'X-Ray': 457, ultrasound: 425,
+      Dermoscopy: 306, 'Microscopy Images': 283, 'Fundus Photography': 260, 'OCT (Optical Coherence Tomography': 238,
+    });
+    expect(samples.filter((s) => s.metadata.modality === null)).toHaveLength(13935);
     for (const s of samples) {
       const n = Object.keys(s.options!).length;
       expect(n >= 2 && n <= 4 && s.answer in s.options! && Object.values(s.options!).every((t) => t.length > 0)).toBe(true);

@@ -1,6 +1,7 @@
 /** `inspect` and `list` through the CLI entry with captured output; real data where available, else fixtures. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { getBenchmark } from '../../../action/src/benchmarks/index.js';
 import { main } from '../../../action/src/cli.js';
 import type { CliDeps } from '../../../action/src/commands/deps.js';
 import { sharedData } from '../../helpers/shared-data.js';
@@ -105,7 +106,7 @@ describe('list', () => {
     const { d, out } = deps();
     expect(await main(['list'], d)).toBe(0);
     const text = out.join('\n');
-    for (const id of ['vqa-rad', 'slake', 'pathvqa', 'pmc-vqa', 'omnimedvqa', 'mmmu-med', 'medxpertqa-mm', 'medframeqa', 'custom']) expect(text).toContain(`${id} v1`);
+    for (const id of ['vqa-rad', 'slake', 'pathvqa', 'pmc-vqa', 'omnimedvqa', 'mmmu-med', 'medxpertqa-mm', 'medframeqa', 'custom']) expect(text).toContain(`${id} v${getBenchmark(id).version}`);
     expect(text).toMatch(/source: Hugging Face flaviagiammarino\/vqa-rad@74b6acbd67e6/);
     expect(text).toMatch(/protocols: paper, full · languages: en, zh, all \(default en\)/);
     const j = deps();
