@@ -7,7 +7,9 @@
  * Usage: node bin/run-ts.mjs bench/worker.ts [--seconds 3] [--rounds 3] [--connections 10] [--uploads 5]
  */
 import { parseArgs } from 'node:util';
+import { unpackBits } from '../schemas/bitset.js';
 import type { RunResult } from '../schemas/results.js';
+import { wilson } from '../schemas/stats.js';
 import { startLocalWorker } from '../scripts/local-worker.mjs';
 import { makeRun } from '../tests/helpers/run-fixture.js';
 
@@ -27,9 +29,29 @@ const autocannon = ((await import('autocannon' as string)) as { default: Autocan
 function withGraded(run: RunResult): RunResult {
   // full protocol shape: a third of the items are open-ended and carry graded scores
   const graded = (k: number) => Array.from({ length: ITEMS }, (_, i) => (i % 3 === 0 ? ((i * k) % 10_000) / 10_000 : null));
-  run.benchmarks[0]!.outcomes.graded = { open_exact_match: graded(0), open_token_recall: graded(7), open_token_f1: graded(13) };
+  const b = run.benchmarks[0]!;
+  b.outcomes.graded = { open_exact_match: graded(0).map((v) => (v === null ? null : i01(v))), open_token_recall: graded(7), open_token_f1: graded(13) };
+  // the worker refuses figures the bits contradict: accuracy now counts the closed items only
+  const correct = unpackBits(b.outcomes.correct, ITEMS);
+  const accuracy = (inGroup: (i: number) => boolean) => {
+    let n = 0, k = 0;
+    for (let i = 0; i < ITEMS; i++) if (i % 3 !== 0 && inGroup(i)) { n++; k += correct[i]!; }
+    return { name: 'accuracy', value: n ? k / n : 0, n, ci95: n ? wilson(k, n) : null, higherIsBetter: true };
+  };
+  const open = ITEMS / 3 + 1;
+  const em = b.outcomes.graded.open_exact_match!.reduce<number>((a, v) => a + (v ?? 0), 0);
+  const mean = (key: string) => b.outcomes.graded[key]!.reduce<number>((a, v) => a + (v ?? 0), 0) / Math.floor(open);
+  b.metrics = [accuracy(() => true),
+    { name: 'open_exact_match', value: em / Math.floor(open), n: Math.floor(open), ci95: wilson(em, Math.floor(open)), higherIsBetter: true },
+    ...['open_token_recall', 'open_token_f1'].map((name) => ({ name, value: mean(name), n: Math.floor(open), ci95: null, higherIsBetter: true }))];
+  b.groups = b.groups.map((g) => {
+    const members = unpackBits(g.members, ITEMS);
+    return { ...g, metrics: [accuracy((i) => members[i] === 1)] };
+  });
   return run;
 }
+
+const i01 = (v: number) => (v >= 0.5 ? 1 : 0);
 
 async function post(url: string, run: RunResult): Promise<{ ms: number; status: number; id: string }> {
   const body = JSON.stringify(run);

@@ -11,6 +11,55 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalWorker } from '../../scripts/local-worker.mjs';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.js';
 import { makeRun } from '../helpers/run-fixture.js';
+import { buildBenchmarkResult, type ItemOutcome, type PreparedForSummary } from '../../action/src/scoring/summary.js';
+import type { BenchmarkDef, Sample } from '../../action/src/benchmarks/types.js';
+import type { PreparedItem } from '../../action/src/scoring/protocol.js';
+
+/** A full-protocol benchmark built by the runner's own buildBenchmarkResult: 3 of every 5 items closed, 2 open. */
+function fullProtocolBenchmark() {
+  const samples: Sample[] = Array.from({ length: 50 }, (_, i) => ({
+    id: `s${i}`, question: `q${i}`, answer: i % 5 < 3 ? 'A' : 'left lung', images: [], answerType: i % 5 < 3 ? 'closed' : 'open',
+    questionType: i % 4 === 0 ? 'reasoning' : 'understanding', metadata: { modality: i % 2 ? 'CT' : 'MRI' },
+  } as Sample));
+  const items = samples.map((sample, index): PreparedItem => ({
+    index, sample, kind: index % 5 < 3 ? 'mcq' : 'open', choices: index % 5 < 3 ? { A: 'yes', B: 'no' } : null,
+    gold: sample.answer, prompt: sample.question,
+  }));
+  const def = { id: 'vqa-rad', version: 1, title: 'VQA-RAD', groupBy: ['answerType', 'modality'], extraction: 'chain' } as unknown as BenchmarkDef;
+  const pb = { def, protocol: 'full', language: null, samples, items, excluded: [], fingerprint: 'c'.repeat(64), promptVersion: 1 } as PreparedForSummary;
+  const outcomes: ItemOutcome[] = items.map((it, i) => ({
+    present: true, correct: i % 3 === 0, unparsed: i % 11 === 0, error: i === 7, truncated: false,
+    ...(it.kind === 'open' ? { graded: { open_exact_match: i % 3 === 0 ? 1 : 0, open_token_recall: (i % 7) / 7, open_token_f1: (i % 9) / 9 } } : {}),
+  }));
+  return buildBenchmarkResult(pb, outcomes);
+}
+
+describe('a full-protocol run built by buildBenchmarkResult', () => {
+  let worker: Awaited<ReturnType<typeof startLocalWorker>>;
+  beforeAll(async () => {
+    worker = await startLocalWorker({ vars: { ALLOW_UNAUTHENTICATED_UPLOADS: 'true' } });
+  });
+  afterAll(async () => worker?.stop());
+  const post = (body: unknown) => fetch(`${worker.url}/api/v1/runs`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('is accepted as built; the same run with accuracy over all items (not only the closed ones) is refused', async () => {
+    const b = fullProtocolBenchmark();
+    expect(b.metrics.map((m) => m.name)).toEqual(['accuracy', 'open_exact_match', 'open_token_recall', 'open_token_f1']);
+    expect(b.metrics[0]!.n).toBe(30);
+    const run = { ...makeRun({ repository: 'acme/full', benchmarks: ['vqa-rad'] }), protocol: 'full' as const, benchmarks: [b] };
+    const ok = await post(run);
+    expect(ok.status, await ok.clone().text()).toBe(201);
+    const forged = structuredClone(run);
+    forged.identity.commit = 'b'.repeat(40);
+    forged.benchmarks[0]!.metrics[0] = { ...forged.benchmarks[0]!.metrics[0]!, n: 50, value: 17 / 50 };
+    const res = await post(forged);
+    expect(res.status).toBe(400);
+    const err = ((await res.json()) as { error: { code: string; message: string } }).error;
+    expect(err.code).toBe('inconsistent_result');
+    expect(err.message).toContain('vqa-rad: accuracy n claims 50 but the outcome bits give 30');
+  });
+});
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 
