@@ -98,7 +98,7 @@ export interface CompareRow {
   baseOnly: number;
   headOnly: number;
   p: number;
-  /** Holm-adjusted: across benchmarks for whole-benchmark rows, across the benchmark's groups for group rows */
+  /** Holm-adjusted: across benchmarks for whole-benchmark rows, across the same key=value group in every benchmark for group rows */
   pHolm: number;
   verdict: Verdict;
 }

@@ -28,8 +28,8 @@ ${summaryLine(view)}
 <th scope="col">95% CI of Δ</th><th scope="col" class="num"><abbr title="items base got right and head got wrong / the reverse">Lost / won</abbr></th>
 <th scope="col" class="num">p</th><th scope="col" class="num">Holm p</th><th scope="col">Verdict</th></tr></thead>
 <tbody>${view.rows.map(renderRow)}</tbody></table></div>
-<p class="muted small">p: exact McNemar test on the discordant pairs. Holm p: adjusted across benchmarks for benchmark rows,
-across the benchmark's groups for group rows. In regression mode a change is <em>worse</em> only when it is significant
+<p class="muted small">p: exact McNemar test on the discordant pairs. Holm p: adjusted across benchmarks for benchmark rows, and
+for a group row across the same group (key = value) in every benchmark. In regression mode a change is <em>worse</em> only when it is significant
 and larger than the margin.</p></section>`;
   return renderPage({ title: `Compare ${title} · ${name}`, body });
 }
