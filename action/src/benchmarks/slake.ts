@@ -9,7 +9,7 @@
  * Split: test, 2,094 QA = English 1,061 (CLOSED 416 / OPEN 645) + Chinese 1,033. Language: en (default) | zh | all.
  * Protocol notes: 61 English CLOSED answers are not yes/no ("Lung", "T2"…); paper keeps those of the form
  * "X or Y?" as two options and excludes the rest; original casing ("Yes") is normalised by scoring.
- * Changelog: v1 initial.
+ * Changelog: v1 initial; v2 Chinese closed items: options from X或者Y哪个, X和Y哪个/谁, X还是Y without a comma (zh 372 → 410 of 420 scored under paper).
  */
 import path from 'node:path';
 import { readJsonArray, scalarMetadata, str } from '../data/records.js';
@@ -37,7 +37,7 @@ async function* slakeTest(dir: string, _opts: LoadOptions): AsyncGenerator<Sampl
 
 export default defineBenchmark({
   id: 'slake',
-  version: 1,
+  version: 2,
   title: 'SLAKE',
   description: 'Bilingual radiology VQA. Test split: 2,094 QA; English 1,061 (CLOSED 416 / OPEN 645), Chinese 1,033.',
   license: 'CC-BY-4.0',

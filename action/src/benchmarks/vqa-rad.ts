@@ -11,7 +11,7 @@
  * Split: test, 451 items; answer_type CLOSED 272 / OPEN 179; yes/no-answered 251.
  * Protocol notes: paper = closed yes/no (and "X or Y?") items as MCQ, the rest excluded; full adds open items.
  * Answer case is mixed in the original release ("Yes"/"yes"); scoring normalises.
- * Changelog: v1 initial.
+ * Changelog: v1 initial; v2 paper-protocol options: "left or right side" gives left side / right side (review 2-3).
  */
 import { fileImageIn } from '../data/images.js';
 import { readJsonArray, scalarMetadata, str } from '../data/records.js';
@@ -44,7 +44,7 @@ async function* originalRelease(dir: string, file: string, testOnly: boolean): A
 
 export default defineBenchmark({
   id: 'vqa-rad',
-  version: 1,
+  version: 2,
   title: 'VQA-RAD',
   description: 'Radiology VQA (MedPix). Test split: 451 QA (CLOSED 272 / OPEN 179 by answer_type; 251 yes/no answers).',
   license: 'CC0-1.0',

@@ -9,18 +9,20 @@
  *    - the last " or " (also ", or") splits the question into a left part L and a right part R;
  *    - L without commas (binary): the gold answer fixes the span length k. If the gold is the first k words of R
  *      (leading article skipped), the other alternative is the k words before " or " — skipping a trailing word
- *      shared with R ("a T1 weighted or T2 weighted image" → T1 / T2). If the gold is the last k words of L, the
+ *      shared with R ("a T1 weighted or T2 weighted image" → T1 / T2); when an article shortened it, the gold's
+ *      trailing words complete it ("on the left or right side", gold "right side" → left side / right side). If the gold is the last k words of L, the
  *      other alternative is the first k words of R;
  *    - L with commas (list): the segments between commas are alternatives, the last one is R (whole when ≤ 3 words,
  *      else the gold's span or the first words matching the previous alternative's length). The text before the
  *      first comma is the question stem; its last words count as an alternative only with an Oxford comma and an
  *      article just before them ("on the left, right, or both sides" → left / right / both), not in
  *      "in this image, lung, liver or heart".
- *    Chinese: "…，X还是Y?" (and "X、Y还是Z") after the last comma, the same gold check.
+ *    Chinese questions: closed-choices-zh.ts (X还是Y, X或者Y哪个, X和Y哪个), the same gold check.
  *    Anything else (gold not among the alternatives, duplicates, an alternative longer than 4 words) → null.
  * Both rules are deterministic and were checked against every closed item of VQA-RAD and SLAKE (tests).
  */
-import { isArticle, normalizeAnswer } from './normalize.js';
+import { chineseAlternatives } from './closed-choices-zh.js';
+import { hasCjk, isArticle, normalizeAnswer } from './normalize.js';
 
 const YES_ZH = new Set(['是', '是的', '有', '包含', '存在', '可以', '对']);
 const NO_ZH = new Set(['否', '不是', '没有', '不包含', '不存在', '不可以', '无', '不对']);
@@ -40,7 +42,7 @@ export function deriveAlternatives(question: string, gold: string): string[] | n
   const q = question.trim().replace(/[\s?？.。!]+$/u, '');
   const goldNorm = normalizeAnswer(gold);
   if (goldNorm.length === 0) return null;
-  if (q.includes('还是')) return chineseAlternatives(q, goldNorm);
+  if (hasCjk(q)) return chineseAlternatives(q, gold);
   const split = lastOr(q);
   if (!split) return null;
   const segments = split.left.split(/\s*[,，、]\s*/u);
@@ -48,18 +50,6 @@ export function deriveAlternatives(question: string, gold: string): string[] | n
     ? binaryAlternatives(words(split.left), words(split.right), goldNorm)
     : listAlternatives(segments, words(split.right), goldNorm, split.oxford);
   return alternatives && validAlternatives(alternatives, goldNorm) ? alternatives : null;
-}
-
-/**
- * Chinese "…，X还是Y?" / "…，X、Y还是Z?": the clause after the last comma before 还是 holds the alternatives, split at
- * 、 and 还是. Only comma-delimited clauses ("这是T1加权还是T2加权的图像?" has no boundary → null).
- */
-function chineseAlternatives(q: string, gold: string): string[] | null {
-  const at = q.lastIndexOf('还是');
-  const start = Math.max(q.lastIndexOf(',', at), q.lastIndexOf('，', at));
-  if (start < 0) return null;
-  const alternatives = q.slice(start + 1).split(/还是|、/u).map((a) => a.trim()).filter(Boolean);
-  return alternatives.length >= 2 && validAlternatives(alternatives, gold) ? alternatives : null;
 }
 
 function lastOr(q: string): { left: string; right: string; oxford: boolean } | null {
@@ -75,7 +65,10 @@ function binaryAlternatives(left: string[], right: string[], gold: string): stri
   if (k > 0) {
     const s = sharedWords(left, r.slice(k));
     const other = dropLeadingArticles(left.slice(Math.max(0, left.length - k - s), left.length - s));
-    return [other.join(' '), r.slice(0, k).join(' ')];
+    // "on the left or right side" with gold "right side": the article took a word of the span, so the other
+    // alternative is missing the shared trailing noun → "left side", never the asymmetric "left" / "right side"
+    const completed = other.length < k ? [...other, ...r.slice(other.length, k)] : other;
+    return [completed.join(' '), r.slice(0, k).join(' ')];
   }
   for (let s = 0; s <= MAX_SHARED_WORDS && s < left.length; s++) {
     const n = spanLength(left.slice(0, left.length - s), gold, 'suffix');

@@ -108,7 +108,17 @@ describe('deriveClosedChoices', () => {
     ['Are there multiple or just 1 metastatic focus?', 'one', null, null],
     ['扫描的是图像的哪个平面,横断面还是冠状面?', '冠状面', { A: '横断面', B: '冠状面' }, 'B'],
     ['这张图像显示的是哪种类型的成像,核磁共振、CT还是X光?', 'X光', { A: '核磁共振', B: 'CT', C: 'X光' }, 'C'],
-    ['这是T1加权还是T2加权的核磁共振图像?', 'T2', null, null],
+    ['这是T1加权还是T2加权的核磁共振图像?', 'T2', { A: 'T1', B: 'T2' }, 'B'],
+    ['相对于其他组织,脑肿瘤是白色的还是灰色的?', '白色', { A: '白色', B: '灰色' }, 'A'],
+    ['图中异常是高密度还是低密度?', '低密度', { A: '高密度', B: '低密度' }, 'B'],
+    ['这是肺还是心脏?', '心脏', null, null],
+    ['肺或者心脏哪个是异常的?', '肺', { A: '肺', B: '心脏' }, 'A'],
+    ['图中脾脏和肝脏哪个更大?', '肝脏', { A: '脾脏', B: '肝脏' }, 'B'],
+    ['图中脾脏和肝脏哪个更大?', '心脏', null, null],
+    ['肝脏和脾脏谁的体积大?', '肝脏', { A: '肝脏', B: '脾脏' }, 'A'],
+    ['在这个图像中左肺和肝脏哪个体积更大?', '肝脏', { A: '左肺', B: '肝脏' }, 'B'],
+    ['图中心脏、肺和肝脏哪个更大?', '肺', { A: '心脏', B: '肺', C: '肝脏' }, 'B'],
+    ['Is the gastric bubble shown on the left or right side of the patient?', 'Right side', { A: 'left side', B: 'right side' }, 'B'],
     ['What is shown?', 'liver', null, null],
   ];
   it.each(cases)('%s (%s)', (question, answer, choices, gold) => {
@@ -128,22 +138,29 @@ const radFile = path.join(sharedData('vqa_rad').dir, 'testset.json');
 describe.skipIf(!existsSync(slakeFile) || !existsSync(radFile))('option derivation on every real closed item', () => {
   type Raw = { question: string; answer: string | number; answer_type: string; q_lang?: string };
   const closed = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as Raw[]).filter((r) => r.answer_type === 'CLOSED');
-  const derivable = (rows: Raw[]) => rows.filter((r) => deriveClosedChoices(sample({
-    question: r.question, answer: String(r.answer), metadata: { language: r.q_lang ?? 'en' },
-  })) !== null).length;
+  /** {yes/no, 2, 3 options, none} per closed item: 3-option lists ("left, right, or both") are our documented extension */
+  const shapes = (rows: Raw[]) => {
+    const out: Record<string, number> = {};
+    for (const r of rows) {
+      const d = deriveClosedChoices(sample({ question: r.question, answer: String(r.answer), metadata: { language: r.q_lang ?? 'en' } }));
+      const k = !d ? 'none' : ['yes', '是'].includes(d.choices.A!) ? 'yes/no' : `${Object.keys(d.choices).length} options`;
+      out[k] = (out[k] ?? 0) + 1;
+    }
+    return out;
+  };
 
-  it('VQA-RAD test: 271 of 272 closed items (251 yes/no + 20 "X or Y")', () => {
-    expect(derivable(closed(radFile))).toBe(271);
+  it('VQA-RAD test: 271 of 272 closed items (251 yes/no + 18 "X or Y" + 2 "X, Y or Z")', () => {
+    expect(shapes(closed(radFile))).toEqual({ 'yes/no': 251, '2 options': 18, '3 options': 2, none: 1 });
   });
-  it('SLAKE test: English 415 of 416 closed items; Chinese 372 of 420', () => {
+  it('SLAKE test: English 415 of 416 closed items; Chinese 410 of 420', () => {
     const rows = closed(slakeFile);
-    expect(derivable(rows.filter((r) => r.q_lang === 'en'))).toBe(415);
-    expect(derivable(rows.filter((r) => r.q_lang === 'zh'))).toBe(372);
+    expect(shapes(rows.filter((r) => r.q_lang === 'en'))).toEqual({ 'yes/no': 355, '2 options': 50, '3 options': 10, none: 1 });
+    expect(shapes(rows.filter((r) => r.q_lang === 'zh'))).toEqual({ 'yes/no': 347, '2 options': 56, '3 options': 7, none: 10 });
   });
-  it('every derived gold is the option the dataset answer names', () => {
-    for (const r of closed(slakeFile).filter((x) => x.q_lang === 'en')) {
-      const d = deriveClosedChoices(sample({ question: r.question, answer: String(r.answer) }));
-      if (d) expect(d.choices[d.gold]!.toLowerCase()).toBe(String(r.answer).toLowerCase());
+  it('every derived gold is the option the dataset answer names (both languages)', () => {
+    for (const r of closed(slakeFile)) {
+      const d = deriveClosedChoices(sample({ question: r.question, answer: String(r.answer), metadata: { language: r.q_lang ?? 'en' } }));
+      if (d && !['yes', '是'].includes(d.choices.A!)) expect(d.choices[d.gold]!.toLowerCase()).toBe(String(r.answer).toLowerCase());
     }
   });
 });
