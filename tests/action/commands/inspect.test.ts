@@ -38,14 +38,21 @@ describe('inspect', () => {
     expect(j.missingImageExamples).toEqual([{ sampleId: 'b', image: 'gone.jpg' }]);
   });
 
-  it('full protocol scores the open item; a question-types file overrides the classifier', async () => {
+  it('full protocol scores the open item; a question-types file overrides classifier and data labels, unknown ids reported', async () => {
     const m = manifest();
-    const qt = writeTree(tempDir(), { 'qt.json': JSON.stringify({ a: 'reasoning', b: 'reasoning' }) });
+    // c carries questionType "understanding" in the data: the file's explicit "reasoning" wins
+    const qt = writeTree(tempDir(), { 'qt.json': JSON.stringify({ a: 'reasoning', b: 'reasoning', c: 'reasoning', ghost: 'understanding' }) });
     const { d, out } = deps();
     expect(await main(['inspect', 'custom', '--manifest', m, '--protocol', 'full', '--question-types', path.join(qt, 'qt.json'), '--json'], d)).toBe(0);
     const j = JSON.parse(out.join(''));
     expect([j.protocol, j.scored, j.excluded]).toEqual(['full', 2, 1]);
-    expect(j.groups.questionType).toEqual({ reasoning: 2, understanding: 1 });
+    expect(j.groups.questionType).toEqual({ reasoning: 3 });
+    expect(j.unknownOverrideIds).toEqual(['ghost']);
+    expect(j.excludedExamples).toEqual({ 'gold-not-in-options': ['b'] });
+    const human = deps();
+    expect(await main(['inspect', 'custom', '--manifest', m, '--question-types', path.join(qt, 'qt.json')], human.d)).toBe(0);
+    expect(human.out.join('\n')).toContain('question-type overrides: 1 id(s) match no item (e.g. ghost)');
+    expect(human.out.join('\n')).toContain('gold not in options (e.g.): b');
   });
 
   it('human output shows counts, missing images, fingerprint and a preview', async () => {
