@@ -22,6 +22,8 @@ export interface BaselineServerOptions {
   retryAfterSeconds?: number;
   /** added latency per answered request (simulates generation time; tests use it to interrupt runs mid-way) */
   delayMs?: number;
+  /** never answer a request whose prompt contains this text (one item that hangs while the others are served) */
+  hangOn?: string;
 }
 
 export interface BaselineStats {
@@ -64,6 +66,7 @@ export async function startBaselineServer(opts: BaselineServerOptions = {}): Pro
       return sendJson(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } });
     }
     const prompt = promptText(parsed);
+    if (opts.hangOn && prompt.includes(opts.hangOn)) return; // close() destroys the socket
     const content = answerFor(policy, prompt, seed, hash);
     const reply = completion(hash, modelId, (parsed as { model?: unknown }).model, content, prompt, fault === 'empty');
     if (opts.delayMs) setTimeout(() => sendJson(res, 200, reply), opts.delayMs);

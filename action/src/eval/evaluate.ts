@@ -4,7 +4,7 @@
  * report the outcome. Benchmark-agnostic: run.ts feeds it the suite's items and folds outcomes into results.
  */
 import { createHash } from 'node:crypto';
-import { buildChatBody, buildTextBody, chatCompletionsUrl, postChat, sha256Hex, type ChatImage, type DecodingSettings } from './client.js';
+import { buildChatBody, buildTextBody, chatCompletionsUrl, modelsUrl, postChat, sha256Hex, type ChatImage, type DecodingSettings } from './client.js';
 import { buildJudgePrompt, JUDGE_PROMPT_VERSION, parseVerdict } from './judge.js';
 import { runPool } from './pool.js';
 import { defaultTransport, type Transport } from './transport.js';
@@ -14,7 +14,7 @@ import { ReachabilityCircuit, sendWithRetries, type RetryPolicy } from './retry.
 import type { EvalTask, Outcome, Scorer } from './types.js';
 
 /** Bump when the cache key's ingredients change meaning, so old predictions are not reused by mistake. */
-const CACHE_KEY_VERSION = 1;
+const CACHE_KEY_VERSION = 2;
 
 export interface EndpointConfig {
   endpoint: string;
@@ -23,6 +23,10 @@ export interface EndpointConfig {
 }
 
 export interface EngineOptions extends EndpointConfig {
+  /** checkpoint label and --serve command: with `vllm serve ./ckpt --served-model-name x` the model name stays the
+   * same across checkpoints, so these are what tell two checkpoints' answers apart in the resume cache */
+  checkpoint?: string | null;
+  serveCommand?: string | null;
   decoding: DecodingSettings;
   protocol: string;
   concurrency: number;
@@ -54,10 +58,13 @@ export interface ItemResult {
 
 export const JUDGE_DECODING: DecodingSettings = { temperature: 0, topP: null, maxTokens: 1024, seed: 0 };
 
-export function cacheKey(o: { model: string; decoding: DecodingSettings; protocol: string }, task: EvalTask, imageHashes: string[]): string {
+type CacheKeyOptions = Pick<EngineOptions, 'model' | 'checkpoint' | 'serveCommand' | 'decoding' | 'protocol'>;
+
+export function cacheKey(o: CacheKeyOptions, task: EvalTask, imageHashes: string[]): string {
   const d = o.decoding;
-  const parts = [CACHE_KEY_VERSION, task.benchmark, task.item.sample.id, o.model, task.item.prompt, imageHashes,
-    [d.temperature, d.topP, d.maxTokens, d.seed], o.protocol, task.promptVersion];
+  const serve = o.serveCommand ? sha256Hex(o.serveCommand) : null;
+  const parts = [CACHE_KEY_VERSION, task.benchmark, task.item.sample.id, o.model, o.checkpoint ?? null, serve, task.item.prompt,
+    imageHashes, [d.temperature, d.topP, d.maxTokens, d.seed], o.protocol, task.promptVersion];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
@@ -95,9 +102,11 @@ type Context = ReturnType<typeof makeContext>;
 
 function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport) {
   const url = chatCompletionsUrl(o.endpoint);
-  const circuit = new ReachabilityCircuit(o.endpoint, o.unreachableMs, deps.now);
+  const circuit = new ReachabilityCircuit(o.endpoint, o.unreachableMs, deps.now, livenessProbe(o.endpoint, o.apiKey, o, deps));
   const judgeUrl = o.judge ? chatCompletionsUrl(o.judge.endpoint) : null;
-  const judgeCircuit = o.judge ? new ReachabilityCircuit(o.judge.endpoint, o.unreachableMs, deps.now) : null;
+  const judgeCircuit = o.judge
+    ? new ReachabilityCircuit(o.judge.endpoint, o.unreachableMs, deps.now, livenessProbe(o.judge.endpoint, o.judge.apiKey, o, deps))
+    : null;
   const send = (target: string, c: ReachabilityCircuit, key: string | null, body: string, signal: AbortSignal) => {
     let latencyMs = 0;
     const attempt = async () => {
@@ -110,6 +119,19 @@ function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport) {
       .then((r) => ({ ...r, latencyMs }));
   };
   return { o, url, circuit, judgeUrl, judgeCircuit, send };
+}
+
+/** GET /v1/models: any HTTP status proves the server is up (a hung item is then the item's failure, not an outage). */
+function livenessProbe(endpoint: string, apiKey: string | null, o: EngineOptions, deps: EngineDeps): () => Promise<boolean> {
+  const url = modelsUrl(endpoint);
+  const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+  return async () => {
+    const timeout = AbortSignal.timeout(Math.max(1000, Math.min(10_000, o.requestTimeoutMs)));
+    const signal = deps.signal ? AbortSignal.any([timeout, deps.signal]) : timeout;
+    const res = await deps.fetch(url, { headers, signal });
+    await res.arrayBuffer();
+    return true;
+  };
 }
 
 async function evaluateOne(task: EvalTask, ctx: Context, store: PredictionsFile, score: Scorer, signal: AbortSignal): Promise<ItemResult> {

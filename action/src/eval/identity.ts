@@ -18,8 +18,20 @@ export async function resolveIdentity(env: Env, cwd: string): Promise<Identity> 
     prNumber: (await prFromEvent(env.GITHUB_EVENT_PATH)) ?? prFromRef(env.GITHUB_REF),
     baseRef: env.GITHUB_BASE_REF || null,
     workflowRef: env.GITHUB_WORKFLOW_REF ? env.GITHUB_WORKFLOW_REF.slice(0, 512) : null,
-    runId: env.GITHUB_RUN_ID || null,
+    runId: runIdOf(env),
   };
+}
+
+/**
+ * "<run id>-<attempt>" when the attempt is known: a re-run of a workflow keeps GITHUB_RUN_ID, and each attempt is
+ * its own run for the worker (its run key includes runId). Capped at the schema's 64 characters.
+ */
+export function runIdOf(env: Env): string | null {
+  const id = env.GITHUB_RUN_ID?.trim();
+  if (!id) return null;
+  const attempt = env.GITHUB_RUN_ATTEMPT?.trim();
+  const withAttempt = attempt ? `${id}-${attempt}` : id;
+  return (withAttempt.length <= 64 ? withAttempt : id).slice(0, 64);
 }
 
 function validRepo(x: string | undefined | null): string | null {

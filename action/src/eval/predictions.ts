@@ -23,7 +23,7 @@ export interface PredictionRecord {
   id: string;
   /** position among the benchmark's scored items */
   index: number;
-  /** resume cache key: model, prompt, image hashes, decoding, protocol + prompt version */
+  /** resume cache key: model, checkpoint, serve command, prompt, image hashes, decoding, protocol + prompt version */
   key: string;
   /** SHA-256 of the request body sent (what the server saw) */
   requestHash: string;

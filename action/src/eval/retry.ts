@@ -53,24 +53,52 @@ export class FatalEndpointError extends UserError {
   }
 }
 
-/** Shared by all in-flight requests of a run. */
+/**
+ * Shared by all in-flight requests of a run. A network failure (refused, reset, timeout) means "endpoint down" only
+ * when nothing answered since that attempt started: not another request, not a liveness probe (GET /v1/models).
+ * So one item that hangs while the server is up is that item's failure (it uses up its attempts and ends as an
+ * error), and the circuit only trips when the endpoint gives no HTTP answer to any request for the whole bound.
+ */
 export class ReachabilityCircuit {
   private failingSince: number | null = null;
+  private lastAnswerAt = -Infinity;
   private lastError = '';
+  private probing: Promise<boolean> | null = null;
 
   constructor(
     private readonly endpoint: string,
     private readonly boundMs: number,
     private readonly now: () => number,
+    /** resolves true when the endpoint gave any HTTP answer (even 404); without it only real requests count */
+    private readonly probe?: () => Promise<boolean>,
   ) {}
 
+  time(): number {
+    return this.now();
+  }
+
   recordAnswer(): void {
+    this.lastAnswerAt = this.now();
     this.failingSince = null;
   }
 
-  recordNetworkFailure(message: string): void {
+  /**
+   * After a network failure of an attempt started at `startedAt`: true when the endpoint answered something since
+   * then (the failure is the item's); false when it looks down, which starts the unreachable clock.
+   */
+  async answeredSince(startedAt: number, message: string): Promise<boolean> {
+    if (this.lastAnswerAt >= startedAt) return true;
+    if (this.probe) {
+      // one probe at a time, shared by every request that failed meanwhile
+      this.probing ??= this.probe().catch(() => false).finally(() => (this.probing = null));
+      if (await this.probing) {
+        this.recordAnswer();
+        return true;
+      }
+    }
     this.failingSince ??= this.now();
     this.lastError = message;
+    return false;
   }
 
   /** Throws when the endpoint has been unreachable for longer than the bound. */
@@ -78,10 +106,6 @@ export class ReachabilityCircuit {
     if (this.failingSince !== null && this.now() - this.failingSince >= this.boundMs) {
       throw new EndpointUnreachableError(this.endpoint, this.boundMs, this.lastError);
     }
-  }
-
-  isFailing(): boolean {
-    return this.failingSince !== null;
   }
 
   /** ms until the bound expires (so a backoff sleep never overshoots it) */
@@ -112,21 +136,24 @@ export async function sendWithRetries(
   deps: RetryDeps,
 ): Promise<RetryResult> {
   let badReplies = 0;
+  let counted = 0;
   for (let n = 1; ; n++) {
     circuit.check();
+    const startedAt = circuit.time();
     const out = await attempt(n);
     if (out.ok) {
       circuit.recordAnswer();
       return { ok: true, reply: out.reply, attempts: n };
     }
-    if (out.kind === 'network') circuit.recordNetworkFailure(out.message);
-    else circuit.recordAnswer();
+    if (out.kind !== 'network') circuit.recordAnswer();
     if (out.fatal) throw new FatalEndpointError(url, out.message);
     if (out.kind === 'reply') badReplies++;
-    // While nothing at all answers, network failures do not use up the item's attempts: the circuit decides when
-    // to stop the run, so a dead endpoint ends in one clear error rather than every item recorded as failed.
-    const endpointDown = out.kind === 'network' && circuit.isFailing();
-    const exhausted = !endpointDown && (n >= policy.maxAttempts || badReplies >= policy.maxBadReplies);
+    // While the endpoint answers nothing at all, network failures do not use up the item's attempts: the circuit
+    // decides when to stop the run, so a dead endpoint ends in one clear error rather than every item failed.
+    // When it does answer (other requests, or the probe), a timeout or reset is this item's problem and counts.
+    const endpointDown = out.kind === 'network' && !(await circuit.answeredSince(startedAt, out.message));
+    if (!endpointDown) counted++;
+    const exhausted = !endpointDown && (counted >= policy.maxAttempts || badReplies >= policy.maxBadReplies);
     if (!out.retryable || exhausted) return { ok: false, error: `${out.message} (after ${n} attempt${n > 1 ? 's' : ''})`, attempts: n };
     const backoff = backoffDelayMs(Math.min(n - 1, 30), policy, deps.random);
     const wait = out.retryAfterMs !== null ? Math.min(out.retryAfterMs, policy.maxRetryAfterMs) : backoff;

@@ -90,6 +90,8 @@ export function normalizeRunOptions(o: RunOptions): NormalizedRun {
   const engine: EngineOptions = {
     endpoint,
     model: o.model,
+    checkpoint: o.checkpoint || o.model,
+    serveCommand: o.serve ?? null,
     apiKey: o.apiKey ?? null,
     decoding,
     protocol: o.protocol ?? 'paper',

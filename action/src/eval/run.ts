@@ -54,7 +54,7 @@ export async function runEvaluation(opts: RunOptions, deps: RunDeps): Promise<Ru
   mkdirSync(run.out, { recursive: true });
   const served = run.serve
     ? await startServedModel({ command: run.serve.command, endpoint: run.engine.endpoint, logPath: path.join(run.out, 'serve.log'),
-      readyTimeoutMs: run.serve.timeoutMs, fetch: deps.fetch, log: deps.log })
+      readyTimeoutMs: run.serve.timeoutMs, fetch: deps.fetch, log: deps.log, signal: deps.signal })
     : null;
   try {
     const wait = deps.sleep ?? sleep;

@@ -2,7 +2,9 @@
  * `--serve "COMMAND"`: start the model server the run needs, wait until GET /v1/models answers, and make sure it is
  * gone afterwards. The command runs in its own process group (detached) so stopping it also stops the workers it
  * forks (vLLM spawns several); TERM first, KILL after a grace period. An exit hook kills the group even when the
- * runner itself dies of an uncaught error.
+ * runner itself dies of an uncaught error, and a watchdog inside the group (a shell loop polling the runner's pid
+ * once a second) kills the group when the runner is killed outright (SIGKILL runs no hook). The readiness wait
+ * listens on the run's abort signal, so SIGINT/SIGTERM while a model loads stops at once.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
@@ -26,11 +28,23 @@ export interface ServeOptions {
   fetch: typeof fetch;
   log: (msg: string) => void;
   pollMs?: number;
+  /** aborting (SIGINT/SIGTERM) ends the readiness wait at once and stops the server */
+  signal?: AbortSignal;
 }
+
+/**
+ * Runs in the served process group: a background loop that kills the whole group (itself included) once the
+ * runner's pid is gone, then the user's command exec'd in place of this shell (so the leader pid is the server's).
+ * The command arrives through the environment, so no quoting of user text into shell source is needed.
+ */
+const SERVE_WRAPPER =
+  '(while kill -0 "$MEDVLM_RUNNER_PID" 2>/dev/null; do sleep 1; done; kill -9 0) </dev/null >/dev/null 2>&1 & ' +
+  'exec /bin/sh -c "$MEDVLM_SERVE_COMMAND"';
 
 export async function startServedModel(o: ServeOptions): Promise<ServedModel> {
   const logFd = openSync(o.logPath, 'a');
-  const child = spawn('/bin/sh', ['-c', o.command], { detached: true, stdio: ['ignore', logFd, logFd] });
+  const env = { ...process.env, MEDVLM_RUNNER_PID: String(process.pid), MEDVLM_SERVE_COMMAND: o.command };
+  const child = spawn('/bin/sh', ['-c', SERVE_WRAPPER], { detached: true, stdio: ['ignore', logFd, logFd], env });
   closeSync(logFd);
   const pid = child.pid;
   if (pid === undefined) throw new UserError(`--serve: could not start '${o.command}'`);
@@ -68,12 +82,14 @@ async function waitUntilReady(o: ServeOptions, exited: () => { code: number | nu
   const deadline = Date.now() + o.readyTimeoutMs;
   const url = modelsUrl(o.endpoint);
   for (;;) {
+    if (o.signal?.aborted) throw o.signal.reason;
     const ex = exited();
     if (ex) {
       throw new UserError(`--serve: the server exited (code ${ex.code ?? ex.signal}) before answering ${url}.\n${logTail(o.logPath)}`);
     }
     try {
-      const res = await o.fetch(url, { signal: AbortSignal.timeout(5000) });
+      const timeout = AbortSignal.timeout(5000);
+      const res = await o.fetch(url, { signal: o.signal ? AbortSignal.any([timeout, o.signal]) : timeout });
       await res.arrayBuffer();
       if (res.ok) return;
     } catch {
@@ -84,7 +100,7 @@ async function waitUntilReady(o: ServeOptions, exited: () => { code: number | nu
         `--serve: ${url} did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s (raise --serve-timeout if the model loads slowly).\n${logTail(o.logPath)}`,
       );
     }
-    await sleep(o.pollMs ?? 500);
+    await sleep(o.pollMs ?? 500, o.signal);
   }
 }
 

@@ -122,6 +122,18 @@ describe.skipIf(!data.available)('run against serve-baseline on VQA-RAD (real da
     }
   });
 
+  it('a new --checkpoint into the same --out asks the model again (the served name alone does not identify it)', async () => {
+    const out = tmp();
+    await runEvaluation(base({ outDir: out, limit: 6, checkpoint: 'ckpt-9000' }), quiet);
+    const before = server.stats.requests;
+    const again = await runEvaluation(base({ outDir: out, limit: 6, checkpoint: 'ckpt-9000' }), quiet);
+    expect(server.stats.requests).toBe(before);
+    const next = await runEvaluation(base({ outDir: out, limit: 6, checkpoint: 'ckpt-9500' }), quiet);
+    expect(server.stats.requests).toBe(before + 6);
+    expect(next.result.model.checkpoint).toBe('ckpt-9500');
+    expect(next.result.benchmarks[0]!.outcomes).toEqual(again.result.benchmarks[0]!.outcomes);
+  });
+
   it('resumes after SIGKILL: equal results, and no second request for any finished item', async () => {
     const slow = await startBaselineServer({ seed: 7, delayMs: 40 });
     const out = tmp();

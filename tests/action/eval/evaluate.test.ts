@@ -65,6 +65,35 @@ describe('evaluateTasks', () => {
     expect(server.stats.requests).toBe(8);
   });
 
+  it('an item that keeps timing out ends as an error after its attempts while the endpoint answers the rest', async () => {
+    // The hung item is last, so near the end it is the only request in flight: only the liveness probe can tell
+    // "this item hangs" from "the endpoint is down", and the unreachable bound (500 ms) is far below its retries.
+    server = await startBaselineServer({ seed: 3, hangOn: 'Question 5:' });
+    const dir = tmp();
+    const t0 = Date.now();
+    const results = await evaluate(dir, syntheticTasks(6), options(server.url, {
+      concurrency: 2, requestTimeoutMs: 300, unreachableMs: 500,
+      retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+    }));
+    expect(results.map((r) => r.outcome.error)).toEqual([false, false, false, false, false, true]);
+    expect(results[5]!.outcome).toMatchObject({ present: true, correct: false, error: true });
+    const rec = lines(dir).find((l) => l.id === 'item-5')!;
+    expect(rec.error).toMatch(/no answer within 0.3 s \(request timeout\) \(after 3 attempts\)/);
+    expect(server.stats.byKey.get(rec.requestHash)).toBe(3);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('an item whose connection is reset every time ends as an error too', async () => {
+    server = await startBaselineServer({ seed: 3, faults: 'reset:1' });
+    const dir = tmp();
+    const results = await evaluate(dir, syntheticTasks(3), options(server.url, {
+      unreachableMs: 300, retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+    }));
+    expect(results.every((r) => r.outcome.error)).toBe(true);
+    expect(lines(dir).map((l) => l.error)).toEqual(Array(3).fill(expect.stringMatching(/ECONNRESET|socket hang up.*after 2 attempts/)));
+    expect(server.stats.requests).toBe(6);
+  });
+
   it('resumes from predictions.jsonl without asking again, retries error lines, ignores a torn last line', async () => {
     const tasks = syntheticTasks(30);
     server = await startBaselineServer({ seed: 4 });
@@ -94,6 +123,24 @@ describe('evaluateTasks', () => {
     expect(server.stats.requests - before).toBe(3);
     await evaluate(dir, changed, options(server.url, { decoding: { temperature: 0, topP: null, maxTokens: 65, seed: 0 } }));
     expect(server.stats.requests - before).toBe(13);
+  });
+
+  it('re-runs every item for a new checkpoint label or --serve command, even under the same model name', async () => {
+    const tasks = syntheticTasks(8);
+    server = await startBaselineServer({ seed: 4 });
+    const dir = tmp();
+    const ckpt = (checkpoint: string, serveCommand: string | null = null) => options(server!.url, { checkpoint, serveCommand });
+    await evaluate(dir, tasks, ckpt('ckpt-9000'));
+    const sent = () => server!.stats.requests;
+    const before = sent();
+    expect((await evaluate(dir, tasks, ckpt('ckpt-9000'))).every((r) => r.cached)).toBe(true);
+    expect(sent()).toBe(before);
+    expect((await evaluate(dir, tasks, ckpt('ckpt-9500'))).some((r) => r.cached)).toBe(false);
+    expect(sent()).toBe(before + 8);
+    await evaluate(dir, tasks, ckpt('ckpt-9500', 'vllm serve ./ckpt-9500 --served-model-name baseline'));
+    expect(sent()).toBe(before + 16);
+    await evaluate(dir, tasks, ckpt('ckpt-9500', 'vllm serve ./ckpt-9500 --served-model-name baseline'));
+    expect(sent()).toBe(before + 16);
   });
 
   it('sends through an injected fetch when one is given (the global fetch selects node:http)', async () => {

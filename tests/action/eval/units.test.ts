@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { endpointHost, prFromRef, repoFromRemote, resolveIdentity } from '../../../action/src/eval/identity.js';
+import { endpointHost, prFromRef, repoFromRemote, resolveIdentity, runIdOf } from '../../../action/src/eval/identity.js';
 import { buildJudgePrompt, parseVerdict } from '../../../action/src/eval/judge.js';
 import { runPool } from '../../../action/src/eval/pool.js';
 import { createProgress, formatDuration } from '../../../action/src/eval/progress.js';
@@ -38,6 +38,14 @@ describe('identity', () => {
     }, dir);
     expect(id).toEqual({ repository: 'acme/scan', commit: 'c'.repeat(40), ref: 'refs/pull/42/merge', prNumber: 42, baseRef: 'main',
       workflowRef: 'acme/scan/.github/workflows/eval.yml@refs/heads/main', runId: '991' });
+  });
+  it('runId carries the attempt, so a re-run of the same workflow run is a new run', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'medvlm-attempt-'));
+    const env = { GITHUB_REPOSITORY: 'acme/scan', GITHUB_SHA: 'c'.repeat(40), GITHUB_RUN_ID: '991' };
+    expect((await resolveIdentity({ ...env, GITHUB_RUN_ATTEMPT: '2' }, dir)).runId).toBe('991-2');
+    expect((await resolveIdentity(env, dir)).runId).toBe('991');
+    expect(runIdOf({ GITHUB_RUN_ID: '9'.repeat(63), GITHUB_RUN_ATTEMPT: '3' })).toBe('9'.repeat(63));
+    expect(runIdOf({ GITHUB_RUN_ATTEMPT: '3' })).toBeNull();
   });
   it('falls back to nulls outside git and Actions, never throwing', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'medvlm-nogit-'));
