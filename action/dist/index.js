@@ -53,8 +53,8 @@ var require_tunnel = __commonJS({
     "use strict";
     var net = __require("net");
     var tls = __require("tls");
-    var http2 = __require("http");
-    var https2 = __require("https");
+    var http3 = __require("http");
+    var https3 = __require("https");
     var events = __require("events");
     var assert2 = __require("assert");
     var util = __require("util");
@@ -64,24 +64,24 @@ var require_tunnel = __commonJS({
     exports.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options2) {
       var agent = new TunnelingAgent(options2);
-      agent.request = http2.request;
+      agent.request = http3.request;
       return agent;
     }
     function httpsOverHttp2(options2) {
       var agent = new TunnelingAgent(options2);
-      agent.request = http2.request;
+      agent.request = http3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options2) {
       var agent = new TunnelingAgent(options2);
-      agent.request = https2.request;
+      agent.request = https3.request;
       return agent;
     }
     function httpsOverHttps2(options2) {
       var agent = new TunnelingAgent(options2);
-      agent.request = https2.request;
+      agent.request = https3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -90,7 +90,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options2 || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http2.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http3.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
@@ -5344,23 +5344,23 @@ var require_formdata_parser = __commonJS({
             break;
           }
           case "content-type": {
-            let headerValue = collectASequenceOfBytes(
+            let headerValue2 = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
               position
             );
-            headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
-            contentType = isomorphicDecode(headerValue);
+            headerValue2 = removeChars(headerValue2, false, true, (char) => char === 9 || char === 32);
+            contentType = isomorphicDecode(headerValue2);
             break;
           }
           case "content-transfer-encoding": {
-            let headerValue = collectASequenceOfBytes(
+            let headerValue2 = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
               position
             );
-            headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
-            encoding = isomorphicDecode(headerValue);
+            headerValue2 = removeChars(headerValue2, false, true, (char) => char === 9 || char === 32);
+            encoding = isomorphicDecode(headerValue2);
             break;
           }
           default: {
@@ -6909,11 +6909,11 @@ var require_client_h2 = __commonJS({
     var kOpenStreams = /* @__PURE__ */ Symbol("open streams");
     var extractBody;
     var h2ExperimentalWarned = false;
-    var http2;
+    var http22;
     try {
-      http2 = __require("node:http2");
+      http22 = __require("node:http2");
     } catch {
-      http2 = { constants: {} };
+      http22 = { constants: {} };
     }
     var {
       constants: {
@@ -6925,7 +6925,7 @@ var require_client_h2 = __commonJS({
         HTTP2_HEADER_EXPECT,
         HTTP2_HEADER_STATUS
       }
-    } = http2;
+    } = http22;
     function parseH2Headers(headers) {
       const result = [];
       for (const [name, value] of Object.entries(headers)) {
@@ -6951,7 +6951,7 @@ var require_client_h2 = __commonJS({
           code: "UNDICI-H2"
         });
       }
-      const session = http2.connect(client[kUrl], {
+      const session = http22.connect(client[kUrl], {
         createConnection: () => socket,
         peerMaxConcurrentStreams: client[kMaxConcurrentStreams]
       });
@@ -7634,7 +7634,7 @@ var require_client = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var net = __require("node:net");
-    var http2 = __require("node:http");
+    var http3 = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
@@ -7823,7 +7823,7 @@ var require_client = __commonJS({
         this[kUrl] = util.parseOrigin(url3);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http3.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -10696,8 +10696,8 @@ var require_mock_utils = __commonJS({
     }
     function lowerCaseEntries(headers) {
       return Object.fromEntries(
-        Object.entries(headers).map(([headerName, headerValue]) => {
-          return [headerName.toLocaleLowerCase(), headerValue];
+        Object.entries(headers).map(([headerName, headerValue2]) => {
+          return [headerName.toLocaleLowerCase(), headerValue2];
         })
       );
     }
@@ -10737,8 +10737,8 @@ var require_mock_utils = __commonJS({
         return false;
       }
       for (const [matchHeaderName, matchHeaderValue] of Object.entries(mockDispatch2.headers)) {
-        const headerValue = getHeaderByName(headers, matchHeaderName);
-        if (!matchValue(matchHeaderValue, headerValue)) {
+        const headerValue2 = getHeaderByName(headers, matchHeaderName);
+        if (!matchValue(matchHeaderValue, headerValue2)) {
           return false;
         }
       }
@@ -27993,8 +27993,8 @@ var require_lib = __commonJS({
     exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
     exports.getProxyUrl = getProxyUrl2;
     exports.isHttps = isHttps;
-    var http2 = __importStar(__require("http"));
-    var https2 = __importStar(__require("https"));
+    var http3 = __importStar(__require("http"));
+    var https3 = __importStar(__require("https"));
     var pm = __importStar(require_proxy());
     var tunnel2 = __importStar(require_tunnel2());
     var undici_1 = require_undici();
@@ -28383,7 +28383,7 @@ var require_lib = __commonJS({
         const info2 = {};
         info2.parsedUrl = requestUrl;
         const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https2 : http2;
+        info2.httpModule = usingSsl ? https3 : http3;
         const defaultPort = usingSsl ? 443 : 80;
         info2.options = {};
         info2.options.host = info2.parsedUrl.hostname;
@@ -28418,9 +28418,9 @@ var require_lib = __commonJS({
       _getExistingOrDefaultHeader(additionalHeaders, header, _default3) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
-          const headerValue = lowercaseKeys3(this.requestOptions.headers)[header];
-          if (headerValue) {
-            clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
+          const headerValue2 = lowercaseKeys3(this.requestOptions.headers)[header];
+          if (headerValue2) {
+            clientHeader = typeof headerValue2 === "number" ? headerValue2.toString() : headerValue2;
           }
         }
         const additionalValue = additionalHeaders[header];
@@ -28442,14 +28442,14 @@ var require_lib = __commonJS({
       _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default3) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
-          const headerValue = lowercaseKeys3(this.requestOptions.headers)[Headers3.ContentType];
-          if (headerValue) {
-            if (typeof headerValue === "number") {
-              clientHeader = String(headerValue);
-            } else if (Array.isArray(headerValue)) {
-              clientHeader = headerValue.join(", ");
+          const headerValue2 = lowercaseKeys3(this.requestOptions.headers)[Headers3.ContentType];
+          if (headerValue2) {
+            if (typeof headerValue2 === "number") {
+              clientHeader = String(headerValue2);
+            } else if (Array.isArray(headerValue2)) {
+              clientHeader = headerValue2.join(", ");
             } else {
-              clientHeader = headerValue;
+              clientHeader = headerValue2;
             }
           }
         }
@@ -28484,7 +28484,7 @@ var require_lib = __commonJS({
         const usingSsl = parsedUrl.protocol === "https:";
         let maxSockets = 100;
         if (this.requestOptions) {
-          maxSockets = this.requestOptions.maxSockets || http2.globalAgent.maxSockets;
+          maxSockets = this.requestOptions.maxSockets || http3.globalAgent.maxSockets;
         }
         if (proxyUrl && proxyUrl.hostname) {
           const agentOptions = {
@@ -28506,7 +28506,7 @@ var require_lib = __commonJS({
         }
         if (!agent) {
           const options2 = { keepAlive: this._keepAlive, maxSockets };
-          agent = usingSsl ? new https2.Agent(options2) : new http2.Agent(options2);
+          agent = usingSsl ? new https3.Agent(options2) : new http3.Agent(options2);
           this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -29234,9 +29234,9 @@ var HttpClient = class {
   _getExistingOrDefaultHeader(additionalHeaders, header, _default3) {
     let clientHeader;
     if (this.requestOptions && this.requestOptions.headers) {
-      const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-      if (headerValue) {
-        clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
+      const headerValue2 = lowercaseKeys(this.requestOptions.headers)[header];
+      if (headerValue2) {
+        clientHeader = typeof headerValue2 === "number" ? headerValue2.toString() : headerValue2;
       }
     }
     const additionalValue = additionalHeaders[header];
@@ -29258,14 +29258,14 @@ var HttpClient = class {
   _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default3) {
     let clientHeader;
     if (this.requestOptions && this.requestOptions.headers) {
-      const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers2.ContentType];
-      if (headerValue) {
-        if (typeof headerValue === "number") {
-          clientHeader = String(headerValue);
-        } else if (Array.isArray(headerValue)) {
-          clientHeader = headerValue.join(", ");
+      const headerValue2 = lowercaseKeys(this.requestOptions.headers)[Headers2.ContentType];
+      if (headerValue2) {
+        if (typeof headerValue2 === "number") {
+          clientHeader = String(headerValue2);
+        } else if (Array.isArray(headerValue2)) {
+          clientHeader = headerValue2.join(", ");
         } else {
-          clientHeader = headerValue;
+          clientHeader = headerValue2;
         }
       }
     }
@@ -49854,13 +49854,14 @@ function parseBaselineSpec(s) {
   if (m[1] === "ref") return { kind: "ref", ref: value };
   return /^[A-Za-z0-9_-]{1,64}$/.test(value) ? { kind: "run", id: value } : null;
 }
-function aggregatorLinks(baseUrl2, head, headId, baseId) {
+function aggregatorLinks(baseUrl2, head, headId, baseId, settings) {
   const root = baseUrl2.replace(/\/+$/, "");
   const repo = head.identity.repository;
   const model = encodeURIComponent(head.model.name);
+  const q = new URLSearchParams({ margin: String(settings.margin), alpha: String(settings.alpha), mode: settings.mode });
   return {
     run: headId ? `${root}/api/v1/runs/${headId}` : null,
-    compare: repo && headId && baseId ? `${root}/${repo}/compare/${baseId}...${headId}` : null,
+    compare: repo && headId && baseId ? `${root}/${repo}/compare/${baseId}...${headId}?${q}` : null,
     badge: repo ? `${root}/badge/${repo}.svg?model=${model}` : null,
     chart: repo ? `${root}/chart/${repo}.svg?model=${model}` : null
   };
@@ -50064,14 +50065,14 @@ function mcnemarExact(baseOnly, headOnly) {
   }
   return Math.min(1, 2 * Math.exp(acc));
 }
-function pairedDifference(c) {
+function pairedDifference(c, z2 = Z95) {
   const n = c.both + c.baseOnly + c.headOnly + c.neither;
   if (n === 0) return { diff: 0, ci95: [-1, 1], n };
   const pHead = (c.both + c.headOnly) / n;
   const pBase = (c.both + c.baseOnly) / n;
   const diff = pHead - pBase;
-  const [l1, u1] = wilson(c.both + c.headOnly, n);
-  const [l2, u2] = wilson(c.both + c.baseOnly, n);
+  const [l1, u1] = wilson(c.both + c.headOnly, n, z2);
+  const [l2, u2] = wilson(c.both + c.baseOnly, n, z2);
   const phi = phiCoefficient(c);
   const dl = Math.sqrt(Math.max(0, (pHead - l1) ** 2 - 2 * phi * (pHead - l1) * (u2 - pBase) + (u2 - pBase) ** 2));
   const du = Math.sqrt(Math.max(0, (u1 - pHead) ** 2 - 2 * phi * (u1 - pHead) * (pBase - l2) + (pBase - l2) ** 2));
@@ -50091,12 +50092,32 @@ function holm(pValues) {
 function verdict(r, opts) {
   const significant = r.pAdjusted < opts.alpha;
   if ((opts.mode ?? "regression") === "non-inferiority") {
-    if (r.ci95[0] <= -opts.margin) return "worse";
-    return r.ci95[0] > 0 && significant ? "better" : "no-significant-change";
+    const lower = r.lowerBound ?? r.ci95[0];
+    if (lower <= -opts.margin) return "worse";
+    return lower > 0 && significant ? "better" : "no-significant-change";
   }
   if (significant && r.diff < -opts.margin) return "worse";
   if (significant && r.diff > 0) return "better";
   return "no-significant-change";
+}
+function normalQuantile(p) {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile needs 0 < p < 1, got ${p}`);
+  const LOW = 0.02425;
+  if (p < LOW) return tailQuantile(p);
+  if (p > 1 - LOW) return -tailQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  const [a, b] = [ACKLAM_A, ACKLAM_B];
+  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+var ACKLAM_A = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+var ACKLAM_B = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+var ACKLAM_C = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+var ACKLAM_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+function tailQuantile(p) {
+  const q = Math.sqrt(-2 * Math.log(p));
+  const [c, d] = [ACKLAM_C, ACKLAM_D];
+  return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
 }
 function phiCoefficient(c) {
   const a = c.both, b = c.headOnly, cc = c.baseOnly, d = c.neither;
@@ -50226,15 +50247,18 @@ var TRIGGERS = [
   "\u5E94\u9009"
 ];
 var TRIGGER_RE = new RegExp(TRIGGERS.map(escapeRegExp).join("|"), "gi");
+var NEGATION_START = /^(?:not|never|n't)\b/i;
 function afterLastTrigger(text) {
   const cleaned = stripMarkdown(text).replace(/\bamong\s+[A-Z]\s+(?:through|to)\s+[A-Z]\b,?/gi, " ");
-  let last = null;
-  TRIGGER_RE.lastIndex = 0;
-  for (let m = TRIGGER_RE.exec(cleaned); m; m = TRIGGER_RE.exec(cleaned)) last = m;
-  if (!last) return null;
-  const rest = cleaned.slice(last.index + last[0].length).replace(/^[\s:：]+/, "");
-  const line = rest.split(/\n/)[0] ?? "";
-  return line.slice(0, 300).trim();
+  const triggers = [...cleaned.matchAll(TRIGGER_RE)];
+  for (let i = triggers.length - 1; i >= 0; i--) {
+    const m = triggers[i];
+    const rest = cleaned.slice(m.index + m[0].length).replace(/^[\s:：]+/, "");
+    if (NEGATION_START.test(rest)) continue;
+    const line = rest.split(/\n/)[0] ?? "";
+    return line.slice(0, 300).trim();
+  }
+  return null;
 }
 function lastConcludedLetter(text) {
   const re = /(?:^|[^A-Za-z])(?:option\s+|choice\s+)?\(?([A-Z])\)?\s+(?:is|would be|seems)\s+(?:the\s+)?(?:correct|right|best|most (?:likely|appropriate|accurate))\b/gi;
@@ -50283,14 +50307,21 @@ function letterMentions(text, choices) {
   const t = stripMarkdown(text);
   const patterns = [
     /\(([A-Z])\)/g,
-    /\b(?:option|choice|letter)\s+\(?([A-Z])\b/gi,
+    /\b(?:option|choice|letter)\s+\(?([A-Z])\b\)?/gi,
     /^\s*[([]?([A-Z])(?:[.):\]]|\s*$)/gm
   ];
   for (const re of patterns) for (const m of t.matchAll(re)) {
     const letter = m[1].toUpperCase();
-    if (letter in choices) found.add(letter);
+    if (!(letter in choices)) continue;
+    if (NEGATED_BEFORE.test(t.slice(Math.max(0, m.index - 12), m.index)) || isNegatedAfter(t.slice(m.index + m[0].length))) continue;
+    found.add(letter);
   }
   return found;
+}
+var NEGATED_BEFORE = /\b(?:not|n't|never)\s+(?:option\s+|choice\s+)?$/i;
+var NEGATED_AFTER = /^\s*\)?\s*(?:[-–—:]\s*)?(?:is|are|was|seems|would be|can be|should be)\s+(?:not\b|incorrect\b|wrong\b|false\b|unlikely\b|excluded\b|ruled out\b|eliminated\b)/i;
+function isNegatedAfter(rest) {
+  return NEGATED_AFTER.test(rest);
 }
 function matchOptionText(text, choices) {
   if (yesNoLetters(choices)) return null;
@@ -50307,6 +50338,8 @@ function matchOptionText(text, choices) {
 }
 var ZH_NO = /^(?:不是|不包含|没有|不存在|不可以|不对|否|无|不)/u;
 var ZH_YES = /^(?:是|有|包含|存在|可以|对)/u;
+var LEADING_YES_NO = /^[\s"'“(\[]*(yes|no)\b(.*)$/is;
+var HEDGE = /^\s*(?:and|or|\/|,\s*(?:and|or))\s*(?:yes|no)\b/i;
 function matchYesNo(text, choices) {
   const letterOf = yesNoLetters(choices);
   if (!letterOf) return null;
@@ -50316,11 +50349,23 @@ function matchYesNo(text, choices) {
     if (ZH_NO.test(lead)) return letterOf.no;
     if (ZH_YES.test(lead)) return letterOf.yes;
   }
-  const words2 = new Set(norm.split(" "));
-  const yes = words2.has("yes");
-  const no = words2.has("no");
+  const leading = leadingYesNo(stripMarkdown(text));
+  if (leading !== null) return leading === AMBIGUOUS ? AMBIGUOUS : letterOf[leading];
+  const words2 = norm.split(" ");
+  const said = (w) => words2.some((x, i) => x === w && words2[i - 1] !== "not");
+  const yes = said("yes");
+  const no = said("no");
   if (yes && no) return AMBIGUOUS;
   return yes ? letterOf.yes : no ? letterOf.no : null;
+}
+function leadingYesNo(text) {
+  const m = LEADING_YES_NO.exec(text);
+  if (!m) return null;
+  const word = m[1].toLowerCase();
+  const rest = m[2];
+  if (HEDGE.test(rest)) return AMBIGUOUS;
+  if (word === "no" && /^\s+[\p{L}\d]/u.test(rest)) return null;
+  return word;
 }
 function yesNoLetters(choices) {
   const entries = Object.entries(choices);
@@ -50332,7 +50377,7 @@ function yesNoLetters(choices) {
 function resolveExplicit(segment, choices) {
   if (listsSeveralLetters(segment, choices)) return AMBIGUOUS;
   const letter = leadingLetter(segment, choices);
-  if (letter) return letter;
+  if (letter) return negatedLeadingLetter(segment) ? null : letter;
   const byText = matchOptionText(segment, choices);
   if (byText !== null) return byText;
   const yn = matchYesNo(segment, choices);
@@ -50340,6 +50385,11 @@ function resolveExplicit(segment, choices) {
   const mentions = letterMentions(segment, choices);
   if (mentions.size === 1) return [...mentions][0];
   return mentions.size > 1 ? AMBIGUOUS : null;
+}
+function negatedLeadingLetter(segment) {
+  const t = stripMarkdown(segment).trim().replace(LEAD_FILLER, "");
+  const m = /^[([]?[A-Za-z][)\]]?/.exec(t);
+  return m !== null && isNegatedAfter(t.slice(m[0].length));
 }
 function listsSeveralLetters(text, choices) {
   const re = /(?:^|[^A-Za-z])\(?([A-Z])\)?\s*(?:,|\/|&|\band\b|\bor\b)\s*\(?([A-Z])\)?(?![A-Za-z])/g;
@@ -50354,7 +50404,7 @@ function containsPhrase(haystack, needle) {
 }
 
 // action/src/scoring/extract.ts
-var CHAIN_EXTRACTION_ID = "medvlm-chain/1";
+var CHAIN_EXTRACTION_ID = "medvlm-chain/2";
 function extractChoice(content, choices) {
   const text = stripThinking(content);
   if (!text) return { answer: null, stage: "empty" };
@@ -50617,7 +50667,9 @@ function groupsFor(pb, outcomes, judged) {
     const byValue = /* @__PURE__ */ new Map();
     pb.items.forEach((item, i) => {
       const value = groupValue(item.sample, key);
-      byValue.set(value, [...byValue.get(value) ?? [], i]);
+      const list = byValue.get(value);
+      if (list) list.push(i);
+      else byValue.set(value, [i]);
     });
     const values = [...byValue.keys()].sort();
     for (const value of values) {
@@ -50694,34 +50746,77 @@ function sniffMime(bytes) {
 function mimeFromName(name) {
   return EXTENSION_MIME[path.extname(name).toLowerCase()] ?? "application/octet-stream";
 }
+var LazyImage = class {
+  constructor(name) {
+    this.name = name;
+    this.mime = mimeFromName(name);
+  }
+  name;
+  mime;
+  async read() {
+    const bytes = await this.load();
+    this.mime = sniffMime(bytes) ?? this.mime;
+    return bytes;
+  }
+};
+var LoaderImage = class extends LazyImage {
+  constructor(name, loader, check2) {
+    super(name);
+    this.loader = loader;
+    this.check = check2;
+  }
+  loader;
+  check;
+  load() {
+    return this.loader();
+  }
+  exists() {
+    return this.check();
+  }
+};
+var FileImage = class extends LazyImage {
+  constructor(dir, rel, name) {
+    super(name);
+    this.dir = dir;
+    this.rel = rel;
+  }
+  dir;
+  rel;
+  get filePath() {
+    return path.resolve(this.dir, this.rel);
+  }
+  async load() {
+    try {
+      return new Uint8Array(await readFile(this.filePath));
+    } catch (e) {
+      throw new Error(`image ${this.name} could not be read from ${this.filePath}: ${e.message}`);
+    }
+  }
+  exists() {
+    return access2(this.filePath).then(() => true, () => false);
+  }
+};
+var MissingImage = class extends LazyImage {
+  constructor(name, hint) {
+    super(name);
+    this.hint = hint;
+  }
+  hint;
+  load() {
+    return Promise.reject(new Error(`image ${this.name} is not available: ${this.hint}`));
+  }
+  async exists() {
+    return false;
+  }
+};
 function lazyImage(name, load, exists3) {
-  const ref = {
-    name,
-    mime: mimeFromName(name),
-    async read() {
-      const bytes = await load();
-      ref.mime = sniffMime(bytes) ?? ref.mime;
-      return bytes;
-    },
-    exists: exists3
-  };
-  return ref;
+  return new LoaderImage(name, load, exists3);
 }
-function fileImage(filePath, name = path.basename(filePath)) {
-  return lazyImage(
-    name,
-    async () => {
-      try {
-        return new Uint8Array(await readFile(filePath));
-      } catch (e) {
-        throw new Error(`image ${name} could not be read from ${filePath}: ${e.message}`);
-      }
-    },
-    () => access2(filePath).then(() => true, () => false)
-  );
+function fileImageIn(dir, rel) {
+  return new FileImage(dir, rel, rel);
 }
 function missingImage(name, hint) {
-  return lazyImage(name, () => Promise.reject(new Error(`image ${name} is not available: ${hint}`)), async () => false);
+  return new MissingImage(name, hint);
 }
 
 // action/src/data/records.ts
@@ -53416,9 +53511,9 @@ function readPlainByteArrayFixed(reader, count, fixedLength2) {
   return values;
 }
 function align(buffer, offset, size) {
-  const aligned = new ArrayBuffer(size);
-  new Uint8Array(aligned).set(new Uint8Array(buffer, offset, size));
-  return aligned;
+  const aligned2 = new ArrayBuffer(size);
+  new Uint8Array(aligned2).set(new Uint8Array(buffer, offset, size));
+  return aligned2;
 }
 
 // node_modules/hyparquet/src/snappy.js
@@ -59544,7 +59639,7 @@ var ImageStore = class _ImageStore {
   }
   image(name) {
     const clean = name.replace(/\\/g, "/");
-    if (this.folder) return fileImage(path3.join(this.folder, clean), clean);
+    if (this.folder) return fileImageIn(this.folder, clean);
     if (this.zip) return this.zip.image(this.zip.find(["", ...this.prefixes].map((p) => p + clean)), clean);
     return missingImage(clean, this.hint);
   }
@@ -59586,7 +59681,7 @@ function readImages(record2, at, baseDir) {
   return raw.map((p, i) => {
     if (typeof p !== "string" || !p.trim()) throw fieldError(at, `images[${i}]`, "must be a non-empty path string");
     if (path4.isAbsolute(p)) throw fieldError(at, `images[${i}]`, "must be relative to the manifest, not absolute");
-    return fileImage(path4.resolve(baseDir, p), p);
+    return fileImageIn(baseDir, p);
   });
 }
 function manifestSample(record2, at, baseDir) {
@@ -64317,7 +64412,12 @@ function layoutIn(dir, layouts) {
 }
 function findLocalData(spec, dataDir) {
   const root = path7.resolve(dataDir);
-  if (!existsSync5(root)) throw new UserError(`${spec.id}: data directory ${root} does not exist (from --data-dir or MEDVLM_DATA_DIR)`);
+  if (!existsSync5(root)) {
+    throw new UserError([
+      `${spec.id}: data directory ${root} does not exist (from --data-dir or MEDVLM_DATA_DIR). Expected it to hold a sub-folder named ${spec.folderNames.join(", ")} (case, '-' and '_' ignored) containing one of:`,
+      ...layoutHelp(spec)
+    ].join("\n"));
+  }
   const folders = matchingSubfolders(root, spec.folderNames);
   for (const dir of [...folders, root]) {
     const layout2 = layoutIn(dir, spec.layouts);
@@ -64326,9 +64426,11 @@ function findLocalData(spec, dataDir) {
   const found = folders.length ? ` Found ${folders.join(", ")}, but it holds none of the layouts below.` : "";
   throw new UserError([
     `${spec.id}: no data found in ${root}. Looked for a sub-folder named ${spec.folderNames.join(", ")} (case, '-' and '_' ignored), or ${root} itself, containing one of:${found}`,
-    ...spec.layouts.map((l) => `  - ${describeLayout(l)}`),
-    `How to get it: ${spec.downloadHint}`
+    ...layoutHelp(spec)
   ].join("\n"));
+}
+function layoutHelp(spec) {
+  return [...spec.layouts.map((l) => `  - ${describeLayout(l)}`), `How to get it: ${spec.downloadHint}`];
 }
 async function* filterLanguage(samples, language) {
   for await (const s of samples) if (!language || language === "all" || s.metadata.language === language) yield s;
@@ -64614,7 +64716,21 @@ function solutionLetter(record2, at) {
   if (!m) throw fieldError(at, "solution", 'must look like "<answer> C </answer>"');
   return m[1];
 }
+async function modalityByImage(dir) {
+  const out = /* @__PURE__ */ new Map();
+  for (const file2 of globFiles(dir, "Splits/modality/test/*.json")) {
+    const modality = path9.basename(file2).replace(/_test\.json$/, "");
+    for await (const { record: record2, at } of readJsonArray(file2)) {
+      const image = str(record2, "image", at);
+      const seen = out.get(image);
+      if (seen !== void 0 && seen !== modality) throw fieldError(at, "image", `${image} is also listed under modality '${seen}'`);
+      out.set(image, modality);
+    }
+  }
+  return out;
+}
 async function* medR1(dir) {
+  const modalities = await modalityByImage(dir);
   for (const file2 of globFiles(dir, "Splits/question_type/test/*.json")) {
     const category = path9.basename(file2).replace(/_test\.json$/, "");
     let i = 0;
@@ -64627,14 +64743,18 @@ async function* medR1(dir) {
         answer: solutionLetter(record2, at),
         images: [missingImage(str(record2, "image", at), `${HINT2}; the Med-R1 splits ship no images`)],
         answerType: "closed",
-        metadata: { omniQuestionType: category, dataset: str(record2, "image", at).split("/")[1] ?? null }
+        metadata: {
+          omniQuestionType: category,
+          dataset: str(record2, "image", at).split("/")[1] ?? null,
+          modality: modalities.get(str(record2, "image", at)) ?? null
+        }
       };
     }
   }
 }
 var omnimedvqa_default = defineBenchmark({
   id: "omnimedvqa",
-  version: 1,
+  version: 2,
   title: "OmniMedVQA",
   description: "Large multi-modality MCQ benchmark (73 datasets, 12 modalities). Evaluates the open-access QA files.",
   license: "per source dataset",
@@ -64670,7 +64790,7 @@ function toSample3(record2, at, id, image) {
 async function* fromManifest(dir) {
   for await (const { record: record2, at } of readJsonLines(path10.join(dir, MANIFEST))) {
     const image = str(record2, "image", at);
-    yield toSample3(record2, at, `test-${str(record2, "hf_test_row", at)}`, fileImage(path10.join(dir, image), image));
+    yield toSample3(record2, at, `test-${str(record2, "hf_test_row", at)}`, fileImageIn(dir, image));
   }
 }
 async function* fromTestJson(dir) {
@@ -64679,7 +64799,7 @@ async function* fromTestJson(dir) {
     const index = i++;
     if (index < TEST_JSON_TEST_START) continue;
     const image = str(record2, "image_path", at).replace(/\\/g, "/");
-    yield toSample3(record2, at, `test-${index - TEST_JSON_TEST_START}`, fileImage(path10.join(dir, image), image));
+    yield toSample3(record2, at, `test-${index - TEST_JSON_TEST_START}`, fileImageIn(dir, image));
   }
 }
 var pathvqa_default = defineBenchmark({
@@ -66586,7 +66706,7 @@ async function* slakeTest(dir, _opts) {
 }
 var slake_default = defineBenchmark({
   id: "slake",
-  version: 1,
+  version: 2,
   title: "SLAKE",
   description: "Bilingual radiology VQA. Test split: 2,094 QA; English 1,061 (CLOSED 416 / OPEN 645), Chinese 1,033.",
   license: "CC-BY-4.0",
@@ -66620,7 +66740,7 @@ async function* originalRelease(dir, file2, testOnly) {
       id: str(record2, "qid", at),
       question: str(record2, "question", at).trim(),
       answer,
-      images: [fileImage(path13.join(images, imageName), imageName)],
+      images: [fileImageIn(images, imageName)],
       answerType: answerTypeLabel(record2, "answer_type", at),
       metadata: { ...scalarMetadata(record2, METADATA2), organ: String(record2.image_organ ?? "").trim() || null, answerTypeSource: "label" }
     };
@@ -66628,7 +66748,7 @@ async function* originalRelease(dir, file2, testOnly) {
 }
 var vqa_rad_default = defineBenchmark({
   id: "vqa-rad",
-  version: 1,
+  version: 2,
   title: "VQA-RAD",
   description: "Radiology VQA (MedPix). Test split: 451 QA (CLOSED 272 / OPEN 179 by answer_type; 251 yes/no answers).",
   license: "CC0-1.0",
@@ -66678,22 +66798,42 @@ async function imageDigest(image) {
 function optionPairs(options2) {
   return options2 ? Object.entries(options2).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0) : null;
 }
+function preparedPart(p) {
+  if (!p) return null;
+  if ("reason" in p) return ["excluded", p.reason];
+  return [p.kind, optionPairs(p.choices), p.gold, p.prompt];
+}
 async function computeFingerprint(samples, input2) {
+  if (input2.prepared && input2.prepared.length !== samples.length) {
+    throw new RangeError(`fingerprint: ${input2.prepared.length} prepared entries for ${samples.length} samples`);
+  }
   const hash3 = createHash("sha256");
   const missingImages = [];
   for (let start = 0; start < samples.length; start += BATCH) {
-    const batch = samples.slice(start, start + BATCH);
-    const digests = await Promise.all(batch.map((s) => Promise.all(s.images.map(imageDigest))));
-    batch.forEach((s, i) => {
-      const images = digests[i];
+    const end = Math.min(samples.length, start + BATCH);
+    const digests = [];
+    for (let i = start; i < end; i++) digests.push(Promise.all(samples[i].images.map(imageDigest)));
+    const done = await Promise.all(digests);
+    for (let i = start; i < end; i++) {
+      const s = samples[i];
+      const images = done[i - start];
       images.forEach((d, k) => {
         if (d.startsWith("missing:")) missingImages.push({ sampleId: s.id, image: s.images[k].name });
       });
-      hash3.update(JSON.stringify([s.id, s.question, optionPairs(s.options), s.answer, images]));
+      hash3.update(JSON.stringify([
+        s.id,
+        s.question,
+        optionPairs(s.options),
+        s.answer,
+        s.answerType,
+        s.optionsInQuestion === true,
+        images,
+        preparedPart(input2.prepared?.[i])
+      ]));
       hash3.update("\n");
-    });
+    }
   }
-  hash3.update(JSON.stringify(["protocol", input2.protocol, input2.promptVersion, input2.benchmarkId, input2.version]));
+  hash3.update(JSON.stringify(["protocol", input2.protocol, input2.promptVersion, input2.benchmarkId, input2.version, input2.extraction ?? null]));
   return { fingerprint: hash3.digest("hex"), missingImages };
 }
 
@@ -77384,6 +77524,64 @@ function classifyQuestionType(sample) {
   return reasoningProbability(sample.question) >= 0.5 ? "reasoning" : "understanding";
 }
 
+// action/src/scoring/closed-choices-zh.ts
+var MAX_CHARS = 6;
+var MAX_SHARED = 3;
+var BOUNDARY = /[是为呈,，]$/u;
+var LOCATION_PREFIX = /^(?:在)?(?:这个|这张|该)?(?:图像|图片|影像|图)(?:中|里|上)/u;
+function chineseAlternatives(question, gold) {
+  const q = question.trim().replace(/[\s?？.。!！]+$/u, "");
+  const g = normalizeAnswer(gold);
+  if (!g) return null;
+  const found = q.includes("\u8FD8\u662F") ? haishi(q, g) : whichOf(q);
+  return found && valid(found, g) ? found : null;
+}
+function haishi(q, g) {
+  const at = q.lastIndexOf("\u8FD8\u662F");
+  const comma = Math.max(q.lastIndexOf(",", at), q.lastIndexOf("\uFF0C", at));
+  const clause = comma >= 0 ? q.slice(comma + 1) : null;
+  if (clause) {
+    const listed = clause.split(/还是|、/u).map((a) => a.trim()).filter(Boolean);
+    if (listed.length >= 2 && valid(listed, g)) return listed;
+  }
+  return aligned(q.slice(comma + 1, at), q.slice(at + 2), g);
+}
+function aligned(left, right, g) {
+  const k = g.length;
+  for (let s = 0; s <= MAX_SHARED; s++) {
+    const suffix = right.slice(k, k + s);
+    if (suffix.length !== s || !left.endsWith(suffix)) continue;
+    if (normalizeAnswer(right.slice(0, k)) === g) {
+      const end = left.length - s;
+      const other = left.slice(end - k, end);
+      if (other.length === k && atBoundary(left.slice(0, end - k))) return [other, right.slice(0, k)];
+    }
+  }
+  for (let s = 0; s <= MAX_SHARED; s++) {
+    const end = left.length - s;
+    const suffix = left.slice(end);
+    if (normalizeAnswer(left.slice(end - k, end)) !== g || !atBoundary(left.slice(0, end - k))) continue;
+    if (right.slice(k, k + s) === suffix) return [left.slice(end - k, end), right.slice(0, k)];
+  }
+  return null;
+}
+function atBoundary(before) {
+  return before === "" || BOUNDARY.test(before);
+}
+function whichOf(q) {
+  const m = /^(.*?)(?:哪个|哪一个|谁)/u.exec(q);
+  if (!m) return null;
+  const span = m[1].replace(LOCATION_PREFIX, "");
+  const parts = span.split(/或者|或|和|、/u).map((a) => a.trim());
+  return parts.length >= 2 ? parts : null;
+}
+function valid(alternatives, g) {
+  const norm = alternatives.map(normalizeAnswer);
+  if (norm.some((a) => a.length === 0 || a.length > MAX_CHARS)) return false;
+  if (new Set(norm).size !== norm.length) return false;
+  return norm.filter((a) => a === g).length === 1;
+}
+
 // action/src/scoring/closed-choices.ts
 var YES_ZH = /* @__PURE__ */ new Set(["\u662F", "\u662F\u7684", "\u6709", "\u5305\u542B", "\u5B58\u5728", "\u53EF\u4EE5", "\u5BF9"]);
 var NO_ZH = /* @__PURE__ */ new Set(["\u5426", "\u4E0D\u662F", "\u6CA1\u6709", "\u4E0D\u5305\u542B", "\u4E0D\u5B58\u5728", "\u4E0D\u53EF\u4EE5", "\u65E0", "\u4E0D\u5BF9"]);
@@ -77399,19 +77597,12 @@ function deriveAlternatives(question, gold) {
   const q = question.trim().replace(/[\s?？.。!]+$/u, "");
   const goldNorm = normalizeAnswer(gold);
   if (goldNorm.length === 0) return null;
-  if (q.includes("\u8FD8\u662F")) return chineseAlternatives(q, goldNorm);
+  if (hasCjk(q)) return chineseAlternatives(q, gold);
   const split = lastOr(q);
   if (!split) return null;
   const segments = split.left.split(/\s*[,，、]\s*/u);
   const alternatives = segments.length === 1 ? binaryAlternatives(words(split.left), words(split.right), goldNorm) : listAlternatives(segments, words(split.right), goldNorm, split.oxford);
   return alternatives && validAlternatives(alternatives, goldNorm) ? alternatives : null;
-}
-function chineseAlternatives(q, gold) {
-  const at = q.lastIndexOf("\u8FD8\u662F");
-  const start = Math.max(q.lastIndexOf(",", at), q.lastIndexOf("\uFF0C", at));
-  if (start < 0) return null;
-  const alternatives = q.slice(start + 1).split(/还是|、/u).map((a) => a.trim()).filter(Boolean);
-  return alternatives.length >= 2 && validAlternatives(alternatives, gold) ? alternatives : null;
 }
 function lastOr(q) {
   const matches = [...q.matchAll(/(?:\s*,\s*|\s+)or\s+/giu)];
@@ -77425,7 +77616,8 @@ function binaryAlternatives(left, right, gold) {
   if (k > 0) {
     const s = sharedWords(left, r.slice(k));
     const other = dropLeadingArticles(left.slice(Math.max(0, left.length - k - s), left.length - s));
-    return [other.join(" "), r.slice(0, k).join(" ")];
+    const completed = other.length < k ? [...other, ...r.slice(other.length, k)] : other;
+    return [completed.join(" "), r.slice(0, k).join(" ")];
   }
   for (let s = 0; s <= MAX_SHARED_WORDS && s < left.length; s++) {
     const n = spanLength(left.slice(0, left.length - s), gold, "suffix");
@@ -77553,12 +77745,32 @@ function resolveGoldLetter(options2, answer) {
   const hits = Object.entries(options2).filter(([, text]) => normalizeAnswer(text) === norm);
   return hits.length === 1 ? hits[0][0] : null;
 }
+var Item = class {
+  constructor(index, sample, kind, choices, gold, language) {
+    this.index = index;
+    this.sample = sample;
+    this.kind = kind;
+    this.choices = choices;
+    this.gold = gold;
+    this.#language = language;
+  }
+  index;
+  sample;
+  kind;
+  choices;
+  gold;
+  #language;
+  get prompt() {
+    const s = this.sample;
+    if (this.kind === "open" || !this.choices) return buildOpenPrompt(s.question, this.#language);
+    return buildMcqPrompt(s.question, this.choices, { optionsInQuestion: s.optionsInQuestion === true, language: this.#language });
+  }
+};
 function mcqItem(sample, index, choices, gold, language) {
-  const prompt = buildMcqPrompt(sample.question, choices, { optionsInQuestion: sample.optionsInQuestion === true, language });
-  return { index, sample, kind: "mcq", choices, gold, prompt };
+  return new Item(index, sample, "mcq", choices, gold, language);
 }
 function openItem(sample, index, language) {
-  return { index, sample, kind: "open", choices: null, gold: sample.answer.trim(), prompt: buildOpenPrompt(sample.question, language) };
+  return new Item(index, sample, "open", null, sample.answer.trim(), language);
 }
 
 // action/src/suite.ts
@@ -77588,24 +77800,22 @@ async function collectSamples(def, opts) {
   }
   return samples;
 }
-function fillQuestionTypes(samples, overrides, log) {
-  let unknown2 = 0;
-  const ids = overrides ? new Set(samples.map((s) => s.id)) : null;
-  if (overrides && ids) {
-    for (const id of Object.keys(overrides)) if (!ids.has(id)) unknown2++;
-  }
-  if (unknown2) log?.(`question-type overrides: ${unknown2} id(s) not in this benchmark were ignored`);
+function fillQuestionTypes(samples, overrides) {
   for (const s of samples) {
-    if (s.questionType) {
-      s.metadata.questionTypeSource ??= "label";
-    } else if (overrides?.[s.id]) {
-      s.questionType = overrides[s.id];
+    const override = overrides && Object.hasOwn(overrides, s.id) ? overrides[s.id] : void 0;
+    if (override) {
+      s.questionType = override;
       s.metadata.questionTypeSource = "override";
+    } else if (s.questionType) {
+      s.metadata.questionTypeSource ??= "label";
     } else {
       s.questionType = classifyQuestionType(s);
       s.metadata.questionTypeSource = "classifier";
     }
   }
+  if (!overrides) return [];
+  const ids = new Set(samples.map((s) => s.id));
+  return Object.keys(overrides).filter((id) => !ids.has(id));
 }
 async function prepareBenchmark(id, opts) {
   const def = getBenchmark(id);
@@ -77615,17 +77825,30 @@ async function prepareBenchmark(id, opts) {
   const language = resolveLanguage(def, opts.language);
   const samples = await collectSamples(def, opts);
   if (!samples.length) throw new UserError(`${id}: the data source yielded no items`);
-  fillQuestionTypes(samples, opts.questionTypeOverrides, opts.log);
+  const unknownOverrideIds = fillQuestionTypes(samples, opts.questionTypeOverrides);
+  if (unknownOverrideIds.length) opts.log?.(`question-type overrides: ${unknownOverrideIds.length} id(s) not in this benchmark were ignored`);
   const items = [];
   const excluded = [];
-  for (const s of samples) {
-    const r = prepareItem(s, opts.protocol, def, items.length);
+  const verdicts = new Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const r = prepareItem(samples[i], opts.protocol, def, items.length);
     if (isExclusion(r)) excluded.push(r);
     else items.push(r);
+    verdicts[i] = r;
   }
   const promptVersion = PROMPT_VERSION[opts.protocol];
-  const { fingerprint, missingImages } = await computeFingerprint(samples, { benchmarkId: def.id, version: def.version, protocol: opts.protocol, promptVersion });
-  return { def, protocol: opts.protocol, language, samples, items, excluded, fingerprint, promptVersion, missingImages };
+  const { fingerprint, missingImages } = await computeFingerprint(samples, {
+    benchmarkId: def.id,
+    version: def.version,
+    protocol: opts.protocol,
+    promptVersion,
+    extraction: extractionId(def),
+    prepared: verdicts
+  });
+  return { def, protocol: opts.protocol, language, samples, items, excluded, fingerprint, promptVersion, missingImages, unknownOverrideIds };
+}
+function extractionId(def) {
+  return def.extraction === "mmmu" ? MMMU_EXTRACTION_ID : CHAIN_EXTRACTION_ID;
 }
 
 // action/src/eval/shard.ts
@@ -77776,11 +77999,11 @@ function assembleRunResult(a) {
   });
 }
 function writeResultsAtomic(dir, result) {
-  const valid = RunResult.parse(result);
+  const valid2 = RunResult.parse(result);
   mkdirSync2(dir, { recursive: true });
   const final = path15.join(dir, RESULTS_FILE);
   const tmp = path15.join(dir, `.${RESULTS_FILE}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync3(tmp, `${JSON.stringify(valid, null, 2)}
+  writeFileSync3(tmp, `${JSON.stringify(valid2, null, 2)}
 `);
   renameSync3(tmp, final);
   return final;
@@ -77833,32 +78056,30 @@ async function postChat(url3, body, o) {
   const headers = { "content-type": "application/json" };
   if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
   let res;
-  let text;
   try {
-    res = await o.fetch(url3, { method: "POST", headers, body, signal: ctrl.signal });
-    text = await res.text();
+    res = await o.transport.post(url3, body, headers, ctrl.signal);
   } catch (e) {
     if (o.signal?.aborted) throw o.signal.reason ?? e;
-    return networkFailure(e, o.timeoutMs);
+    return networkFailure(e, o.timeoutMs, ctrl.signal.aborted);
   } finally {
     clearTimeout(timer);
     o.signal?.removeEventListener("abort", onOuterAbort);
   }
-  if (res.status !== 200) return httpFailure(res, text, o.now ?? Date.now);
-  const reply = parseChatReply(text);
+  if (res.status !== 200) return httpFailure(res, o.now ?? Date.now);
+  const reply = parseChatReply(res.text);
   if (typeof reply === "string") {
     return { ok: false, kind: "reply", retryable: true, fatal: false, message: reply, retryAfterMs: null, status: 200 };
   }
   return { ok: true, reply, status: 200 };
 }
-function networkFailure(e, timeoutMs) {
+function networkFailure(e, timeoutMs, timedOut) {
   const err2 = e;
-  const timedOut = err2.name === "TimeoutError" || err2.name === "AbortError";
-  const message = timedOut ? `no answer within ${Math.round(timeoutMs / 1e3)} s (request timeout)` : `${err2.cause?.code ?? err2.name ?? "Error"}: ${err2.cause?.message ?? err2.message ?? String(e)}`;
+  const seconds = timeoutMs >= 1e4 ? Math.round(timeoutMs / 1e3) : Math.round(timeoutMs / 100) / 10;
+  const message = timedOut ? `no answer within ${seconds} s (request timeout)` : `${err2.cause?.code ?? err2.code ?? err2.name ?? "Error"}: ${err2.cause?.message ?? err2.message ?? String(e)}`;
   return { ok: false, kind: "network", retryable: true, fatal: false, message, retryAfterMs: null, status: null };
 }
-function httpFailure(res, text, now) {
-  const status = res.status;
+function httpFailure(res, now) {
+  const { status, text } = res;
   const retryable = status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
   const detail = text.replace(/\s+/g, " ").slice(0, 300);
   return {
@@ -77867,7 +78088,7 @@ function httpFailure(res, text, now) {
     retryable,
     fatal: FATAL_STATUSES.has(status),
     message: `HTTP ${status}${detail ? `: ${detail}` : ""}`,
-    retryAfterMs: parseRetryAfter(res.headers.get("retry-after"), now()),
+    retryAfterMs: parseRetryAfter(res.retryAfter, now()),
     status
   };
 }
@@ -77983,6 +78204,63 @@ async function runPool(tasks, concurrency, work, outer) {
   if (outer?.aborted) throw outer.reason;
 }
 
+// action/src/eval/transport.ts
+import http2 from "node:http";
+import https2 from "node:https";
+function fetchTransport(f) {
+  return {
+    async post(url3, body, headers, signal) {
+      const res = await f(url3, { method: "POST", headers, body, signal });
+      return { status: res.status, retryAfter: res.headers.get("retry-after"), text: await res.text() };
+    },
+    close() {
+    }
+  };
+}
+function nodeHttpTransport(maxSockets) {
+  const agents = {
+    "http:": new http2.Agent({ keepAlive: true, maxSockets }),
+    "https:": new https2.Agent({ keepAlive: true, maxSockets })
+  };
+  return {
+    post(url3, body, headers, signal) {
+      const u = new URL(url3);
+      const mod = u.protocol === "https:" ? https2 : http2;
+      return new Promise((resolve6, reject) => {
+        const req = mod.request(u, {
+          method: "POST",
+          agent: agents[u.protocol],
+          headers: { ...headers, "content-length": Buffer.byteLength(body) },
+          signal
+        }, (res) => {
+          const chunks = [];
+          res.on("data", (c) => chunks.push(c));
+          res.on("error", reject);
+          res.on("end", () => resolve6({
+            status: res.statusCode ?? 0,
+            retryAfter: headerValue(res.headers["retry-after"]),
+            text: Buffer.concat(chunks).toString("utf8")
+          }));
+          res.on("aborted", () => reject(Object.assign(new Error("response aborted"), { code: "ECONNRESET" })));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    },
+    close() {
+      agents["http:"].destroy();
+      agents["https:"].destroy();
+    }
+  };
+}
+function defaultTransport(f, concurrency) {
+  return f === globalThis.fetch ? nodeHttpTransport(concurrency) : fetchTransport(f);
+}
+function headerValue(v) {
+  if (v === void 0) return null;
+  return Array.isArray(v) ? v[0] ?? null : v;
+}
+
 // action/src/eval/retry.ts
 var DEFAULT_RETRY_POLICY = {
   maxAttempts: 6,
@@ -78012,31 +78290,49 @@ var FatalEndpointError = class extends UserError {
   }
 };
 var ReachabilityCircuit = class {
-  constructor(endpoint2, boundMs, now) {
+  constructor(endpoint2, boundMs, now, probe) {
     this.endpoint = endpoint2;
     this.boundMs = boundMs;
     this.now = now;
+    this.probe = probe;
   }
   endpoint;
   boundMs;
   now;
+  probe;
   failingSince = null;
+  lastAnswerAt = -Infinity;
   lastError = "";
+  probing = null;
+  time() {
+    return this.now();
+  }
   recordAnswer() {
+    this.lastAnswerAt = this.now();
     this.failingSince = null;
   }
-  recordNetworkFailure(message) {
+  /**
+   * After a network failure of an attempt started at `startedAt`: true when the endpoint answered something since
+   * then (the failure is the item's); false when it looks down, which starts the unreachable clock.
+   */
+  async answeredSince(startedAt, message) {
+    if (this.lastAnswerAt >= startedAt) return true;
+    if (this.probe) {
+      this.probing ??= this.probe().catch(() => false).finally(() => this.probing = null);
+      if (await this.probing) {
+        this.recordAnswer();
+        return true;
+      }
+    }
     this.failingSince ??= this.now();
     this.lastError = message;
+    return false;
   }
   /** Throws when the endpoint has been unreachable for longer than the bound. */
   check() {
     if (this.failingSince !== null && this.now() - this.failingSince >= this.boundMs) {
       throw new EndpointUnreachableError(this.endpoint, this.boundMs, this.lastError);
     }
-  }
-  isFailing() {
-    return this.failingSince !== null;
   }
   /** ms until the bound expires (so a backoff sleep never overshoots it) */
   remainingMs() {
@@ -78045,19 +78341,21 @@ var ReachabilityCircuit = class {
 };
 async function sendWithRetries(url3, attempt, policy, circuit, deps) {
   let badReplies = 0;
+  let counted = 0;
   for (let n = 1; ; n++) {
     circuit.check();
+    const startedAt = circuit.time();
     const out = await attempt(n);
     if (out.ok) {
       circuit.recordAnswer();
       return { ok: true, reply: out.reply, attempts: n };
     }
-    if (out.kind === "network") circuit.recordNetworkFailure(out.message);
-    else circuit.recordAnswer();
+    if (out.kind !== "network") circuit.recordAnswer();
     if (out.fatal) throw new FatalEndpointError(url3, out.message);
     if (out.kind === "reply") badReplies++;
-    const endpointDown = out.kind === "network" && circuit.isFailing();
-    const exhausted = !endpointDown && (n >= policy.maxAttempts || badReplies >= policy.maxBadReplies);
+    const endpointDown = out.kind === "network" && !await circuit.answeredSince(startedAt, out.message);
+    if (!endpointDown) counted++;
+    const exhausted = !endpointDown && (counted >= policy.maxAttempts || badReplies >= policy.maxBadReplies);
     if (!out.retryable || exhausted) return { ok: false, error: `${out.message} (after ${n} attempt${n > 1 ? "s" : ""})`, attempts: n };
     const backoff = backoffDelayMs(Math.min(n - 1, 30), policy, deps.random);
     const wait = out.retryAfterMs !== null ? Math.min(out.retryAfterMs, policy.maxRetryAfterMs) : backoff;
@@ -78081,15 +78379,18 @@ function sleep(ms, signal) {
 }
 
 // action/src/eval/evaluate.ts
-var CACHE_KEY_VERSION = 1;
+var CACHE_KEY_VERSION = 2;
 var JUDGE_DECODING = { temperature: 0, topP: null, maxTokens: 1024, seed: 0 };
 function cacheKey2(o, task, imageHashes) {
   const d = o.decoding;
+  const serve = o.serveCommand ? sha256Hex(o.serveCommand) : null;
   const parts = [
     CACHE_KEY_VERSION,
     task.benchmark,
     task.item.sample.id,
     o.model,
+    o.checkpoint ?? null,
+    serve,
     task.item.prompt,
     imageHashes,
     [d.temperature, d.topP, d.maxTokens, d.seed],
@@ -78100,36 +78401,52 @@ function cacheKey2(o, task, imageHashes) {
 }
 async function evaluateTasks(tasks, total, o, deps, store, score, onResult) {
   const counts = { done: 0, total, errors: 0, unparsed: 0, cached: 0 };
-  const ctx = makeContext(o, deps);
+  const transport = deps.transport ?? defaultTransport(deps.fetch, o.concurrency);
+  const ctx = makeContext(o, deps, transport);
   deps.progress.start(total);
-  await runPool(tasks, o.concurrency, async (task, signal) => {
-    const r = await evaluateOne(task, ctx, store, score, signal);
-    counts.done++;
-    if (r.cached) counts.cached++;
-    if (r.outcome.error) counts.errors++;
-    if (r.outcome.unparsed) counts.unparsed++;
-    onResult(r);
-    deps.progress.update(counts);
-  }, deps.signal);
+  try {
+    await runPool(tasks, o.concurrency, async (task, signal) => {
+      const r = await evaluateOne(task, ctx, store, score, signal);
+      counts.done++;
+      if (r.cached) counts.cached++;
+      if (r.outcome.error) counts.errors++;
+      if (r.outcome.unparsed) counts.unparsed++;
+      onResult(r);
+      deps.progress.update(counts);
+    }, deps.signal);
+  } finally {
+    if (!deps.transport) transport.close();
+  }
   deps.progress.finish(counts);
   return counts;
 }
-function makeContext(o, deps) {
+function makeContext(o, deps, transport) {
   const url3 = chatCompletionsUrl(o.endpoint);
-  const circuit = new ReachabilityCircuit(o.endpoint, o.unreachableMs, deps.now);
+  const circuit = new ReachabilityCircuit(o.endpoint, o.unreachableMs, deps.now, livenessProbe(o.endpoint, o.apiKey, o, deps));
   const judgeUrl = o.judge ? chatCompletionsUrl(o.judge.endpoint) : null;
-  const judgeCircuit = o.judge ? new ReachabilityCircuit(o.judge.endpoint, o.unreachableMs, deps.now) : null;
+  const judgeCircuit = o.judge ? new ReachabilityCircuit(o.judge.endpoint, o.unreachableMs, deps.now, livenessProbe(o.judge.endpoint, o.judge.apiKey, o, deps)) : null;
   const send = (target, c, key, body, signal) => {
     let latencyMs = 0;
     const attempt = async () => {
       const t0 = performance.now();
-      const out = await postChat(target, body, { fetch: deps.fetch, apiKey: key, timeoutMs: o.requestTimeoutMs, signal, now: deps.now });
+      const out = await postChat(target, body, { transport, apiKey: key, timeoutMs: o.requestTimeoutMs, signal, now: deps.now });
       latencyMs = performance.now() - t0;
       return out;
     };
     return sendWithRetries(target, attempt, o.retry, c, { sleep: deps.sleep, random: deps.random, signal }).then((r) => ({ ...r, latencyMs }));
   };
   return { o, url: url3, circuit, judgeUrl, judgeCircuit, send };
+}
+function livenessProbe(endpoint2, apiKey, o, deps) {
+  const url3 = modelsUrl(endpoint2);
+  const headers = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+  return async () => {
+    const timeout = AbortSignal.timeout(Math.max(1e3, Math.min(1e4, o.requestTimeoutMs)));
+    const signal = deps.signal ? AbortSignal.any([timeout, deps.signal]) : timeout;
+    const res = await deps.fetch(url3, { headers, signal });
+    await res.arrayBuffer();
+    return true;
+  };
 }
 async function evaluateOne(task, ctx, store, score, signal) {
   const { o } = ctx;
@@ -78221,8 +78538,15 @@ async function resolveIdentity(env, cwd) {
     prNumber: await prFromEvent(env.GITHUB_EVENT_PATH) ?? prFromRef(env.GITHUB_REF),
     baseRef: env.GITHUB_BASE_REF || null,
     workflowRef: env.GITHUB_WORKFLOW_REF ? env.GITHUB_WORKFLOW_REF.slice(0, 512) : null,
-    runId: env.GITHUB_RUN_ID || null
+    runId: runIdOf(env)
   };
+}
+function runIdOf(env) {
+  const id = env.GITHUB_RUN_ID?.trim();
+  if (!id) return null;
+  const attempt = env.GITHUB_RUN_ATTEMPT?.trim();
+  const withAttempt = attempt ? `${id}-${attempt}` : id;
+  return (withAttempt.length <= 64 ? withAttempt : id).slice(0, 64);
 }
 function validRepo(x) {
   return x && /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/.test(x) ? x : null;
@@ -78416,6 +78740,8 @@ function normalizeRunOptions(o) {
   const engine = {
     endpoint: endpoint2,
     model: o.model,
+    checkpoint: o.checkpoint || o.model,
+    serveCommand: o.serve ?? null,
     apiKey: o.apiKey ?? null,
     decoding,
     protocol: o.protocol ?? "paper",
@@ -78454,9 +78780,11 @@ function parseBenchmarkList(x) {
 // action/src/eval/serve.ts
 import { spawn } from "node:child_process";
 import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync3 } from "node:fs";
+var SERVE_WRAPPER = '(while kill -0 "$MEDVLM_RUNNER_PID" 2>/dev/null; do sleep 1; done; kill -9 0) </dev/null >/dev/null 2>&1 & exec /bin/sh -c "$MEDVLM_SERVE_COMMAND"';
 async function startServedModel(o) {
   const logFd = openSync2(o.logPath, "a");
-  const child = spawn("/bin/sh", ["-c", o.command], { detached: true, stdio: ["ignore", logFd, logFd] });
+  const env = { ...process.env, MEDVLM_RUNNER_PID: String(process.pid), MEDVLM_SERVE_COMMAND: o.command };
+  const child = spawn("/bin/sh", ["-c", SERVE_WRAPPER], { detached: true, stdio: ["ignore", logFd, logFd], env });
   closeSync2(logFd);
   const pid = child.pid;
   if (pid === void 0) throw new UserError(`--serve: could not start '${o.command}'`);
@@ -78493,13 +78821,15 @@ async function waitUntilReady(o, exited) {
   const deadline = Date.now() + o.readyTimeoutMs;
   const url3 = modelsUrl(o.endpoint);
   for (; ; ) {
+    if (o.signal?.aborted) throw o.signal.reason;
     const ex = exited();
     if (ex) {
       throw new UserError(`--serve: the server exited (code ${ex.code ?? ex.signal}) before answering ${url3}.
 ${logTail(o.logPath)}`);
     }
     try {
-      const res = await o.fetch(url3, { signal: AbortSignal.timeout(5e3) });
+      const timeout = AbortSignal.timeout(5e3);
+      const res = await o.fetch(url3, { signal: o.signal ? AbortSignal.any([timeout, o.signal]) : timeout });
       await res.arrayBuffer();
       if (res.ok) return;
     } catch {
@@ -78510,7 +78840,7 @@ ${logTail(o.logPath)}`);
 ${logTail(o.logPath)}`
       );
     }
-    await sleep(o.pollMs ?? 500);
+    await sleep(o.pollMs ?? 500, o.signal);
   }
 }
 function signalGroup(pid, signal) {
@@ -78546,7 +78876,8 @@ async function runEvaluation(opts, deps) {
     logPath: path16.join(run.out, "serve.log"),
     readyTimeoutMs: run.serve.timeoutMs,
     fetch: deps.fetch,
-    log: deps.log
+    log: deps.log,
+    signal: deps.signal
   }) : null;
   try {
     const wait = deps.sleep ?? sleep;
@@ -78780,8 +79111,118 @@ function mergeTiming(ts) {
 // action/src/gates/config.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { isAbsolute, join as join3 } from "node:path";
-var DEFAULT_GATES_FILE = ".github/medvlm-bench.yml";
+
+// schemas/paired-compare.ts
 var PAIRED_METRICS = ["accuracy", "open_exact_match", "open_judge_accuracy"];
+function pairRuns(base, head, opts, metric = "accuracy") {
+  const baseById = new Map(base.benchmarks.map((b) => [b.id, b]));
+  const headIds = new Set(head.benchmarks.map((h) => h.id));
+  const benchmarks = [];
+  const mismatched = [];
+  for (const h of head.benchmarks) {
+    const b = baseById.get(h.id);
+    if (!b) continue;
+    const reason = mismatchReason(b, h);
+    if (reason) mismatched.push({ id: h.id, base: b.fingerprint, head: h.fingerprint, reason });
+    else benchmarks.push(compareBenchmark(b, h, metric));
+  }
+  adjustFamily(benchmarks, opts);
+  const groupFamilies = /* @__PURE__ */ new Map();
+  for (const g of benchmarks.flatMap((b) => b.groups)) {
+    const k = `${g.key}=${g.value}`;
+    groupFamilies.set(k, [...groupFamilies.get(k) ?? [], g]);
+  }
+  for (const family of groupFamilies.values()) adjustFamily(family, opts);
+  return {
+    options: opts,
+    metric,
+    benchmarks,
+    mismatched,
+    onlyInBase: base.benchmarks.filter((b) => !headIds.has(b.id)).map((b) => b.id),
+    onlyInHead: head.benchmarks.filter((h) => !baseById.has(h.id)).map((h) => h.id),
+    verdict: overallVerdict(benchmarks.map((b) => b.verdict))
+  };
+}
+function mismatchReason(b, h) {
+  if (b.fingerprint !== h.fingerprint) return `dataset fingerprint changed (${b.fingerprint.slice(0, 12)} \u2192 ${h.fingerprint.slice(0, 12)})`;
+  if (b.outcomes.n !== h.outcomes.n) return `item counts differ (${b.outcomes.n} vs ${h.outcomes.n})`;
+  return null;
+}
+function compareBenchmark(b, h, metric) {
+  const n = h.outcomes.n;
+  const bv = itemValues(b, metric);
+  const hv = itemValues(h, metric);
+  const both = new Uint8Array(n);
+  for (let i = 0; i < n; i++) both[i] = bv.applies[i] & hv.applies[i];
+  const baseGroups = new Set(b.groups.map((g) => `${g.key}=${g.value}`));
+  const groups = h.groups.filter((g) => baseGroups.has(`${g.key}=${g.value}`)).map((g) => {
+    const members2 = unpackBits(g.members, n);
+    const mask = both.map((v, i) => v & members2[i]);
+    return { key: g.key, value: g.value, ...pairedTable(bv.values, hv.values, mask), ...UNADJUSTED };
+  });
+  return { id: h.id, fingerprint: h.fingerprint, metric, ...pairedTable(bv.values, hv.values, both), ...UNADJUSTED, groups };
+}
+var UNADJUSTED = { pAdjusted: 1, verdict: "no-significant-change" };
+function itemValues(r, metric) {
+  const n = r.outcomes.n;
+  const present = unpackBits(r.outcomes.present, n);
+  const applies = new Uint8Array(n);
+  if (metric === "accuracy") {
+    const open3 = new Uint8Array(n);
+    for (const scores2 of Object.values(r.outcomes.graded)) scores2.forEach((v, i) => {
+      if (v !== null && i < n) open3[i] = 1;
+    });
+    for (let i = 0; i < n; i++) applies[i] = present[i] & (open3[i] ^ 1);
+    return { values: unpackBits(r.outcomes.correct, n), applies };
+  }
+  const values = new Uint8Array(n);
+  const scores = r.outcomes.graded[metric] ?? [];
+  for (let i = 0; i < n; i++) {
+    const v = scores[i];
+    if (v === null || v === void 0 || !present[i]) continue;
+    applies[i] = 1;
+    values[i] = v >= 0.5 ? 1 : 0;
+  }
+  return { values, applies };
+}
+function pairedTable(base, head, mask) {
+  const counts = pairCounts(base, head, mask);
+  const d = pairedDifference(counts);
+  const score = (k) => ({ value: d.n ? k / d.n : 0, n: d.n, ci95: d.n ? wilson(k, d.n) : null });
+  return {
+    base: score(counts.both + counts.baseOnly),
+    head: score(counts.both + counts.headOnly),
+    n: d.n,
+    counts,
+    diff: d.diff,
+    ci95: d.ci95,
+    pValue: mcnemarExact(counts.baseOnly, counts.headOnly)
+  };
+}
+function adjustFamily(members2, opts) {
+  const tested = members2.filter((m) => m.n > 0);
+  const adjusted = holm(tested.map((m) => m.pValue));
+  tested.forEach((m, i) => {
+    m.pAdjusted = adjusted[i];
+  });
+  const z2 = opts.mode === "non-inferiority" && tested.length ? normalQuantile(1 - opts.alpha / tested.length) : null;
+  for (const m of members2) {
+    if (m.n === 0) {
+      m.pAdjusted = 1;
+      m.verdict = "no-significant-change";
+      continue;
+    }
+    if (z2 !== null) m.lowerBound = pairedDifference(m.counts, z2).ci95[0];
+    m.verdict = verdict(m, opts);
+  }
+}
+function overallVerdict(vs) {
+  if (vs.includes("worse")) return "worse";
+  return vs.includes("better") ? "better" : "no-significant-change";
+}
+
+// action/src/gates/config.ts
+var DEFAULT_GATES_FILE = ".github/medvlm-bench.yml";
 var KNOWN_METRICS = [...PAIRED_METRICS, "open_token_recall", "open_token_f1"];
 var Fraction2 = external_exports.number().min(0).max(1);
 var Gate = external_exports.strictObject({
@@ -78812,15 +79253,23 @@ function loadGatesConfig(input2, opts) {
   const trimmed = input2.trim();
   if (!trimmed) {
     const def = joinPath(opts.cwd, DEFAULT_GATES_FILE);
-    if (opts.fs.existsSync(def)) return { config: parseGatesConfig(opts.fs.readFileSync(def, "utf8"), DEFAULT_GATES_FILE), source: DEFAULT_GATES_FILE };
-    return { config: DEFAULT_GATES_CONFIG, source: "default" };
+    if (opts.fs.existsSync(def)) return { ...parseGatesDocument(opts.fs.readFileSync(def, "utf8"), DEFAULT_GATES_FILE), source: DEFAULT_GATES_FILE };
+    return { config: DEFAULT_GATES_CONFIG, source: "default", gateLocations: DEFAULT_GATES_CONFIG.gates.map(() => "built-in default gates") };
   }
-  if (looksInline(trimmed)) return { config: parseGatesConfig(input2, "gates input"), source: "inline" };
+  if (looksInline(trimmed)) return { ...parseGatesDocument(input2, "gates input"), source: "inline" };
   const file2 = joinPath(opts.cwd, trimmed);
   if (!opts.fs.existsSync(file2)) throw new UserError(`gates: file not found: ${trimmed} (give inline YAML/JSON or a path relative to the workspace)`);
-  return { config: parseGatesConfig(opts.fs.readFileSync(file2, "utf8"), trimmed), source: trimmed };
+  return { ...parseGatesDocument(opts.fs.readFileSync(file2, "utf8"), trimmed), source: trimmed };
 }
-function parseGatesConfig(text, source) {
+function checkGatedBenchmarksRun(loaded, planned) {
+  if (!planned) return;
+  const problems = loaded.config.gates.flatMap((g, i) => g.benchmark === "*" || planned.includes(g.benchmark) ? [] : [
+    `${loaded.gateLocations[i]}: gates[${i}].benchmark: ${g.benchmark} is gated but will not run (benchmarks: ${planned.join(", ")}); add it to \`benchmarks\` or remove the gate`
+  ]);
+  if (problems.length) throw new UserError(`invalid gates config:
+${problems.join("\n")}`);
+}
+function parseGatesDocument(text, source) {
   const lineCounter = new import_yaml.LineCounter();
   const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -78833,7 +79282,10 @@ ${lines2.join("\n")}`);
   }
   const raw = doc.toJS() ?? {};
   const parsed = GatesConfig.safeParse(raw);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const gateLocations = parsed.data.gates.map((_, i) => `${source}:${locate(doc, lineCounter, ["gates", i, "benchmark"], false)}`);
+    return { config: parsed.data, gateLocations };
+  }
   const lines = parsed.error.issues.map((issue3) => {
     const path18 = issue3.path.filter((p) => typeof p !== "symbol");
     const where = locate(doc, lineCounter, issueNodePath(issue3, path18), issue3.code === "unrecognized_keys");
@@ -78896,93 +79348,61 @@ function firstLine(s) {
 function rowKey(r) {
   return `${r.benchmark}|${r.group ?? ""}|${r.metric}`;
 }
-function compareRows(head, base, specs) {
+function compareRows(head, base, specs, opts) {
+  const pairings = /* @__PURE__ */ new Map();
   const seen = /* @__PURE__ */ new Set();
   const rows = [];
   for (const spec of specs) {
     if (seen.has(rowKey(spec))) continue;
     seen.add(rowKey(spec));
-    rows.push(compareRow(head, base, spec));
-  }
-  const families = /* @__PURE__ */ new Map();
-  for (const r of rows) {
-    if (r.p === null) continue;
-    const k = `${r.group ?? ""}|${r.metric}`;
-    families.set(k, [...families.get(k) ?? [], r]);
-  }
-  for (const fam of families.values()) {
-    const adjusted = holm(fam.map((r) => r.p));
-    fam.forEach((r, i) => {
-      r.pAdjusted = adjusted[i];
-    });
+    let pairing = pairings.get(spec.metric);
+    if (!pairing) pairings.set(spec.metric, pairing = pairRuns(base, head, { ...opts, margin: 0 }, spec.metric));
+    rows.push(pickRow(head, base, pairing, spec));
   }
   return rows;
 }
-function compareRow(head, base, spec) {
-  const empty = { ...spec, status: "not-comparable", reason: null, n: 0, base: null, head: null, diff: null, ci95: null, counts: null, p: null, pAdjusted: null };
-  const h = head.benchmarks.find((b2) => b2.id === spec.benchmark);
-  const b = base.benchmarks.find((x) => x.id === spec.benchmark);
+function pickRow(head, base, pairing, spec) {
+  const empty = {
+    ...spec,
+    status: "not-comparable",
+    reason: null,
+    n: 0,
+    base: null,
+    head: null,
+    diff: null,
+    ci95: null,
+    counts: null,
+    p: null,
+    pAdjusted: null,
+    lowerBound: null
+  };
+  const h = head.benchmarks.find((b) => b.id === spec.benchmark);
   if (!h) return { ...empty, reason: "not in this run" };
-  if (!b) return { ...empty, reason: "not in the baseline run" };
-  if (h.fingerprint !== b.fingerprint) {
-    return { ...empty, reason: `dataset fingerprint changed (${b.fingerprint.slice(0, 12)} \u2192 ${h.fingerprint.slice(0, 12)})` };
+  if (!base.benchmarks.some((b) => b.id === spec.benchmark)) return { ...empty, reason: "not in the baseline run" };
+  const mismatch = pairing.mismatched.find((m) => m.id === spec.benchmark);
+  if (mismatch) return { ...empty, reason: mismatch.reason };
+  const bench = pairing.benchmarks.find((b) => b.id === spec.benchmark);
+  let c = bench;
+  if (spec.group) {
+    if (!findGroup(h, spec.group)) return { ...empty, reason: `group ${spec.group} not in this run` };
+    c = bench.groups.find((g) => `${g.key}=${g.value}` === spec.group);
+    if (!c) return { ...empty, reason: `group ${spec.group} not in the baseline run` };
   }
-  if (h.outcomes.n !== b.outcomes.n) return { ...empty, reason: `item counts differ (${b.outcomes.n} vs ${h.outcomes.n})` };
-  const hv = itemValues(h, spec.metric);
-  const bv = itemValues(b, spec.metric);
-  if (!hv || !bv) return { ...empty, reason: `metric ${spec.metric} has no per-item values` };
-  const mask = pairedMask(h, b, spec.group, hv.applies, bv.applies);
-  if (typeof mask === "string") return { ...empty, reason: mask };
-  const counts = pairCounts(bv.values, hv.values, mask);
-  const n = counts.both + counts.baseOnly + counts.headOnly + counts.neither;
-  if (n === 0) return { ...empty, reason: "no items scored in both runs" };
-  const d = pairedDifference(counts);
+  if (c.n === 0) return { ...empty, reason: "no items scored in both runs" };
   return {
     ...spec,
     status: "compared",
     reason: null,
-    n,
-    counts,
-    base: (counts.both + counts.baseOnly) / n,
-    head: (counts.both + counts.headOnly) / n,
-    diff: d.diff,
-    ci95: d.ci95,
-    p: mcnemarExact(counts.baseOnly, counts.headOnly),
-    pAdjusted: null
+    n: c.n,
+    counts: c.counts,
+    base: c.base.value,
+    head: c.head.value,
+    diff: c.diff,
+    ci95: c.ci95,
+    p: c.pValue,
+    pAdjusted: c.pAdjusted,
+    lowerBound: c.lowerBound ?? null
   };
-}
-function itemValues(r, metric) {
-  const n = r.outcomes.n;
-  if (metric === "accuracy") {
-    const open3 = r.outcomes.graded["open_exact_match"];
-    const applies2 = new Uint8Array(n);
-    for (let i = 0; i < n; i++) applies2[i] = open3 && open3[i] !== null && open3[i] !== void 0 ? 0 : 1;
-    return { values: unpackBits(r.outcomes.correct, n), applies: applies2 };
-  }
-  const graded = r.outcomes.graded[metric];
-  if (!graded || graded.length !== n) return null;
-  const values = new Uint8Array(n);
-  const applies = new Uint8Array(n);
-  graded.forEach((v, i) => {
-    if (v === null) return;
-    applies[i] = 1;
-    values[i] = v >= 0.5 ? 1 : 0;
-  });
-  return { values, applies };
-}
-function pairedMask(h, b, group, ha, ba) {
-  const n = h.outcomes.n;
-  const hp = unpackBits(h.outcomes.present, n);
-  const bp = unpackBits(b.outcomes.present, n);
-  let members2 = null;
-  if (group) {
-    const g = findGroup(h, group);
-    if (!g) return `group ${group} not in this run`;
-    members2 = unpackBits(g.members, n);
-  }
-  const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) mask[i] = hp[i] & bp[i] & ha[i] & ba[i] & (members2 ? members2[i] : 1);
-  return mask;
 }
 function findGroup(r, group) {
   const eq = group.indexOf("=");
@@ -78994,7 +79414,7 @@ function findGroup(r, group) {
 // action/src/gates/evaluate.ts
 var REPORT_GROUPS = ["questionType=understanding", "questionType=reasoning"];
 function evaluateGates(config2, head, base) {
-  const rows = base ? compareRows(head, base, rowSpecs(config2, head)) : null;
+  const rows = base ? compareRows(head, base, rowSpecs(config2, head), { alpha: config2.alpha, mode: config2.mode }) : null;
   const byKey = new Map((rows ?? []).map((r) => [rowKey(r), r]));
   const checks = [];
   for (const gate of config2.gates) {
@@ -79046,14 +79466,15 @@ function checkRegression(gate, margin, t, config2, base, rows) {
   if (!row || row.status !== "compared" || row.pAdjusted === null || row.diff === null || row.ci95 === null) {
     return { ...common, status: "skipped", observed: null, message: `not compared: ${row?.reason ?? "no paired items"}` };
   }
-  const v = verdict({ diff: row.diff, ci95: row.ci95, pAdjusted: row.pAdjusted }, { margin, alpha: config2.alpha, mode: config2.mode });
+  const v = verdict({ diff: row.diff, ci95: row.ci95, pAdjusted: row.pAdjusted, lowerBound: row.lowerBound }, { margin, alpha: config2.alpha, mode: config2.mode });
   const status = v === "worse" ? "fail" : "pass";
   return { ...common, status, observed: row.diff, verdict: v, message: regressionMessage(kind, row, margin, config2.alpha, v) };
 }
 function regressionMessage(kind, row, margin, alpha, v) {
   const d = `\u0394 ${signed(row.diff)} [${signed(row.ci95[0])}, ${signed(row.ci95[1])}]`;
   if (kind === "non-inferiority") {
-    return v === "worse" ? `${d}: interval does not exclude a drop of more than ${fmt(margin)}` : `${d}: non-inferior (interval excludes a drop of more than ${fmt(margin)})`;
+    const lb = `lower bound ${signed(row.lowerBound ?? row.ci95[0])}`;
+    return v === "worse" ? `${d}, ${lb}: does not exclude a drop of more than ${fmt(margin)}` : `${d}, ${lb}: non-inferior (excludes a drop of more than ${fmt(margin)})`;
   }
   const p = `p(Holm) ${fmtP(row.pAdjusted)}`;
   if (v === "worse") return `${d}, ${p} < ${alpha}: significant drop larger than ${fmt(margin)}`;
@@ -79233,7 +79654,7 @@ function comparisonCells(r, margin, config2) {
 }
 var VERDICT_TEXT = { worse: "\u{1F53B} worse", better: "\u{1F53A} better", "no-significant-change": "no significant change" };
 function rowVerdict(r, margin, config2) {
-  return VERDICT_TEXT[verdict({ diff: r.diff, ci95: r.ci95, pAdjusted: r.pAdjusted }, { margin, alpha: config2.alpha, mode: config2.mode })];
+  return VERDICT_TEXT[verdict({ diff: r.diff, ci95: r.ci95, pAdjusted: r.pAdjusted, lowerBound: r.lowerBound }, { margin, alpha: config2.alpha, mode: config2.mode })];
 }
 function marginsByRow(g) {
   const m = /* @__PURE__ */ new Map();
@@ -79396,11 +79817,12 @@ var SERVE_READY_MS = 30 * 6e4;
 async function runAction(inputs, deps) {
   const ctx = readGithubContext(deps.env, deps.fs, deps.cwd);
   const gates = loadGatesConfig(inputs.gates, { cwd: ctx.workspace, fs: deps.fs });
+  checkGatedBenchmarksRun(gates, inputs.mergeShards ? null : plannedBenchmarks(inputs));
   deps.log.info(`gates: ${gates.source} (${gates.config.gates.length} gate(s), mode ${gates.config.mode}, alpha ${gates.config.alpha})`);
   const { result, resultsFile } = await produceResults(inputs, deps, ctx);
   if (inputs.shard) return shardOnly(result, resultsFile, inputs, deps);
   const github = inputs.githubToken && ctx.owner && ctx.repo ? deps.github(inputs.githubToken, ctx.owner, ctx.repo) : null;
-  const agg = await talkToAggregator(inputs, deps, ctx, result, github);
+  const agg = await talkToAggregator(inputs, deps, ctx, result, github, gates.config);
   const report = evaluateGates(gates.config, result, agg.baseline.run);
   const reportInput = {
     head: result,
@@ -79452,7 +79874,7 @@ async function produceResults(inputs, deps, ctx) {
       model: inputs.model,
       checkpoint: inputs.checkpoint,
       outDir,
-      benchmarks: inputs.benchmarks === "all" ? "all" : inputs.benchmarks.split(",").map((b) => b.trim()).filter(Boolean),
+      benchmarks: plannedBenchmarks(inputs) ?? "all",
       protocol: inputs.protocol,
       dataDir: inputs.dataDir ? resolve5(ctx.workspace, inputs.dataDir) : null,
       manifest: inputs.manifest ? resolve5(ctx.workspace, inputs.manifest) : null,
@@ -79466,6 +79888,9 @@ async function produceResults(inputs, deps, ctx) {
   } finally {
     await served?.stop();
   }
+}
+function plannedBenchmarks(inputs) {
+  return inputs.benchmarks.trim() === "all" ? null : inputs.benchmarks.split(",").map((b) => b.trim()).filter(Boolean);
 }
 function shardOnly(result, resultsFile, inputs, deps) {
   const lines = result.benchmarks.map((b) => `| ${b.id} | ${b.counts.scored} | ${b.counts.unparsed} | ${b.counts.errors} |`);
@@ -79482,7 +79907,7 @@ function shardOnly(result, resultsFile, inputs, deps) {
   writeStepSummary(summary2, deps);
   return { passed: true, failure: null, outputs: { "results-file": resultsFile, passed: "true", "run-url": "", "compare-url": "", "badge-url": "", summary: summary2 } };
 }
-async function talkToAggregator(inputs, deps, ctx, head, github) {
+async function talkToAggregator(inputs, deps, ctx, head, github, gates) {
   if (!inputs.aggregatorUrl) {
     return { baseline: { run: null, id: null, note: "no `aggregator-url`, so no baseline run: absolute gates only" }, uploadNote: null, requiredFailure: null, links: {} };
   }
@@ -79501,6 +79926,7 @@ async function talkToAggregator(inputs, deps, ctx, head, github) {
     if (inputs.aggregatorRequired) deps.log.error(loud);
     else deps.log.warning(loud);
   }
+  client.readAuth = await readAuthHeader(inputs, deps);
   let baseline2;
   try {
     baseline2 = await resolveBaseline(inputs.baseline, head, ctx, { client, github, warn: (m) => deps.log.warning(m) });
@@ -79510,7 +79936,7 @@ async function talkToAggregator(inputs, deps, ctx, head, github) {
     baseline2 = { run: null, id: null, note: `no baseline (${why}): absolute gates only` };
   }
   deps.log.info(`baseline: ${baseline2.note}`);
-  const links = aggregatorLinks(inputs.aggregatorUrl, head, headId, baseline2.id);
+  const links = aggregatorLinks(inputs.aggregatorUrl, head, headId, baseline2.id, compareSettings(gates));
   return {
     baseline: baseline2,
     uploadNote,
@@ -79525,6 +79951,18 @@ async function uploadToken(inputs, deps) {
   } catch (e) {
     throw new Error(`no OIDC token (the job needs \`permissions: id-token: write\`; pull requests from forks never get one): ${e.message}`);
   }
+}
+async function readAuthHeader(inputs, deps) {
+  if (inputs.aggregatorAuth === "token") return `Bearer ${inputs.aggregatorToken}`;
+  try {
+    return `Bearer ${await deps.getIdToken(inputs.oidcAudience)}`;
+  } catch {
+    return null;
+  }
+}
+function compareSettings(g) {
+  const margins = g.gates.filter((x) => x["max-drop"] !== void 0 && !x.group).map((x) => x["max-drop"]);
+  return { margin: margins.length ? Math.min(...margins) : 0, alpha: g.alpha, mode: g.mode };
 }
 function writeStepSummary(markdown, deps) {
   const path18 = deps.env.GITHUB_STEP_SUMMARY;
@@ -83705,11 +84143,27 @@ function getOctokit(token, options2, ...additionalPlugins) {
 }
 
 // action/src/github/client.ts
+var ACTIONS_BOT_LOGIN = "github-actions[bot]";
+function isOwnComment(c, self2) {
+  if (self2) return c.user?.login === self2;
+  return c.user?.type === "Bot" && (c.user.login === ACTIONS_BOT_LOGIN || c.performed_via_github_app != null);
+}
 function createGithubApi(token, owner, repo) {
   const octokit = getOctokit(token);
+  let self2 = null;
+  function whoAmI2() {
+    self2 ??= octokit.rest.users.getAuthenticated().then((r) => r.data.login, (e) => {
+      if (e.status === 403 || e.status === 401) return null;
+      throw e;
+    });
+    return self2;
+  }
   async function findComment(issueNumber, marker) {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
-    const mine = comments.find((c) => typeof c.body === "string" && c.body.includes(marker));
+    const [login, comments] = await Promise.all([
+      whoAmI2(),
+      octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 })
+    ]);
+    const mine = comments.find((c) => typeof c.body === "string" && c.body.includes(marker) && isOwnComment(c, login));
     return mine ? { id: mine.id, body: mine.body ?? "" } : null;
   }
   return {
