@@ -8,6 +8,9 @@ declare module 'autocannon' {
     duration?: number;
     headers?: Record<string, string>;
     requests?: Request[];
+    /** worker threads firing requests (connections are divided among them) */
+    workers?: number;
+    pipelining?: number;
   }
   interface Result {
     duration: number;

@@ -1,9 +1,10 @@
 /**
  * Runner at scale: a generated 100,000-item custom manifest with small images, evaluated against serve-baseline
  * (in its own process), then resumed from the finished output folder.
- *   node bin/run-ts.mjs bench/runner-scale.ts [--items 100000] [--concurrency 64]
+ *   node bin/run-ts.mjs bench/runner-scale.ts [--items 100000] [--concurrency 64] [--pad-bytes 4000]
  * Prints the run's items/s and the runner's peak RSS (target ≤ 512 MB), and the resume time with the number of
- * requests the resume sent (target: seconds, zero requests).
+ * requests the resume sent (target: seconds, zero requests). Answers carry --pad-bytes of filler reasoning (default
+ * 4,000: chain-of-thought sized), so a resume that kept response text in memory would show in the peak RSS.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,20 +15,21 @@ import { startBaselineServer } from '../action/src/eval/baseline-server.js';
 import { runEvaluation } from '../action/src/eval/run.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { items: { type: 'string' }, concurrency: { type: 'string' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { items: { type: 'string' }, concurrency: { type: 'string' }, 'pad-bytes': { type: 'string' }, keep: { type: 'boolean' } } });
 const ITEMS = Number(values.items ?? 100_000);
 const CONCURRENCY = Number(values.concurrency ?? 64);
 const DISTINCT_IMAGES = 2000;
+const PAD_BYTES = Number(values['pad-bytes'] ?? 4000);
 
 const root = mkdtempSync(path.join(tmpdir(), 'medvlm-scale-'));
 const manifest = await generateManifest(root, ITEMS);
 const out = path.join(root, 'out');
 const port = 20000 + Math.floor(Math.random() * 2000);
-const server = spawn(process.execPath, ['bin/medvlm-bench.mjs', 'serve-baseline', '--port', String(port)], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, ['bin/medvlm-bench.mjs', 'serve-baseline', '--port', String(port), '--pad-bytes', String(PAD_BYTES)], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
 await new Promise<void>((resolve) => server.stdout!.on('data', (d) => String(d).includes('listening') && resolve()));
 
 try {
-  console.log(`${ITEMS} items (${DISTINCT_IMAGES} distinct ~1 kB images), concurrency ${CONCURRENCY}`);
+  console.log(`${ITEMS} items (${DISTINCT_IMAGES} distinct ~1 kB images), answers of ~${PAD_BYTES} bytes, concurrency ${CONCURRENCY}`);
   const first = await timedRun(`http://127.0.0.1:${port}`);
   const rssMb = process.resourceUsage().maxRSS / 1024;
   console.log(`run:    ${describe(first)}; ${(ITEMS / first.evalSeconds).toFixed(0)} items/s while evaluating; ` +
@@ -36,6 +38,7 @@ try {
   const local = await startBaselineServer();
   const resumed = await timedRun(local.url);
   console.log(`resume: ${describe(resumed)}; requests sent: ${local.stats.requests}`);
+  console.log(`peak RSS of the whole process (run + resume): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (target ≤ 512)`);
   await local.close();
 } finally {
   server.kill('SIGTERM');

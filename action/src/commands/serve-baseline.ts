@@ -4,7 +4,7 @@ import { parseFlags, intFlag } from '../eval/cli-flags.js';
 import type { CliDeps } from './deps.js';
 
 const HELP = `usage: medvlm-bench serve-baseline [--port P] [--host 127.0.0.1] [--policy random|constant:VALUE] [--seed S]
-                                   [--faults SPEC] [--retry-after S] [--delay-ms MS]
+                                   [--faults SPEC] [--retry-after S] [--delay-ms MS] [--pad-bytes N]
 
   A chance-level OpenAI-compatible server (GET /v1/models, POST /v1/chat/completions).
   --policy random       a seeded random valid option letter per prompt, answered as \\boxed{X} (default);
@@ -14,6 +14,7 @@ const HELP = `usage: medvlm-bench serve-baseline [--port P] [--host 127.0.0.1] [
                         chosen per (request, attempt) from the seed, so a retry can succeed.
   --retry-after S       Retry-After seconds sent with injected 429s (default 0).
   --delay-ms MS         answer each request after MS milliseconds (simulated generation time).
+  --pad-bytes N         put about N bytes of filler reasoning before each answer (long-answer benchmarks).
   Prints its URL on start; stops on SIGINT/SIGTERM.`;
 
 export async function run(argv: string[], deps: CliDeps): Promise<number> {
@@ -25,6 +26,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
     faults: { type: 'string' },
     'retry-after': { type: 'string' },
     'delay-ms': { type: 'string' },
+    'pad-bytes': { type: 'string' },
     help: { type: 'boolean' },
   });
   if (flags.help) {
@@ -39,6 +41,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
     faults: flags.faults as string | undefined,
     retryAfterSeconds: intFlag('serve-baseline', flags, 'retry-after', 0, 0, 3600),
     delayMs: intFlag('serve-baseline', flags, 'delay-ms', 0, 0, 600_000),
+    padBytes: intFlag('serve-baseline', flags, 'pad-bytes', 0, 0, 10_000_000),
   });
   deps.out(`medvlm-bench baseline model listening on ${server.url}`);
   await new Promise<void>((resolve) => {

@@ -24,6 +24,8 @@ export interface BaselineServerOptions {
   delayMs?: number;
   /** never answer a request whose prompt contains this text (one item that hangs while the others are served) */
   hangOn?: string;
+  /** prefix every answer with about this many bytes of filler "reasoning" (long chain-of-thought answers) */
+  padBytes?: number;
 }
 
 export interface BaselineStats {
@@ -67,7 +69,7 @@ export async function startBaselineServer(opts: BaselineServerOptions = {}): Pro
     }
     const prompt = promptText(parsed);
     if (opts.hangOn && prompt.includes(opts.hangOn)) return; // close() destroys the socket
-    const content = answerFor(policy, prompt, seed, hash);
+    const content = padAnswer(answerFor(policy, prompt, seed, hash), opts.padBytes ?? 0);
     const reply = completion(hash, modelId, (parsed as { model?: unknown }).model, content, prompt, fault === 'empty');
     if (opts.delayMs) setTimeout(() => sendJson(res, 200, reply), opts.delayMs);
     else sendJson(res, 200, reply);
@@ -163,6 +165,12 @@ function completion(hash: string, modelId: string, model: unknown, content: stri
     choices: empty ? [] : [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
     usage: { prompt_tokens: promptTokens, completion_tokens: Math.ceil(content.length / 4), total_tokens: promptTokens + Math.ceil(content.length / 4) },
   };
+}
+
+const FILLER = 'considering the findings in this scan carefully before answering ';
+
+function padAnswer(answer: string, bytes: number): string {
+  return bytes > 0 ? `${FILLER.repeat(Math.ceil(bytes / FILLER.length)).slice(0, bytes)}\n${answer}` : answer;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -8,10 +8,11 @@ import { buildChatBody, buildTextBody, chatCompletionsUrl, modelsUrl, postChat, 
 import { buildJudgePrompt, JUDGE_PROMPT_VERSION, parseVerdict } from './judge.js';
 import { runPool } from './pool.js';
 import { defaultTransport, type Transport } from './transport.js';
-import type { CachedPrediction, JudgeRecord, PredictionsFile } from './predictions.js';
+import type { CachedPrediction, JudgeRecord, JudgeStamp, PredictionsFile } from './predictions.js';
 import type { ProgressCounts, ProgressSink } from './progress.js';
 import { ReachabilityCircuit, sendWithRetries, type RetryPolicy } from './retry.js';
-import type { EvalTask, Outcome, Scorer } from './types.js';
+import type { ItemOutcome } from '../scoring/summary.js';
+import type { EvalTask, Scored, Scorer } from './types.js';
 
 /** Bump when the cache key's ingredients change meaning, so old predictions are not reused by mistake. */
 const CACHE_KEY_VERSION = 2;
@@ -49,7 +50,7 @@ export interface EngineDeps {
 
 export interface ItemResult {
   task: EvalTask;
-  outcome: Outcome;
+  outcome: ItemOutcome;
   latencyMs: number;
   tokens: { prompt: number; completion: number };
   /** answered from predictions.jsonl, no request sent */
@@ -134,26 +135,51 @@ function livenessProbe(endpoint: string, apiKey: string | null, o: EngineOptions
   };
 }
 
+/** A model answer, fresh or from predictions.jsonl; a cached one reads its text from disk only when needed. */
+interface Answer {
+  text: () => string;
+  requestHash: string;
+  truncated: boolean;
+  latencyMs: number;
+  tokens: { prompt: number; completion: number };
+  judge: JudgeStamp | null;
+  /** the stored outcome of a cached line, when it was scored under the current rules and gold answer */
+  scored: Scored | null;
+}
+
+/** Names the scoring rules and gold answer an outcome was computed under (null: the scorer gives no version). */
+function scorerStamp(score: Scorer, task: EvalTask): string | null {
+  return score.version ? sha256Hex(JSON.stringify([score.version(task), task.item.kind, task.item.gold])).slice(0, 16) : null;
+}
+
+function cachedAnswer(hit: CachedPrediction, stamp: string | null, store: PredictionsFile): Answer {
+  const reuse = stamp !== null && hit.scorer === stamp;
+  return {
+    text: () => store.readResponse(hit),
+    requestHash: hit.requestHash, truncated: hit.truncated, latencyMs: hit.latencyMs, tokens: hit.tokens, judge: hit.judge,
+    scored: reuse ? { extracted: hit.extracted, correct: hit.correct, ...(hit.graded ? { graded: hit.graded } : {}) } : null,
+  };
+}
+
 async function evaluateOne(task: EvalTask, ctx: Context, store: PredictionsFile, score: Scorer, signal: AbortSignal): Promise<ItemResult> {
   const { o } = ctx;
   const images: ChatImage[] = await Promise.all(task.item.sample.images.map(async (ref) => ({ mime: ref.mime, bytes: await ref.read() })));
   const key = cacheKey(o, task, images.map((im) => sha256Hex(im.bytes)));
+  const stamp = scorerStamp(score, task);
   const hit = store.cache.get(key);
-  const fresh = hit ? null : await askModel(task, key, images, ctx, signal);
-  const answer: CachedPrediction | null = hit ?? fresh!.answer;
-  const base = answer
-    ? score(task, { content: answer.response, truncated: answer.truncated })
-    : score(task, { content: '' });
-  const outcome: Outcome = {
+  const fresh = hit ? null : await askModel(task, images, ctx, signal);
+  const answer: Answer | null = hit ? cachedAnswer(hit, stamp, store) : fresh!.answer;
+  const base = answer === null ? score(task, { content: '' }) : (answer.scored ?? score(task, { content: answer.text(), truncated: answer.truncated }));
+  const outcome: ItemOutcome = {
     present: true,
     correct: answer ? base.correct : false,
     unparsed: answer ? base.extracted === null : false,
     error: answer === null,
     truncated: answer?.truncated ?? false,
   };
-  let judge: JudgeRecord | null = answer?.judge ?? null;
+  let judge: JudgeRecord | JudgeStamp | null = answer?.judge ?? null;
   const needsJudge = o.judge !== null && task.item.kind === 'open' && answer !== null && !judgeMatches(judge, o.judge.model);
-  if (needsJudge) judge = await askJudge(task, answer.response, ctx, signal);
+  if (needsJudge) judge = await askJudge(task, answer.text(), ctx, signal);
   const graded: Record<string, number | null> = { ...(base.graded ?? {}) };
   if (o.judge && task.item.kind === 'open') graded.open_judge_accuracy = answer === null ? 0 : judgeScore(judge);
   if (Object.keys(graded).length > 0) outcome.graded = graded;
@@ -161,10 +187,11 @@ async function evaluateOne(task: EvalTask, ctx: Context, store: PredictionsFile,
     store.append({
       benchmark: task.benchmark, id: task.item.sample.id, index: task.item.index, key,
       requestHash: fresh?.requestHash ?? answer?.requestHash ?? '',
-      response: answer?.response ?? null, reasoning: fresh?.reasoning ?? null, extracted: base.extracted,
-      correct: outcome.correct, truncated: outcome.truncated, error: fresh?.error ?? null,
+      response: answer?.text() ?? null, reasoning: fresh?.reasoning ?? null, extracted: base.extracted,
+      correct: outcome.correct, graded: base.graded ?? null, scorer: answer ? stamp : null,
+      truncated: outcome.truncated, error: fresh?.error ?? null,
       latencyMs: answer?.latencyMs ?? 0, attempts: fresh?.attempts ?? 0,
-      tokens: answer?.tokens ?? { prompt: 0, completion: 0 }, judge,
+      tokens: answer?.tokens ?? { prompt: 0, completion: 0 }, judge: judge && { raw: null, ...judge },
     });
   }
   return {
@@ -176,27 +203,29 @@ async function evaluateOne(task: EvalTask, ctx: Context, store: PredictionsFile,
   };
 }
 
-async function askModel(task: EvalTask, key: string, images: ChatImage[], ctx: Context, signal: AbortSignal) {
+async function askModel(task: EvalTask, images: ChatImage[], ctx: Context, signal: AbortSignal) {
   const body = buildChatBody(ctx.o.model, task.item.prompt, images, ctx.o.decoding);
   const requestHash = sha256Hex(body);
   const r = await ctx.send(ctx.url, ctx.circuit, ctx.o.apiKey, body, signal);
   if (!r.ok) return { requestHash, answer: null, error: r.error, attempts: r.attempts, reasoning: null };
-  const answer: CachedPrediction = {
-    response: r.reply.content,
+  const content = r.reply.content;
+  const answer: Answer = {
+    text: () => content,
     truncated: r.reply.truncated,
     latencyMs: Math.round(r.latencyMs * 10) / 10,
     tokens: r.reply.usage,
     judge: null,
     requestHash,
+    scored: null,
   };
   return { requestHash, answer, error: null, attempts: r.attempts, reasoning: r.reply.reasoning };
 }
 
-function judgeMatches(j: JudgeRecord | null, model: string): boolean {
+function judgeMatches(j: JudgeStamp | null, model: string): boolean {
   return j !== null && j.model === model && j.promptVersion === JUDGE_PROMPT_VERSION && j.verdict !== null;
 }
 
-function judgeScore(j: JudgeRecord | null): number | null {
+function judgeScore(j: JudgeStamp | null): number | null {
   return j === null || j.verdict === null ? null : j.verdict ? 1 : 0;
 }
 

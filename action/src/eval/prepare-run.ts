@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { Protocol } from '../../../schemas/results.js';
-import { BENCHMARKS } from '../benchmarks/index.js';
+import { BENCHMARKS, getBenchmark } from '../benchmarks/index.js';
 import type { LoadOptions } from '../benchmarks/types.js';
 import type { BenchmarkId } from '../../../schemas/results.js';
 import { UserError } from '../errors.js';
@@ -40,6 +40,7 @@ export async function prepareBenchmarks(
   const overrides = sel.questionTypesFile ? await readQuestionTypeOverrides(sel.questionTypesFile) : undefined;
   const all = sel.benchmarks === 'all';
   const ids = all ? BENCHMARKS.map((b) => b.id) : sel.benchmarks;
+  if (!all) for (const id of ids) getBenchmark(id); // an unknown id fails before any data is loaded or hashed
   const benchmarks: PreparedBenchmark[] = [];
   const skipped: PreparedRun['skipped'] = [];
   for (const id of ids) {

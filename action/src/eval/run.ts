@@ -7,6 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../../../schemas/results.js';
+import { CHAIN_EXTRACTION_ID } from '../scoring/extract.js';
+import { MMMU_EXTRACTION_ID } from '../scoring/mmmu-parse.js';
 import { scoreResponse } from '../scoring/score.js';
 import { buildBenchmarkResult } from '../scoring/summary.js';
 import type { PreparedBenchmark } from '../suite.js';
@@ -22,7 +24,8 @@ import { assembleRunResult, buildTiming, computeRunKey, writeResultsAtomic } fro
 import { sleep } from './retry.js';
 import { normalizeRunOptions, type NormalizedRun, type RunOptions } from './run-options.js';
 import { startServedModel } from './serve.js';
-import { ABSENT, type EvalTask, type Outcome } from './types.js';
+import type { ItemOutcome } from '../scoring/summary.js';
+import { ABSENT, type EvalTask, type ModelAnswer, type Scorer } from './types.js';
 
 export { RUN_DEFAULTS, type RunOptions } from './run-options.js';
 
@@ -72,7 +75,7 @@ export async function runEvaluation(opts: RunOptions, deps: RunDeps): Promise<Ru
 }
 
 interface Evaluated {
-  outcomes: Outcome[][];
+  outcomes: ItemOutcome[][];
   latencies: number[];
   tokens: { prompt: number; completion: number };
   fresh: number;
@@ -92,10 +95,12 @@ async function evaluateSelected(run: NormalizedRun, benchmarks: PreparedBenchmar
   const shardNote = run.shard ? `, shard ${run.shard.index + 1}/${run.shard.count}` : '';
   log(`evaluating ${total} item(s) of ${benchmarks.map((pb) => pb.def.id).join(', ')} with ${run.engine.model} at ${endpointHost(run.engine.endpoint)} (concurrency ${run.engine.concurrency}${shardNote})`);
   try {
-    await evaluateTasks(tasksOf(benchmarks, selected), total, run.engine, deps, store, (task, answer) => {
-      const pb = benchmarks[byId.get(task.benchmark)!]!;
+    const pbOf = (task: EvalTask) => benchmarks[byId.get(task.benchmark)!]!;
+    const scorer: Scorer = Object.assign((task: EvalTask, answer: ModelAnswer) => {
+      const pb = pbOf(task);
       return scoreResponse(pb.items[task.item.index]!, answer, pb.def.extraction);
-    }, (r) => {
+    }, { version: (task: EvalTask) => (pbOf(task).def.extraction === 'mmmu' ? MMMU_EXTRACTION_ID : CHAIN_EXTRACTION_ID) });
+    await evaluateTasks(tasksOf(benchmarks, selected), total, run.engine, deps, store, scorer, (r) => {
       ev.outcomes[byId.get(r.task.benchmark)!]![r.task.item.index] = r.outcome;
       if (!r.cached) ev.fresh++;
       if (!r.outcome.error) ev.latencies.push(r.latencyMs);

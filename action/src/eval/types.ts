@@ -3,6 +3,7 @@
  * PreparedItems from the suite in production, and on small synthetic items in its own tests.
  */
 import type { ImageRef } from '../benchmarks/types.js';
+import type { ItemOutcome } from '../scoring/summary.js';
 
 export interface EvalItem {
   index: number;
@@ -31,17 +32,14 @@ export interface Scored {
   graded?: { [name: string]: number | null } | { open_exact_match: number; open_token_recall: number; open_token_f1: number };
 }
 
-/** scoreResponse bound to a benchmark's extraction mode */
-export type Scorer = (task: EvalTask, answer: ModelAnswer) => Scored;
-
-/** Same fields as scoring's ItemOutcome (the per-item input of buildBenchmarkResult). */
-export interface Outcome {
-  present: boolean;
-  correct: boolean;
-  unparsed: boolean;
-  error: boolean;
-  truncated: boolean;
-  graded?: Record<string, number | null>;
+/**
+ * scoreResponse bound to a benchmark's extraction mode. `version` names the scoring rules for a task (e.g. the
+ * extraction id): resume reuses a stored outcome only when it was scored under the same rules and gold answer, and
+ * otherwise reads the stored response back and rescores it. Without `version` every resumed item is rescored.
+ */
+export interface Scorer {
+  (task: EvalTask, answer: ModelAnswer): Scored;
+  version?: (task: EvalTask) => string;
 }
 
-export const ABSENT: Outcome = Object.freeze({ present: false, correct: false, unparsed: false, error: false, truncated: false });
+export const ABSENT: ItemOutcome = Object.freeze({ present: false, correct: false, unparsed: false, error: false, truncated: false });

@@ -233,6 +233,9 @@ describe('run: bad flags', () => {
     [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--shard', '4/3'], /--shard '4\/3' must be I\/N/],
     [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--protocol', 'exact'], /--protocol 'exact' must be paper or full/],
     [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--api-key-env', 'MEDVLM_NO_SUCH_VAR'], /MEDVLM_NO_SUCH_VAR: that environment variable is not set/],
+    // the unknown id is reported before vqa-rad's (missing) data is even looked at
+    [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--benchmarks', 'vqa-rad,foo', '--data-dir', '/nonexistent-medvlm'],
+      /^medvlm-bench run: unknown benchmark 'foo'; valid ids: /m],
   ])('%j → exit 2 with a specific message', async (args, message) => {
     const cli = spawnCli(['run', ...args]);
     expect((await cli.exit).code).toBe(2);

@@ -89,6 +89,18 @@ describe('startBaselineServer', () => {
     expect([...server.stats.faults.values()].reduce((a, b) => a + b, 0)).toBe(40);
   });
 
+  it('pads answers with filler reasoning that leaves the answer extractable, and hangs only on the named prompt', async () => {
+    server = await startBaselineServer({ seed: 7, padBytes: 4000, hangOn: 'hang here' });
+    const reply = parseChatReply(await (await post(server.url, buildChatBody('m', MCQ, [], D))).text());
+    if (typeof reply === 'string') throw new Error(reply);
+    expect(reply.content.length).toBeGreaterThan(4000);
+    expect(reply.content).toMatch(/\\boxed\{[AB]\}\.$/);
+    const hung = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: buildChatBody('m', 'please hang here', [], D),
+      signal: AbortSignal.timeout(300) }).catch((e: Error) => e.name);
+    expect(hung).toBe('TimeoutError');
+    expect(server.stats.requests).toBe(2);
+  }, 10_000);
+
   it('answers 404 on unknown routes and 400 on non-JSON bodies', async () => {
     server = await startBaselineServer();
     expect((await fetch(`${server.url}/v2/nothing`)).status).toBe(404);

@@ -7,7 +7,7 @@ import { evaluateTasks, type EngineOptions, type ItemResult } from '../../../act
 import { openPredictions, type PredictionRecord } from '../../../action/src/eval/predictions.js';
 import { SILENT_PROGRESS } from '../../../action/src/eval/progress.js';
 import { DEFAULT_RETRY_POLICY, EndpointUnreachableError, sleep } from '../../../action/src/eval/retry.js';
-import type { EvalTask } from '../../../action/src/eval/types.js';
+import type { EvalTask, Scorer } from '../../../action/src/eval/types.js';
 import { boxedScorer, closedPort, syntheticTasks } from './helpers.js';
 
 let server: BaselineServer | null = null;
@@ -25,11 +25,11 @@ function options(endpoint: string, over: Partial<EngineOptions> = {}): EngineOpt
 }
 const deps = { fetch, now: Date.now, random: Math.random, sleep, progress: SILENT_PROGRESS };
 
-async function evaluate(dir: string, tasks: EvalTask[], o: EngineOptions): Promise<ItemResult[]> {
+async function evaluate(dir: string, tasks: EvalTask[], o: EngineOptions, scorer: Scorer = boxedScorer): Promise<ItemResult[]> {
   const store = await openPredictions(path.join(dir, 'predictions.jsonl'));
   const results: ItemResult[] = [];
   try {
-    await evaluateTasks(tasks, tasks.length, o, deps, store, boxedScorer, (r) => results.push(r));
+    await evaluateTasks(tasks, tasks.length, o, deps, store, scorer, (r) => results.push(r));
   } finally {
     store.close();
   }
@@ -110,6 +110,36 @@ describe('evaluateTasks', () => {
     expect(all.slice(0, 20).map((r) => r.outcome)).toEqual(first.map((r) => r.outcome));
     expect(lines(dir)).toHaveLength(30); // the torn fragment was cut, not glued
     for (const n of server.stats.byKey.values()) expect(n).toBe(1);
+  });
+
+  it('resume keeps outcomes, not response text, and rescores from disk only when the scoring rules or gold changed', async () => {
+    const tasks = syntheticTasks(12);
+    server = await startBaselineServer({ seed: 5, policy: 'constant:\\boxed{A} with a long explanation' });
+    const dir = tmp();
+    let scored = 0;
+    const versioned = (version: string): Scorer => Object.assign((t: EvalTask, a: { content: string }) => {
+      scored++;
+      return boxedScorer(t, a);
+    }, { version: () => version });
+    const first = await evaluate(dir, tasks, options(server.url), versioned('rules/1'));
+    const store = await openPredictions(path.join(dir, 'predictions.jsonl'));
+    const entries = [...store.cache.values()];
+    store.close();
+    expect(entries).toHaveLength(12);
+    expect(JSON.stringify(entries)).not.toContain('long explanation');
+    const before = server.stats.requests;
+    scored = 0;
+    const resumed = await evaluate(dir, tasks, options(server.url), versioned('rules/1'));
+    expect(resumed.map((r) => r.outcome)).toEqual(first.map((r) => r.outcome));
+    expect(scored).toBe(0);
+    expect(await evaluate(dir, tasks, options(server.url), versioned('rules/2'))).toHaveLength(12);
+    expect(scored).toBe(12); // new rules: every response read back and rescored
+    scored = 0;
+    const flipped = tasks.map((t) => ({ ...t, item: { ...t.item, gold: t.item.gold === 'A' ? 'B' : 'A' } }));
+    const regolded = await evaluate(dir, flipped, options(server.url), versioned('rules/1'));
+    expect(scored).toBe(12);
+    expect(regolded.map((r) => r.outcome.correct)).toEqual(first.map((r) => !r.outcome.correct));
+    expect(server.stats.requests).toBe(before);
   });
 
   it('re-runs only the items whose settings changed', async () => {
