@@ -11,6 +11,8 @@ export interface ImageRef {
   /** e.g. image/jpeg; sniffed from bytes when unknown */
   mime: string;
   read(): Promise<Uint8Array>;
+  /** the file holding the bytes, when it is a plain file (the runner's image cache keys on it + size + mtime) */
+  readonly filePath?: string;
   /** false when the referenced file is missing; inspect counts these, run refuses to start on them */
   exists(): Promise<boolean>;
 }

@@ -3,12 +3,9 @@
  * back. Retrying lives in retry.ts; this file never sleeps or loops, so every attempt is observable by the caller.
  */
 import { createHash } from 'node:crypto';
-import type { HttpReply, Transport } from './transport.js';
+import type { Body, HttpReply, Transport } from './transport.js';
 
-export interface ChatImage {
-  mime: string;
-  bytes: Uint8Array;
-}
+export { buildChatBody, buildTextBody, chatBody, type ChatImage, type EncodedImage } from './request-body.js';
 
 /** Decoding settings as sent and as recorded in results.json (Decoding in schemas/results.ts). */
 export interface DecodingSettings {
@@ -62,41 +59,13 @@ export function modelsUrl(endpoint: string): string {
   return chatCompletionsUrl(endpoint).replace(/\/chat\/completions$/, '/models');
 }
 
-/**
- * One user turn: the images as base64 data URLs in item order, then the prompt text. With several images each is
- * preceded by an `<image i>` label so the prompt's `<image n>` placeholders and figure references stay aligned.
- */
-export function buildChatBody(model: string, prompt: string, images: ChatImage[], d: DecodingSettings): string {
-  const content: unknown[] = [];
-  images.forEach((img, i) => {
-    if (images.length > 1) content.push({ type: 'text', text: `<image ${i + 1}>` });
-    content.push({ type: 'image_url', image_url: { url: `data:${img.mime};base64,${Buffer.from(img.bytes).toString('base64')}` } });
-  });
-  content.push({ type: 'text', text: prompt });
-  const body: Record<string, unknown> = {
-    model,
-    messages: [{ role: 'user', content }],
-    max_tokens: d.maxTokens,
-    temperature: d.temperature,
-    stream: false,
-  };
-  if (d.topP !== null) body.top_p = d.topP;
-  if (d.seed !== null) body.seed = d.seed;
-  return JSON.stringify(body);
-}
-
-/** Plain text request (the judge): no images. */
-export function buildTextBody(model: string, text: string, d: DecodingSettings): string {
-  return buildChatBody(model, text, [], d);
-}
-
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
 const FATAL_STATUSES = new Set([401, 403, 404]);
 
-export async function postChat(url: string, body: string, o: PostOptions): Promise<AttemptOutcome> {
+export async function postChat(url: string, body: Body, o: PostOptions): Promise<AttemptOutcome> {
   // A timer cleared on completion rather than AbortSignal.timeout: that one lives for the whole timeout (minutes)
   // and keeps every finished request's objects reachable until it fires.
   const ctrl = new AbortController();

@@ -4,10 +4,12 @@
  * report the outcome. Benchmark-agnostic: run.ts feeds it the suite's items and folds outcomes into results.
  */
 import { createHash } from 'node:crypto';
-import { buildChatBody, buildTextBody, chatCompletionsUrl, modelsUrl, postChat, sha256Hex, type ChatImage, type DecodingSettings } from './client.js';
+import { buildTextBody, chatCompletionsUrl, modelsUrl, postChat, sha256Hex, type DecodingSettings } from './client.js';
+import { ImageCache, type CachedImage } from './image-cache.js';
+import { RequestBodies } from './request-body.js';
 import { buildJudgePrompt, JUDGE_PROMPT_VERSION, parseVerdict } from './judge.js';
 import { runPool } from './pool.js';
-import { defaultTransport, type Transport } from './transport.js';
+import { defaultTransport, type Body, type Transport } from './transport.js';
 import type { CachedPrediction, JudgeRecord, JudgeStamp, PredictionsFile } from './predictions.js';
 import type { ProgressCounts, ProgressSink } from './progress.js';
 import { ReachabilityCircuit, sendWithRetries, type RetryPolicy } from './retry.js';
@@ -46,6 +48,8 @@ export interface EngineDeps {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   progress: ProgressSink;
   signal?: AbortSignal;
+  /** image hashes and base64 text; one per evaluateTasks call (one run) unless given */
+  imageCache?: ImageCache;
 }
 
 export interface ItemResult {
@@ -61,10 +65,11 @@ export const JUDGE_DECODING: DecodingSettings = { temperature: 0, topP: null, ma
 
 type CacheKeyOptions = Pick<EngineOptions, 'model' | 'checkpoint' | 'serveCommand' | 'decoding' | 'protocol'>;
 
-export function cacheKey(o: CacheKeyOptions, task: EvalTask, imageHashes: string[]): string {
+/** `prompt` is task.item.prompt, passed when the caller has it already (the suite builds it on each access). */
+export function cacheKey(o: CacheKeyOptions, task: EvalTask, imageHashes: string[], prompt = task.item.prompt): string {
   const d = o.decoding;
   const serve = o.serveCommand ? sha256Hex(o.serveCommand) : null;
-  const parts = [CACHE_KEY_VERSION, task.benchmark, task.item.sample.id, o.model, o.checkpoint ?? null, serve, task.item.prompt,
+  const parts = [CACHE_KEY_VERSION, task.benchmark, task.item.sample.id, o.model, o.checkpoint ?? null, serve, prompt,
     imageHashes, [d.temperature, d.topP, d.maxTokens, d.seed], o.protocol, task.promptVersion];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
@@ -80,7 +85,7 @@ export async function evaluateTasks(
 ): Promise<ProgressCounts> {
   const counts: ProgressCounts = { done: 0, total, errors: 0, unparsed: 0, cached: 0 };
   const transport = deps.transport ?? defaultTransport(deps.fetch, o.concurrency);
-  const ctx = makeContext(o, deps, transport);
+  const ctx = makeContext(o, deps, transport, deps.imageCache ?? new ImageCache());
   deps.progress.start(total);
   try {
     await runPool(tasks, o.concurrency, async (task, signal) => {
@@ -101,14 +106,14 @@ export async function evaluateTasks(
 
 type Context = ReturnType<typeof makeContext>;
 
-function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport) {
+function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport, images: ImageCache) {
   const url = chatCompletionsUrl(o.endpoint);
   const circuit = new ReachabilityCircuit(o.endpoint, o.unreachableMs, deps.now, livenessProbe(o.endpoint, o.apiKey, o, deps));
   const judgeUrl = o.judge ? chatCompletionsUrl(o.judge.endpoint) : null;
   const judgeCircuit = o.judge
     ? new ReachabilityCircuit(o.judge.endpoint, o.unreachableMs, deps.now, livenessProbe(o.judge.endpoint, o.judge.apiKey, o, deps))
     : null;
-  const send = (target: string, c: ReachabilityCircuit, key: string | null, body: string, signal: AbortSignal) => {
+  const send = (target: string, c: ReachabilityCircuit, key: string | null, body: Body, signal: AbortSignal) => {
     let latencyMs = 0;
     const attempt = async () => {
       const t0 = performance.now();
@@ -119,7 +124,7 @@ function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport) {
     return sendWithRetries(target, attempt, o.retry, c, { sleep: deps.sleep, random: deps.random, signal })
       .then((r) => ({ ...r, latencyMs }));
   };
-  return { o, url, circuit, judgeUrl, judgeCircuit, send };
+  return { o, url, circuit, judgeUrl, judgeCircuit, send, images, bodies: new RequestBodies() };
 }
 
 /** GET /v1/models: any HTTP status proves the server is up (a hung item is then the item's failure, not an outage). */
@@ -163,11 +168,12 @@ function cachedAnswer(hit: CachedPrediction, stamp: string | null, store: Predic
 
 async function evaluateOne(task: EvalTask, ctx: Context, store: PredictionsFile, score: Scorer, signal: AbortSignal): Promise<ItemResult> {
   const { o } = ctx;
-  const images: ChatImage[] = await Promise.all(task.item.sample.images.map(async (ref) => ({ mime: ref.mime, bytes: await ref.read() })));
-  const key = cacheKey(o, task, images.map((im) => sha256Hex(im.bytes)));
+  const images = await Promise.all(task.item.sample.images.map((ref) => ctx.images.get(ref)));
+  const prompt = task.item.prompt;
+  const key = cacheKey(o, task, images.map((im) => im.sha256), prompt);
   const stamp = scorerStamp(score, task);
   const hit = store.cache.get(key);
-  const fresh = hit ? null : await askModel(task, images, ctx, signal);
+  const fresh = hit ? null : await askModel(prompt, images, ctx, signal);
   const answer: Answer | null = hit ? cachedAnswer(hit, stamp, store) : fresh!.answer;
   const base = answer === null ? score(task, { content: '' }) : (answer.scored ?? score(task, { content: answer.text(), truncated: answer.truncated }));
   const outcome: ItemOutcome = {
@@ -203,10 +209,11 @@ async function evaluateOne(task: EvalTask, ctx: Context, store: PredictionsFile,
   };
 }
 
-async function askModel(task: EvalTask, images: ChatImage[], ctx: Context, signal: AbortSignal) {
-  const body = buildChatBody(ctx.o.model, task.item.prompt, images, ctx.o.decoding);
-  const requestHash = sha256Hex(body);
-  const r = await ctx.send(ctx.url, ctx.circuit, ctx.o.apiKey, body, signal);
+async function askModel(prompt: string, images: CachedImage[], ctx: Context, signal: AbortSignal) {
+  // built and hashed once; every retry sends the same bytes
+  const body = ctx.bodies.build(ctx.o.model, prompt, images, ctx.o.decoding);
+  const requestHash = body.sha256;
+  const r = await ctx.send(ctx.url, ctx.circuit, ctx.o.apiKey, body.chunks, signal);
   if (!r.ok) return { requestHash, answer: null, error: r.error, attempts: r.attempts, reasoning: null };
   const content = r.reply.content;
   const answer: Answer = {

@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { concatParts, type BodyChunks } from './request-body.js';
 
 export interface HttpReply {
   status: number;
@@ -13,8 +14,11 @@ export interface HttpReply {
   text: string;
 }
 
+/** One string or buffer, or chunks sent back to back (request-body.ts). */
+export type Body = string | Uint8Array | BodyChunks;
+
 export interface Transport {
-  post(url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<HttpReply>;
+  post(url: string, body: Body, headers: Record<string, string>, signal: AbortSignal): Promise<HttpReply>;
   /** frees pooled connections so the process can exit */
   close(): void;
 }
@@ -22,7 +26,9 @@ export interface Transport {
 export function fetchTransport(f: typeof fetch): Transport {
   return {
     async post(url, body, headers, signal) {
-      const res = await f(url, { method: 'POST', headers, body, signal });
+      const bytes = typeof body === 'string' ? body : concatParts(Array.isArray(body) ? body : [body as Uint8Array]);
+      // a Buffer is a valid BodyInit at runtime; the DOM typings only name views of a plain ArrayBuffer
+      const res = await f(url, { method: 'POST', headers, body: bytes as string, signal });
       return { status: res.status, retryAfter: res.headers.get('retry-after'), text: await res.text() };
     },
     close() {},
@@ -42,7 +48,7 @@ export function nodeHttpTransport(maxSockets: number): Transport {
         const req = mod.request(u, {
           method: 'POST',
           agent: agents[u.protocol as 'http:' | 'https:'],
-          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+          headers: { ...headers, 'content-length': byteLength(body) },
           signal,
         }, (res) => {
           const chunks: Buffer[] = [];
@@ -56,7 +62,10 @@ export function nodeHttpTransport(maxSockets: number): Transport {
           res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
         });
         req.on('error', reject);
-        req.end(body);
+        if (Array.isArray(body)) {
+          for (const chunk of body) req.write(chunk);
+          req.end();
+        } else req.end(body);
       });
     },
     close() {
@@ -69,6 +78,11 @@ export function nodeHttpTransport(maxSockets: number): Transport {
 /** The global fetch → node:http (faster, leaner); anything else was injected on purpose and is used as is. */
 export function defaultTransport(f: typeof fetch, concurrency: number): Transport {
   return f === globalThis.fetch ? nodeHttpTransport(concurrency) : fetchTransport(f);
+}
+
+function byteLength(body: Body): number {
+  if (Array.isArray(body)) return (body as BodyChunks).reduce((n: number, c) => n + byteLength(c), 0);
+  return typeof body === 'string' ? Buffer.byteLength(body) : (body as Uint8Array).byteLength;
 }
 
 function headerValue(v: string | string[] | undefined): string | null {
