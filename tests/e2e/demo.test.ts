@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -10,20 +11,29 @@ const shared = sharedData('vqa_rad');
 const data = shared.available ? shared.root : null;
 
 describe.skipIf(!data)('npm run demo (the README main command)', () => {
-  it('evaluates main and PR runs, uploads both to a local worker, prints comparison, verdict and URLs', () => {
+  it('evaluates main and PR runs, uploads both to a local worker, prints comparison, verdict and URLs', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'medvlm-demo-'));
+    // occupy a port and ask for it: the demo must say so and use a free port instead of crashing
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const busyPort = (busy.address() as AddressInfo).port;
     try {
-      const r = spawnSync(process.execPath, ['bin/medvlm-bench.mjs', 'demo', '--exit', '--port', '0', '--benchmarks', 'vqa-rad',
-        '--limit', '120', '--data-dir', data!, '--out', out], { cwd: repo, encoding: 'utf8', timeout: 180_000 });
+      const r = await runAsync(['bin/medvlm-bench.mjs', 'demo', '--exit', '--port', String(busyPort), '--benchmarks', 'vqa-rad',
+        '--limit', '120', '--data-dir', data!, '--out', out], process.env);
+      expect(r.stderr).toContain(`port ${busyPort} is in use`);
       expect(r.stderr).toContain('uploaded: run');
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/vqa-rad\s+\d+\s+\d+\.\d%\s+\d+\.\d%/);
       expect(r.stdout).toMatch(/questionType=(reasoning|understanding)/);
       expect(r.stdout).toContain('gates: PASSED');
+      // the comparison uses the gates' margin (2 points), so table and verdict agree
+      expect(r.stdout).toMatch(/margin \+2\.0 pts, alpha 0\.05/);
+      expect(r.stdout).toContain('The worker stops when the demo exits');
       const compare = /compare\s+(http:\/\/127\.0\.0\.1:\d+\/demo\/medvlm-bench\/compare\/\w+\.\.\.\w+)/.exec(r.stdout);
       expect(compare).not.toBeNull();
       expect(r.stdout).toMatch(/badge\s+http:\/\/127\.0\.0\.1:\d+\/badge\/demo\/medvlm-bench\.svg/);
     } finally {
+      busy.close();
       rmSync(out, { recursive: true, force: true });
     }
   });

@@ -1,6 +1,7 @@
 /** `medvlm-bench demo`: the README's main command (see action/src/demo/run-demo.ts). */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { intFlag, parseFlags, stringFlag } from '../eval/cli-flags.js';
 import { createProgress } from '../eval/progress.js';
@@ -52,22 +53,35 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
   }, {
     fetch: deps.fetch, now: deps.now, log: (m) => deps.err(m),
     progress: () => createProgress({ isTTY: deps.isTTY, write: (t: string) => process.stderr.write(t), now: deps.now }),
-    startWorker: async ({ port, vars }) => startLocalWorker({ port, vars }).catch(async (e: unknown) => {
-      if (port === 0 || !String(e).includes('EADDRINUSE')) throw e;
-      deps.err(`port ${port} is busy; using a free port instead`);
-      return startLocalWorker({ port: 0, vars });
-    }),
+    startWorker: async ({ port, vars }) => {
+      let chosen = port;
+      if (port !== 0 && !(await portIsFree(port))) {
+        deps.err(`port ${port} is in use (another demo or \`npm run dev\`?); using a free port instead (choose one with --port)`);
+        chosen = 0;
+      }
+      return startLocalWorker({ port: chosen, vars });
+    },
   });
   deps.out(`\nPaired comparison from the worker (GET /api/v1/compare), PR vs main:\n${renderComparison(outcome.compare)}`);
   deps.out(`\n${renderGates(outcome.gates)}`);
-  deps.out(['', 'Open these while the worker runs:', `  dashboard    ${outcome.urls.dashboard}`, `  compare      ${outcome.urls.compare}`,
+  const keep = flags['keep-serving'] === true || (deps.isTTY && flags.exit !== true);
+  const heading = keep ? 'Open these while the worker runs:'
+    : 'The worker stops when the demo exits; run `npm run demo -- --keep-serving` to browse these:';
+  deps.out(['', heading, `  dashboard    ${outcome.urls.dashboard}`, `  compare      ${outcome.urls.compare}`,
     `  badge        ${outcome.urls.badge}`, `  leaderboard  ${outcome.urls.leaderboard}`,
     `  API          ${outcome.workerUrl}/api/v1/runs/${outcome.pr.id}`].join('\n'));
-  const keep = flags['keep-serving'] === true || (deps.isTTY && flags.exit !== true);
   if (keep) {
     deps.out('\nThe worker keeps serving; press Ctrl+C to stop.');
     await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
   }
   await outcome.stop();
   return outcome.gates.passed ? 0 : 1;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
 }

@@ -75,11 +75,13 @@ export async function runDemo(opts: DemoOptions, deps: DemoDeps): Promise<DemoOu
     const client: AggregatorClient = { baseUrl: worker.url, fetch: deps.fetch };
     const main = await evaluateAndUpload('main', model.url, benchmarks, opts, deps, client, mainIdentity());
     const pr = await evaluateAndUpload('pr', modelB.url, benchmarks, opts, deps, client, prIdentity(opts.workDir));
-    const compare = await fetchCompare(client, main.id, pr.id);
+    // the worker's comparison uses the same margin and alpha as the gates, so the table and the verdict agree
+    const margin = Math.min(...DEFAULT_GATES_CONFIG.gates.map((g) => g['max-drop'] ?? Infinity));
+    const compare = await fetchCompare(client, main.id, pr.id, { margin, alpha: DEFAULT_GATES_CONFIG.alpha });
     const gates = evaluateGates(DEFAULT_GATES_CONFIG, pr.result, main.result);
     const urls = {
       dashboard: `${worker.url}/${DEMO_REPOSITORY}`,
-      compare: `${worker.url}/${DEMO_REPOSITORY}/compare/${main.id}...${pr.id}`,
+      compare: `${worker.url}/${DEMO_REPOSITORY}/compare/${main.id}...${pr.id}?margin=${margin}&alpha=${DEFAULT_GATES_CONFIG.alpha}`,
       badge: `${worker.url}/badge/${DEMO_REPOSITORY}.svg`,
       leaderboard: `${worker.url}/`,
     };
@@ -116,8 +118,11 @@ async function evaluateAndUpload(
   return { id: body.id, result };
 }
 
-async function fetchCompare(client: AggregatorClient, base: string, head: string): Promise<CompareResult> {
-  const res = await client.fetch(`${client.baseUrl}/api/v1/compare?base=${encodeURIComponent(base)}&head=${encodeURIComponent(head)}`);
+async function fetchCompare(
+  client: AggregatorClient, base: string, head: string, opts: { margin: number; alpha: number },
+): Promise<CompareResult> {
+  const q = new URLSearchParams({ base, head, margin: String(opts.margin), alpha: String(opts.alpha) });
+  const res = await client.fetch(`${client.baseUrl}/api/v1/compare?${q}`);
   const body: unknown = await res.json();
   if (!res.ok) throw new UserError(`the worker's compare endpoint answered ${res.status}: ${JSON.stringify(body)}`);
   return CompareResultSchema.parse(body);
