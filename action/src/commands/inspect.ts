@@ -110,6 +110,12 @@ async function preview(pb: PreparedBenchmark): Promise<string[]> {
   ];
 }
 
+/** Items without a value for the key belong to no group: say how many, so the counts visibly add up. */
+function unlabelled(counts: Record<string, number>, items: number): string {
+  const labelled = Object.values(counts).reduce((a, b) => a + b, 0);
+  return labelled < items ? ` (${labelled} of ${items} items labelled; ${items - labelled} without a value)` : '';
+}
+
 function formatCounts(counts: Record<string, number>): string {
   return Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
 }
@@ -127,7 +133,7 @@ async function humanReport(pb: PreparedBenchmark, sources: string[]): Promise<st
     ...(j.unknownOverrideIds.length ? [`question-type overrides: ${j.unknownOverrideIds.length} id(s) match no item (e.g. ${j.unknownOverrideIds.slice(0, 5).join(', ')})`] : []),
     `fingerprint: ${pb.fingerprint}`,
     'groups (all items):',
-    ...Object.entries(j.groups).map(([k, v]) => `  ${k}: ${formatCounts(v)}`),
+    ...Object.entries(j.groups).map(([k, v]) => `  ${k}: ${formatCounts(v)}${unlabelled(v, j.items)}`),
     ...(await preview(pb)),
   ];
   return lines.join('\n');
