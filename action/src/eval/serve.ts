@@ -5,6 +5,10 @@
  * runner itself dies of an uncaught error, and a watchdog inside the group (a shell loop polling the runner's pid
  * once a second) kills the group when the runner is killed outright (SIGKILL runs no hook). The readiness wait
  * listens on the run's abort signal, so SIGINT/SIGTERM while a model loads stops at once.
+ *
+ * Before spawning, the endpoint is asked once: if anything already answers there (a server left over from an
+ * earlier job), the run refuses, because it would otherwise evaluate that server instead of the one it starts.
+ * While waiting, the served process exiting ends the wait at once (raced against each poll and sleep).
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
@@ -42,6 +46,7 @@ const SERVE_WRAPPER =
   'exec /bin/sh -c "$MEDVLM_SERVE_COMMAND"';
 
 export async function startServedModel(o: ServeOptions): Promise<ServedModel> {
+  await refuseIfServing(o);
   const logFd = openSync(o.logPath, 'a');
   const env = { ...process.env, MEDVLM_RUNNER_PID: String(process.pid), MEDVLM_SERVE_COMMAND: o.command };
   const child = spawn('/bin/sh', ['-c', SERVE_WRAPPER], { detached: true, stdio: ['ignore', logFd, logFd], env });
@@ -70,7 +75,7 @@ export async function startServedModel(o: ServeOptions): Promise<ServedModel> {
   };
   o.log(`--serve: started '${o.command}' (pid ${pid}, log ${o.logPath}); waiting for ${modelsUrl(o.endpoint)}`);
   try {
-    await waitUntilReady(o, () => exited);
+    await waitUntilReady(o, () => exited, exitedPromise);
   } catch (e) {
     await stop();
     throw e;
@@ -78,29 +83,71 @@ export async function startServedModel(o: ServeOptions): Promise<ServedModel> {
   return { pid, logPath: o.logPath, stop };
 }
 
-async function waitUntilReady(o: ServeOptions, exited: () => { code: number | null; signal: string | null } | null): Promise<void> {
+/** Any HTTP answer at /v1/models means another server holds the endpoint: refuse (exit 3) before starting ours. */
+async function refuseIfServing(o: ServeOptions): Promise<void> {
+  const url = modelsUrl(o.endpoint);
+  let status: number;
+  try {
+    const res = await o.fetch(url, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer().catch(() => undefined);
+    status = res.status;
+  } catch {
+    return; // nothing answers: the endpoint is free for the served command
+  }
+  throw new UserError(
+    `--serve: something is already serving at ${url} (HTTP ${status}) before '${o.command}' was started; ` +
+      'stop it or use another port (--endpoint), so the run does not evaluate a server it did not start',
+    3,
+  );
+}
+
+type Exit = { code: number | null; signal: string | null };
+
+async function waitUntilReady(o: ServeOptions, exited: () => Exit | null, exitedPromise: Promise<void>): Promise<void> {
   const deadline = Date.now() + o.readyTimeoutMs;
   const url = modelsUrl(o.endpoint);
+  const exitError = (ex: Exit) =>
+    new UserError(`--serve: the server exited (code ${ex.code ?? ex.signal}) before answering ${url}.\n${logTail(o.logPath)}`);
   for (;;) {
     if (o.signal?.aborted) throw o.signal.reason;
-    const ex = exited();
-    if (ex) {
-      throw new UserError(`--serve: the server exited (code ${ex.code ?? ex.signal}) before answering ${url}.\n${logTail(o.logPath)}`);
-    }
-    try {
-      const timeout = AbortSignal.timeout(5000);
-      const res = await o.fetch(url, { signal: o.signal ? AbortSignal.any([timeout, o.signal]) : timeout });
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
+    const before = exited();
+    if (before) throw exitError(before);
+    const ready = await Promise.race([probe(o, url), exitedPromise.then(() => false)]);
+    // an answer that arrives after our process died came from someone else: never count it as ready
+    const after = exited();
+    if (after) throw exitError(after);
+    if (ready) return;
     if (Date.now() >= deadline) {
       throw new UserError(
         `--serve: ${url} did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s (raise --serve-timeout if the model loads slowly).\n${logTail(o.logPath)}`,
       );
     }
-    await sleep(o.pollMs ?? 500, o.signal);
+    await pause(o, exitedPromise);
+  }
+}
+
+/** The poll interval, cut short when the served process exits (the timer is cancelled, so nothing lingers). */
+async function pause(o: ServeOptions, exitedPromise: Promise<void>): Promise<void> {
+  const cancel = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, cancel.signal]) : cancel.signal;
+  const slept = sleep(o.pollMs ?? 500, signal).catch((e: unknown) => {
+    if (o.signal?.aborted) throw e;
+  });
+  try {
+    await Promise.race([slept, exitedPromise]);
+  } finally {
+    cancel.abort();
+  }
+}
+
+async function probe(o: ServeOptions, url: string): Promise<boolean> {
+  try {
+    const timeout = AbortSignal.timeout(5000);
+    const res = await o.fetch(url, { signal: o.signal ? AbortSignal.any([timeout, o.signal]) : timeout });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false; // not listening yet
   }
 }
 

@@ -218,8 +218,9 @@ describe.skipIf(!data.available)('run against serve-baseline on VQA-RAD (real da
   });
 
   it('prints the tail of the server log when --serve fails to come up', async () => {
+    const port = await closedPort(); // not the default :8000, which another server on this machine may hold
     const cli = spawnCli(['run', '--serve', 'echo loading weights; echo CUDA out of memory; exit 3', '--model', 'm',
-      '--benchmarks', 'vqa-rad', '--data-dir', data.root, '--out', tmp()]);
+      '--endpoint', `http://127.0.0.1:${port}/v1`, '--benchmarks', 'vqa-rad', '--data-dir', data.root, '--out', tmp()]);
     const { code } = await cli.exit;
     expect(code).toBe(1);
     expect(cli.stderr()).toMatch(/server exited \(code 3\)[\s\S]*CUDA out of memory/);
