@@ -69,11 +69,11 @@ async function* filterLanguage(samples: AsyncIterable<Sample>, language: string 
 /** The language to load: validated against the declared ones; null for benchmarks without languages. */
 export function resolveLanguage(def: Pick<BenchmarkDef, 'id' | 'languages' | 'defaultLanguage'>, requested: string | undefined): string | null {
   if (!def.languages?.length) {
-    if (requested) throw new UserError(`${def.id} has no language variants; --language applies only to benchmarks that declare languages (slake)`);
+    if (requested) throw new UserError(`${def.id} has no language variants; --language applies only to benchmarks that declare languages (slake)`, 2);
     return null;
   }
   const lang = requested ?? def.defaultLanguage ?? def.languages[0]!;
-  if (!def.languages.includes(lang)) throw new UserError(`${def.id}: unknown language '${lang}'; choose one of ${def.languages.join(', ')}`);
+  if (!def.languages.includes(lang)) throw new UserError(`${def.id}: unknown language '${lang}' (--language); must be one of: ${def.languages.join(', ')}`, 2);
   return lang;
 }
 

@@ -4,12 +4,12 @@
  * per group, scored/excluded (with reasons), missing image files (counted, not fatal here), the fingerprint and
  * one sample preview. JSON: {benchmark, version, protocol, fingerprint, items, scored, excluded, groups, …}.
  */
-import { parseArgs } from 'node:util';
 import path from 'node:path';
 import type { BenchmarkId, Protocol } from '../../../schemas/results.js';
 import { getBenchmark } from '../benchmarks/index.js';
 import type { GroupKey, Sample } from '../benchmarks/types.js';
 import { UserError } from '../errors.js';
+import { enumFlag, parseFlags, stringFlag } from './flags.js';
 import { prepareBenchmark, readQuestionTypeOverrides, type PreparedBenchmark } from '../suite.js';
 import type { CliDeps } from './deps.js';
 
@@ -27,21 +27,7 @@ const OPTIONS = {
   'question-types': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Parses flags with node:util; unknown flags and bad values are usage errors (exit 2). */
-export function parseInspectArgs(argv: string[]) {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    return { values, positionals };
-  } catch (e) {
-    throw new UserError(`${(e as Error).message}\n${USAGE}`, 2);
-  }
-}
-
-export function parseProtocol(value: string | undefined): Protocol {
-  const p = value ?? 'paper';
-  if (p !== 'paper' && p !== 'full') throw new UserError(`--protocol must be paper or full, found '${p}'`, 2);
-  return p;
-}
+export const PROTOCOLS: readonly Protocol[] = ['paper', 'full'];
 
 function groupValue(s: Sample, key: GroupKey): string | null {
   const v = key === 'answerType' ? s.answerType : key === 'questionType' ? s.questionType : s.metadata[key];
@@ -140,23 +126,24 @@ async function humanReport(pb: PreparedBenchmark, sources: string[]): Promise<st
 }
 
 export async function run(argv: string[], deps: CliDeps): Promise<number> {
-  const { values, positionals } = parseInspectArgs(argv);
-  if (values.help) {
+  const flags = parseFlags('inspect', argv, OPTIONS, true);
+  if (flags.help) {
     deps.out(USAGE);
     return 0;
   }
-  if (positionals.length !== 1) throw new UserError(`expected exactly one benchmark id\n${USAGE}`, 2);
-  const def = getBenchmark(positionals[0]!);
-  const protocol = parseProtocol(values.protocol);
+  if (flags._.length !== 1) throw new UserError(`expected exactly one benchmark id\n${USAGE}`, 2);
+  const def = getBenchmark(flags._[0]!);
+  const protocol = enumFlag(flags, 'protocol', PROTOCOLS, 'paper');
+  const s = (name: string) => stringFlag(flags, name);
   const resolve = (p: string | undefined) => (p ? path.resolve(deps.cwd, p) : undefined);
-  const dataDir = resolve(values['data-dir'] ?? deps.env.MEDVLM_DATA_DIR);
-  const overridesFile = resolve(values['question-types']);
+  const dataDir = resolve(s('data-dir') ?? deps.env.MEDVLM_DATA_DIR);
+  const overridesFile = resolve(s('question-types'));
   const sources: string[] = [];
   const pb = await prepareBenchmark(def.id as BenchmarkId, {
-    protocol, dataDir, manifest: resolve(values.manifest), language: values.language, env: deps.env,
+    protocol, dataDir, manifest: resolve(s('manifest')), language: s('language'), env: deps.env,
     hf: { fetch: deps.fetch }, log: (m) => sources.push(m),
     questionTypeOverrides: overridesFile ? await readQuestionTypeOverrides(overridesFile) : undefined,
   });
-  deps.out(values.json ? JSON.stringify(inspectJson(pb), null, 2) : await humanReport(pb, sources));
+  deps.out(flags.json ? JSON.stringify(inspectJson(pb), null, 2) : await humanReport(pb, sources));
   return 0;
 }

@@ -1,9 +1,8 @@
 /** `medvlm-bench list [--json]`: every benchmark with its version, split, protocols, languages and sources. */
-import { parseArgs } from 'node:util';
 import { BENCHMARKS } from '../benchmarks/index.js';
 import type { BenchmarkDef, SourceDecl } from '../benchmarks/types.js';
-import { UserError } from '../errors.js';
 import type { CliDeps } from './deps.js';
+import { parseFlags } from './flags.js';
 
 function describeSource(s: SourceDecl): string {
   if (s.kind === 'hf') return `Hugging Face ${s.repo}@${s.revision.length === 40 ? s.revision.slice(0, 12) : s.revision} (${s.files.join(', ')})${s.note ? ` — ${s.note}` : ''}`;
@@ -29,17 +28,11 @@ function humanList(defs: readonly BenchmarkDef[]): string {
 }
 
 export async function run(argv: string[], deps: CliDeps): Promise<number> {
-  let json = false;
-  try {
-    const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
-    if (values.help) {
-      deps.out('usage: medvlm-bench list [--json]');
-      return 0;
-    }
-    json = values.json === true;
-  } catch (e) {
-    throw new UserError(`${(e as Error).message}\nusage: medvlm-bench list [--json]`, 2);
+  const flags = parseFlags('list', argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  if (flags.help) {
+    deps.out('usage: medvlm-bench list [--json]');
+    return 0;
   }
-  deps.out(json ? JSON.stringify(listJson(), null, 2) : humanList(BENCHMARKS));
+  deps.out(flags.json === true ? JSON.stringify(listJson(), null, 2) : humanList(BENCHMARKS));
   return 0;
 }

@@ -1,6 +1,6 @@
 /** `medvlm-bench merge DIR… -o DIR`: merge shard result folders into one result (see docs/runner.md). */
 import { UserError } from '../errors.js';
-import { parseFlags, stringFlag } from '../eval/cli-flags.js';
+import { parseFlags, stringFlag } from './flags.js';
 import { mergeResultDirs } from '../eval/merge.js';
 import type { CliDeps } from './deps.js';
 

@@ -1,7 +1,7 @@
 /** `medvlm-bench run`: evaluate an OpenAI-compatible endpoint and write results.json (see docs/runner.md). */
 import type { RunResult } from '../../../schemas/results.js';
 import { UserError } from '../errors.js';
-import { intFlag, numberFlag, parseFlags, stringFlag, type FlagValues } from '../eval/cli-flags.js';
+import { enumFlag, intFlag, numberFlag, parseFlags, stringFlag, type FlagValues } from './flags.js';
 import { createProgress } from '../eval/progress.js';
 import { RUN_DEFAULTS, runEvaluation, type RunOptions } from '../eval/run.js';
 import type { CliDeps } from './deps.js';
@@ -77,8 +77,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
 
 function toRunOptions(flags: FlagValues, deps: CliDeps): RunOptions {
   const s = (name: string) => stringFlag(flags, name);
-  const protocol = s('protocol') ?? 'paper';
-  if (protocol !== 'paper' && protocol !== 'full') throw new UserError(`--protocol '${protocol}' must be paper or full`, 2);
+  const protocol = enumFlag(flags, 'protocol', ['paper', 'full'] as const, 'paper');
   if (!s('endpoint') && !s('serve')) throw new UserError('--endpoint URL is required (or --serve "COMMAND" to start a server)', 2);
   if (!s('model')) throw new UserError('--model NAME is required (the model name the endpoint serves)', 2);
   if (Boolean(s('judge-endpoint')) !== Boolean(s('judge-model'))) throw new UserError('--judge-endpoint and --judge-model go together', 2);

@@ -11,10 +11,10 @@
  * open_token_recall, open_token_f1. groups is {key: {value: {n, correct, accuracy, ci95, metrics}}} with the same
  * split. Scored items without a prediction are "missing": counted in `missing`, listed on stderr, and the exit code
  * is 3 unless --allow-missing (a partial file must not pass for a full score). Unknown ids (not in the benchmark)
- * are reported on stderr; predictions for excluded items are ignored.
+ * are reported on stderr; predictions for items the protocol excludes are ignored and counted (`ignoredExcluded`).
+ * A group with no multiple-choice prediction prints "—" (no figure), not 0/0 = 0.00%.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { unpackBits } from '../../../schemas/bitset.js';
 import type { BenchmarkId, BenchmarkResult, Metric } from '../../../schemas/results.js';
 import { wilson } from '../../../schemas/stats.js';
@@ -25,6 +25,8 @@ import { scoreResponse } from '../scoring/score.js';
 import { buildBenchmarkResult, type ItemOutcome } from '../scoring/summary.js';
 import { prepareBenchmark, readQuestionTypeOverrides, type PreparedBenchmark } from '../suite.js';
 import type { CliDeps } from './deps.js';
+import { enumFlag, parseFlags, stringFlag } from './flags.js';
+import { PROTOCOLS } from './inspect.js';
 
 const USAGE = `usage: medvlm-bench score <benchmark> --predictions FILE [--data-dir DIR] [--manifest FILE]
                             [--protocol paper|full] [--language L] [--question-types FILE] [--allow-missing] [--json]
@@ -46,46 +48,38 @@ const EXAMPLES = 5;
 export const MISSING_EXIT = 3;
 
 export async function run(argv: string[], deps: CliDeps): Promise<number> {
-  const { values, positionals } = parseFlags(argv);
-  if (values.help) {
+  const flags = parseFlags('score', argv, OPTIONS, true);
+  if (flags.help) {
     deps.out(USAGE);
     return 0;
   }
-  if (positionals.length !== 1) throw new UserError(`expected exactly one benchmark id\n${USAGE}`, 2);
-  if (!values.predictions) throw new UserError(`--predictions FILE is required\n${USAGE}`, 2);
-  const protocol = values.protocol ?? 'paper';
-  if (protocol !== 'paper' && protocol !== 'full') throw new UserError(`--protocol must be paper or full, found '${protocol}'`, 2);
-  const def = getBenchmark(positionals[0]!);
+  const s = (name: string) => stringFlag(flags, name);
+  if (flags._.length !== 1) throw new UserError(`expected exactly one benchmark id\n${USAGE}`, 2);
+  if (!s('predictions')) throw new UserError(`--predictions FILE is required\n${USAGE}`, 2);
+  const protocol = enumFlag(flags, 'protocol', PROTOCOLS, 'paper');
+  const def = getBenchmark(flags._[0]!);
   const resolve = (p: string | undefined) => (p ? path.resolve(deps.cwd, p) : undefined);
-  const predictionsFile = resolve(values.predictions)!;
+  const predictionsFile = resolve(s('predictions'))!;
   const { byId, otherBenchmark } = await readPredictions(predictionsFile, def.id);
-  const overridesFile = resolve(values['question-types']);
+  const overridesFile = resolve(s('question-types'));
   const pb = await prepareBenchmark(def.id as BenchmarkId, {
-    protocol, dataDir: resolve(values['data-dir'] ?? deps.env.MEDVLM_DATA_DIR), manifest: resolve(values.manifest),
-    language: values.language, env: deps.env, hf: { fetch: deps.fetch }, log: () => {},
+    protocol, dataDir: resolve(s('data-dir') ?? deps.env.MEDVLM_DATA_DIR), manifest: resolve(s('manifest')),
+    language: s('language'), env: deps.env, hf: { fetch: deps.fetch }, log: () => {},
     questionTypeOverrides: overridesFile ? await readQuestionTypeOverrides(overridesFile) : undefined,
   });
-  const { outcomes, missing, unknown } = scoreAll(pb, byId);
+  const { outcomes, missing, unknown, ignoredExcluded } = scoreAll(pb, byId);
   reportMismatches(deps, predictionsFile, { missing, unknown, otherBenchmark, scored: pb.items.length });
   if (outcomes.every((o) => !o.present)) {
     throw new UserError(`${predictionsFile}: no prediction matches a scored item of ${def.id} (${pb.items.length} scored items)`);
   }
   const result = buildBenchmarkResult(pb, outcomes);
-  const summary = scoreJson(pb, result, missing);
-  deps.out(values.json ? JSON.stringify(summary, null, 2) : humanReport(result, summary));
-  if (missing.length && !values['allow-missing']) {
+  const summary = { ...scoreJson(pb, result, missing), ignoredExcluded };
+  deps.out(flags.json ? JSON.stringify(summary, null, 2) : humanReport(result, summary));
+  if (missing.length && !flags['allow-missing']) {
     deps.err(`${predictionsFile}: ${missing.length} scored item(s) have no prediction: exit 3 (pass --allow-missing to score a partial file)`);
     return MISSING_EXIT;
   }
   return 0;
-}
-
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UserError(`${(e as Error).message}\n${USAGE}`, 2);
-  }
 }
 
 /** Outcomes in scored-item order, plus the scored ids without a prediction and the predicted ids not in the data. */
@@ -103,7 +97,8 @@ export function scoreAll(pb: PreparedBenchmark, byId: Map<string, Prediction>) {
   });
   const known = new Set(pb.samples.map((s) => s.id));
   const unknown = [...byId.keys()].filter((id) => !known.has(id));
-  return { outcomes, missing, unknown };
+  const ignoredExcluded = pb.excluded.filter((e) => byId.has(e.sample.id)).length;
+  return { outcomes, missing, unknown, ignoredExcluded };
 }
 
 function reportMismatches(
@@ -150,18 +145,19 @@ export function scoreJson(pb: PreparedBenchmark, result: BenchmarkResult, missin
   };
 }
 
-function humanReport(result: BenchmarkResult, s: ReturnType<typeof scoreJson>): string {
+function humanReport(result: BenchmarkResult, s: ReturnType<typeof scoreJson> & { ignoredExcluded: number }): string {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const ci = (c: [number, number] | null) => (c ? ` [${pct(c[0])}, ${pct(c[1])}]` : '');
   const lines = [
     `${s.benchmark} (protocol ${s.protocol}, extraction ${result.extraction}) fingerprint ${s.fingerprint}`,
     `multiple choice: correct ${s.correct}/${s.n} = ${pct(s.accuracy)}${ci(s.ci95)} · unparsed ${s.unparsed} · errors ${result.counts.errors} · excluded ${result.counts.excluded} · missing ${s.missing}`,
+    ...(s.ignoredExcluded ? [`${s.ignoredExcluded} prediction(s) were for items excluded under the ${s.protocol} protocol and were ignored`] : []),
     ...(s.unknownOverrideIds.length ? [`question-type overrides: ${s.unknownOverrideIds.length} id(s) match no item (e.g. ${s.unknownOverrideIds.slice(0, EXAMPLES).join(', ')})`] : []),
     ...result.metrics.map((m) => `  ${m.name.padEnd(20)} ${pct(m.value)}${ci(m.ci95)} (n ${m.n})`),
     ...(result.chanceAccuracy === null ? [] : [`  ${'chance'.padEnd(20)} ${pct(result.chanceAccuracy)}`]),
     'groups (multiple-choice accuracy):',
     ...Object.entries(s.groups).flatMap(([key, values]) => Object.entries(values)
-      .map(([value, t]) => `  ${key}=${value}: ${t.correct}/${t.n} = ${pct(t.accuracy)}${ci(t.ci95)}`)),
+      .map(([value, t]) => `  ${key}=${value}: ${t.n ? `${t.correct}/${t.n} = ${pct(t.accuracy)}${ci(t.ci95)}` : '— (n 0)'}`)),
   ];
   return lines.join('\n');
 }

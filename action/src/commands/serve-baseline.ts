@@ -1,6 +1,7 @@
 /** `medvlm-bench serve-baseline`: a chance-level OpenAI-compatible model server, until SIGINT/SIGTERM. */
-import { startBaselineServer } from '../eval/baseline-server.js';
-import { parseFlags, intFlag } from '../eval/cli-flags.js';
+import { UserError } from '../errors.js';
+import { startBaselineServer, type BaselineServerOptions } from '../eval/baseline-server.js';
+import { parseFlags, intFlag } from './flags.js';
 import type { CliDeps } from './deps.js';
 
 const HELP = `usage: medvlm-bench serve-baseline [--port P] [--host 127.0.0.1] [--policy random|constant:VALUE] [--seed S]
@@ -33,7 +34,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
     deps.out(HELP);
     return 0;
   }
-  const server = await startBaselineServer({
+  const server = await listen({
     port: intFlag('serve-baseline', flags, 'port', 0, 0, 65535),
     host: (flags.host as string | undefined) ?? '127.0.0.1',
     policy: (flags.policy as string | undefined) ?? 'random',
@@ -56,4 +57,18 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
   await server.close();
   deps.err(`baseline model stopped after ${server.stats.requests} requests`);
   return 0;
+}
+
+/** A busy port is a one-line user error (exit 1), not Node's listen stack trace. */
+async function listen(opts: BaselineServerOptions) {
+  try {
+    return await startBaselineServer(opts);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw e;
+    const where = `${opts.host}:${opts.port}`;
+    throw new UserError(code === 'EADDRINUSE'
+      ? `port ${opts.port} is in use (${where}); stop what holds it or pass another --port (0 = a free one)`
+      : `not allowed to listen on ${where}; pass another --port (0 = a free one)`);
+  }
 }

@@ -66,11 +66,11 @@ describe('inspect', () => {
   });
 
   it.each([
-    [['inspect', 'custom', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['inspect', 'custom', '--bogus'], 2, /unknown option '--bogus'/],
     [['inspect'], 2, /expected exactly one benchmark id/],
     [['inspect', 'nope'], 2, /unknown benchmark 'nope'/],
-    [['inspect', 'custom', '--protocol', 'fast'], 2, /--protocol must be paper or full/],
-    [['inspect', 'vqa-rad', '--language', 'en', '--data-dir', '.'], 1, /vqa-rad has no language variants/],
+    [['inspect', 'custom', '--protocol', 'fast'], 2, /--protocol 'fast' must be one of: paper, full/],
+    [['inspect', 'vqa-rad', '--language', 'en', '--data-dir', '.'], 2, /vqa-rad has no language variants/],
   ])('%j exits %i with a clear error', async (argv, code, message) => {
     const { d, err } = deps();
     expect(await main(argv as string[], d)).toBe(code);

@@ -55,8 +55,9 @@ describe('score', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(Object.keys(j)).toEqual(['benchmark', 'protocol', 'fingerprint', 'n', 'correct', 'unparsed', 'accuracy', 'ci95', 'groups',
-      'metrics', 'unparsedAll', 'missing', 'missingExamples', 'unknownOverrideIds']);
+      'metrics', 'unparsedAll', 'missing', 'missingExamples', 'unknownOverrideIds', 'ignoredExcluded']);
     expect(j).toMatchObject({ benchmark: 'custom', protocol: 'paper', n: 5, correct: 3, unparsed: 1, accuracy: 0.6, missing: 1, missingExamples: ['m3'] });
+    expect(j.ignoredExcluded).toBe(1); // o1 is open-ended: excluded under the paper protocol
     expect(j.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(j.ci95).toEqual(wilson(3, 5));
     expect(j.groups.modality.CT).toMatchObject({ n: 3, correct: 2, accuracy: 2 / 3, ci95: wilson(2, 3) });
@@ -143,6 +144,18 @@ describe('score', () => {
     const none = await score(['--manifest', g.manifest, '--predictions', g.predictions]);
     expect(none.code).toBe(1);
     expect(none.err).toContain('no prediction matches a scored item');
+  });
+
+  it('human output: excluded-item predictions are counted; a group without predictions shows — not 0.00%', async () => {
+    const f = fixture([{ id: 'm1', response: '\\boxed{B}' }, { id: 'o1', response: 'kidney' }]);
+    const r = await score(['--manifest', f.manifest, '--predictions', f.predictions, '--allow-missing']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('1 prediction(s) were for items excluded under the paper protocol and were ignored');
+    expect(r.out).toContain('modality=MRI: — (n 0)');
+    expect(r.out).not.toMatch(/0\/0 = /);
+    expect(r.out).toContain('modality=CT: 1/1 = 100.00%');
+    const full = await score(['--manifest', f.manifest, '--predictions', f.predictions, '--allow-missing', '--protocol', 'full', '--json']);
+    expect(JSON.parse(full.out).ignoredExcluded).toBe(0); // o1 is scored under full
   });
 
   it('human output lists metrics and groups', async () => {

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { closedPort } from '../eval/helpers.js';
 import { spawnCli, waitFor } from './cli-helpers.js';
@@ -19,6 +20,20 @@ describe('medvlm-bench serve-baseline (CLI)', () => {
     }
     expect((await cli.exit).code).toBe(0);
     expect(cli.stderr()).toMatch(/stopped after 1 requests/);
+  });
+
+  it('a busy port is a one-line error with exit 1, no stack trace', async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const cli = spawnCli(['serve-baseline', '--port', String(port)]);
+      expect((await cli.exit).code).toBe(1);
+      expect(cli.stderr().trim()).toBe(
+        `medvlm-bench serve-baseline: port ${port} is in use (127.0.0.1:${port}); stop what holds it or pass another --port (0 = a free one)`);
+    } finally {
+      holder.close();
+    }
   });
 
   it('rejects a bad fault spec with exit code 1 and the offending part', async () => {
