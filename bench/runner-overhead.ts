@@ -3,19 +3,23 @@
  * bodies (real VQA-RAD items: images as base64 data URLs, the paper-protocol prompt) and the same concurrency, in
  * one script. The server runs in its own process. The reference must be a ceiling of the server, not a client
  * bottleneck: wrk (C, Lua script cycling the bodies) when it is installed, and autocannon with worker threads;
- * the ratio is taken against the faster of the two.
- *   node bin/run-ts.mjs bench/runner-overhead.ts [--concurrency 32] [--seconds 10]
- * Prints every rate and runner / fastest reference (target ≥ 0.8).
+ * the ratio is taken against the faster of the two. Every runner pass is a fresh run (new image cache, request-body
+ * hash states, connections and predictions file): only the OS page cache and the JIT carry over from the warm-up.
+ *   node bin/run-ts.mjs bench/runner-overhead.ts [--concurrency 32] [--seconds 10] [--delay-ms 0]
+ * Prints every rate and runner / fastest reference (target ≥ 0.8), the CPU time each client spends per request and
+ * the server's share of a core (Linux). --delay-ms makes the server wait before answering (simulated generation).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { buildChatBody } from '../action/src/eval/client.js';
 import { evaluateTasks } from '../action/src/eval/evaluate.js';
+import { ImageCache } from '../action/src/eval/image-cache.js';
 import { openPredictions } from '../action/src/eval/predictions.js';
+import { RequestBodies } from '../action/src/eval/request-body.js';
 import { SILENT_PROGRESS } from '../action/src/eval/progress.js';
 import { sleep } from '../action/src/eval/retry.js';
 import { normalizeRunOptions } from '../action/src/eval/run-options.js';
@@ -25,18 +29,58 @@ import { prepareBenchmark, type PreparedBenchmark } from '../action/src/suite.js
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const DATA = process.env.MEDVLM_SHARED_DATA ?? path.resolve(REPO, '..', 'shared', 'data');
-const { values } = parseArgs({ options: { concurrency: { type: 'string' }, seconds: { type: 'string' } } });
+const { values } = parseArgs({ options: { concurrency: { type: 'string' }, seconds: { type: 'string' }, 'delay-ms': { type: 'string' } } });
 const CONCURRENCY = Number(values.concurrency ?? 32);
 const SECONDS = Number(values.seconds ?? 10);
+const DELAY_MS = Number(values['delay-ms'] ?? 0);
 const THREADS = Math.max(1, Math.min(2, availableParallelism()));
 const MODEL = 'baseline';
 const CHAT = '/v1/chat/completions';
 
 const port = 18000 + Math.floor(Math.random() * 2000);
 const url = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ['bin/medvlm-bench.mjs', 'serve-baseline', '--port', String(port)], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, ['bin/medvlm-bench.mjs', 'serve-baseline', '--port', String(port), '--delay-ms', String(DELAY_MS)], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
 await new Promise<void>((resolve) => server.stdout!.on('data', (d) => String(d).includes('listening') && resolve()));
 const scratch = mkdtempSync(path.join(tmpdir(), 'medvlm-overhead-'));
+const LOAD_BEFORE = loadavg().map((x) => x.toFixed(2)).join(' ');
+
+interface Row { name: string; unit: string; rate: number; cpuUsPerReq: number | null; serverPct: number | null; idlePct: number | null }
+
+/** CPU time of a process in ms from /proc (Linux), null elsewhere. */
+function procCpuMs(pid: number): number | null {
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return null;
+  const f = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+}
+
+/** CPU time of this process's finished (waited-for) children in ms from /proc: wrk's, once it has exited. */
+function childrenCpuMs(): number {
+  if (!existsSync('/proc/self/stat')) return NaN;
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(f[13]) + Number(f[14])) * 1000) / 100; // cutime + cstime
+}
+
+/** Idle CPU time of the whole machine in ms (all cores), null off Linux. */
+function machineIdleMs(): number | null {
+  if (!existsSync('/proc/stat')) return null;
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return ((f[3]! + f[4]!) * 1000) / 100;
+}
+
+/** Runs one client phase; the client runs in this process (the runner, autocannon's threads) or as a child (wrk). */
+async function measured(name: string, unit: string, client: 'self' | 'child', phase: () => Promise<{ rate: number; count: number }>): Promise<Row> {
+  const [cpu0, child0, srv0, idle0, t0] = [process.cpuUsage(), childrenCpuMs(), procCpuMs(server.pid!), machineIdleMs(), performance.now()];
+  const { rate, count } = await phase();
+  const [cpu, child1, srv1, idle1, wall] = [process.cpuUsage(cpu0), childrenCpuMs(), procCpuMs(server.pid!), machineIdleMs(), performance.now() - t0];
+  const clientUs = client === 'self' ? cpu.user + cpu.system : (child1 - child0) * 1000;
+  return {
+    name, unit, rate,
+    cpuUsPerReq: Number.isFinite(clientUs) ? clientUs / count : null,
+    serverPct: srv0 === null || srv1 === null ? null : (100 * (srv1 - srv0)) / wall,
+    idlePct: idle0 === null || idle1 === null ? null : (100 * (idle1 - idle0)) / wall,
+  };
+}
 
 try {
   const pb = await prepareBenchmark('vqa-rad', { protocol: 'paper', dataDir: DATA });
@@ -46,19 +90,26 @@ try {
   const mb = bodies.reduce((s, b) => s + b.length, 0) / bodies.length / 1e6;
   console.log(`VQA-RAD paper protocol: ${bodies.length} items, mean request body ${mb.toFixed(2)} MB, concurrency ${CONCURRENCY}, ~${SECONDS} s per client`);
 
-  await engineRate(pb, run.engine, 1); // warm-up: JIT, connection pool, page cache
-  const runner = await engineRate(pb, run.engine, SECONDS);
-  const refs: Array<[string, number]> = [];
-  const wrk = wrkRate(bodies);
-  if (wrk === null) console.log('note: wrk is not installed (apt-get install wrk); the reference is autocannon alone');
-  else refs.push([`wrk (${THREADS} threads, Lua script cycling the bodies)`, wrk]);
-  refs.push([`autocannon (${THREADS} worker threads)`, await autocannonRate(bodies)]);
+  await engineRate(pb, run.engine, 1); // warm-up: JIT, page cache
+  const rows: Row[] = [];
+  rows.push(await measured('runner engine, a new run per pass of the items', 'items/s', 'self', () => engineRate(pb, run.engine, SECONDS)));
+  rows.push(await measured('runner engine, one run cycling the items, caches cleared per cycle', 'items/s', 'self', () => cyclingRate(pb, run.engine, SECONDS)));
+  const refs: Row[] = [];
+  if (!hasWrk()) console.log('note: wrk is not installed (apt-get install wrk); the reference is autocannon alone');
+  else refs.push(await measured(`wrk (${THREADS} threads, Lua script cycling the bodies)`, 'req/s', 'child', async () => wrkRate(bodies)));
+  refs.push(await measured(`autocannon (${THREADS} worker threads)`, 'req/s', 'self', () => autocannonRate(bodies)));
+  rows.push(...refs);
   const whole = await wholeRunRate();
-  const pad = (s: string) => s.padEnd(66);
-  console.log(`${pad('runner engine (read images, hash, base64, HTTP, score, append)')}${runner.toFixed(1)} items/s`);
-  for (const [name, rate] of refs) console.log(`${pad(name)}${rate.toFixed(1)} req/s`);
-  const [bestName, best] = refs.reduce((a, b) => (b[1] > a[1] ? b : a));
-  console.log(`ratio runner / fastest reference (${bestName.split(' ')[0]}): ${(runner / best).toFixed(2)} (target ≥ 0.80)`);
+  console.log(`load average before: ${LOAD_BEFORE}; server delay ${DELAY_MS} ms`);
+  console.log(`${'client'.padEnd(64)}${'rate'.padStart(16)}${'client CPU/req'.padStart(16)}${'server core'.padStart(13)}${'machine idle'.padStart(14)}`);
+  for (const r of rows) {
+    const cpu = r.cpuUsPerReq === null ? '—' : `${r.cpuUsPerReq.toFixed(0)} µs`;
+    const pct = (x: number | null) => (x === null ? '—' : `${x.toFixed(0)}%`);
+    console.log(`${r.name.padEnd(64)}${`${r.rate.toFixed(1)} ${r.unit}`.padStart(16)}${cpu.padStart(16)}${pct(r.serverPct).padStart(13)}${pct(r.idlePct).padStart(14)}`);
+  }
+  const best = refs.reduce((a, b) => (b.rate > a.rate ? b : a));
+  const ratio = (r: Row) => (r.rate / best.rate).toFixed(2);
+  console.log(`ratio runner / fastest reference (${best.name.split(' ')[0]}): ${ratio(rows[0]!)} a new run per pass; ${ratio(rows[1]!)} one cycling run (target ≥ 0.80)`);
   console.log(`whole \`runEvaluation\` incl. data loading + fingerprint (one pass): ${whole.toFixed(1)} items/s`);
 } finally {
   server.kill('SIGTERM');
@@ -66,7 +117,7 @@ try {
 }
 
 /** Passes over all items until `seconds` have elapsed; items per second over the whole time. */
-async function engineRate(pb: PreparedBenchmark, engine: ReturnType<typeof normalizeRunOptions>['engine'], seconds: number): Promise<number> {
+async function engineRate(pb: PreparedBenchmark, engine: ReturnType<typeof normalizeRunOptions>['engine'], seconds: number): Promise<{ rate: number; count: number }> {
   let items = 0;
   const t0 = performance.now();
   do {
@@ -78,16 +129,46 @@ async function engineRate(pb: PreparedBenchmark, engine: ReturnType<typeof norma
     store.close();
     rmSync(dir, { recursive: true, force: true });
   } while (performance.now() - t0 < seconds * 1000);
-  return items / ((performance.now() - t0) / 1000);
+  return { rate: items / ((performance.now() - t0) / 1000), count: items };
 }
 
-/** wrk with a Lua script that loads the bodies in each thread and sends them in turn; null when wrk is absent. */
-function wrkRate(bodies: string[]): number | null {
+/**
+ * One long run, like a load generator's: the task stream cycles through the items until time is up, and at every
+ * cycle start the image cache and body hash states are cleared, so each cycle reads, hashes and encodes its images
+ * as a new run would. Only the end-of-run drain and the per-run setup (connections, predictions file) are absent.
+ */
+async function cyclingRate(pb: PreparedBenchmark, engine: ReturnType<typeof normalizeRunOptions>['engine'], seconds: number): Promise<{ rate: number; count: number }> {
+  const dir = mkdtempSync(path.join(scratch, 'cycle-'));
+  const store = await openPredictions(path.join(dir, 'predictions.jsonl'));
+  const [imageCache, requestBodies] = [new ImageCache(), new RequestBodies()];
+  const t0 = performance.now();
+  function* tasks() {
+    while (performance.now() - t0 < seconds * 1000) {
+      imageCache.clear();
+      requestBodies.clear();
+      for (const item of pb.items) yield { benchmark: pb.def.id, item, promptVersion: pb.promptVersion };
+    }
+  }
+  let items = 0;
+  await evaluateTasks(tasks(), Infinity, engine, { fetch, now: Date.now, random: Math.random, sleep, progress: SILENT_PROGRESS, imageCache, requestBodies }, store,
+    (task, answer) => scoreResponse(pb.items[task.item.index]!, answer, pb.def.extraction), () => items++);
+  const rate = items / ((performance.now() - t0) / 1000);
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { rate, count: items };
+}
+
+function hasWrk(): boolean {
   try {
     execFileSync('wrk', ['--version'], { stdio: 'ignore' });
   } catch (e) {
-    if ((e as { code?: string }).code === 'ENOENT') return null; // wrk --version exits 1 but runs
+    if ((e as { code?: string }).code === 'ENOENT') return false; // wrk --version exits 1 but runs
   }
+  return true;
+}
+
+/** wrk with a Lua script that loads the bodies in each thread and sends them in turn. */
+function wrkRate(bodies: string[]): { rate: number; count: number } {
   const dir = path.join(scratch, 'wrk');
   mkdirSync(dir);
   bodies.forEach((b, i) => writeFileSync(path.join(dir, `${i}.json`), b));
@@ -106,10 +187,10 @@ function wrkRate(bodies: string[]): number | null {
   const out = execFileSync('wrk', ['-t', String(THREADS), '-c', String(CONCURRENCY), '-d', `${SECONDS}s`, '-s', script, `${url}${CHAT}`], { encoding: 'utf8' });
   const bad = /Non-2xx or 3xx responses: (\d+)/.exec(out);
   if (bad) console.log(`wrk: ${bad[1]} non-2xx responses`);
-  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  return { rate: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), count: Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN) };
 }
 
-async function autocannonRate(bodies: string[]): Promise<number> {
+async function autocannonRate(bodies: string[]): Promise<{ rate: number; count: number }> {
   const t0 = performance.now();
   const result = await autocannon({
     url: `${url}${CHAT}`,
@@ -121,7 +202,7 @@ async function autocannonRate(bodies: string[]): Promise<number> {
   });
   const seconds = (performance.now() - t0) / 1000;
   if (result.non2xx > 0 || result.errors > 0) console.log(`autocannon: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.total / seconds;
+  return { rate: result.requests.total / seconds, count: result.requests.total };
 }
 
 async function wholeRunRate(): Promise<number> {

@@ -66,23 +66,14 @@ export function sha256Hex(data: string | Uint8Array): string {
 const FATAL_STATUSES = new Set([401, 403, 404]);
 
 export async function postChat(url: string, body: Body, o: PostOptions): Promise<AttemptOutcome> {
-  // A timer cleared on completion rather than AbortSignal.timeout: that one lives for the whole timeout (minutes)
-  // and keeps every finished request's objects reachable until it fires.
-  const ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(new DOMException('request timeout', 'TimeoutError')), o.timeoutMs);
-  const onOuterAbort = (): void => ctrl.abort(o.signal!.reason);
-  o.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
   let res: HttpReply;
   try {
-    res = await o.transport.post(url, body, headers, ctrl.signal);
+    res = await o.transport.post(url, body, headers, { timeoutMs: o.timeoutMs, signal: o.signal });
   } catch (e) {
     if (o.signal?.aborted) throw o.signal.reason ?? e;
-    return networkFailure(e, o.timeoutMs, ctrl.signal.aborted);
-  } finally {
-    clearTimeout(timer);
-    o.signal?.removeEventListener('abort', onOuterAbort);
+    return networkFailure(e, o.timeoutMs, (e as { name?: string } | null)?.name === 'TimeoutError');
   }
   if (res.status !== 200) return httpFailure(res, o.now ?? Date.now);
   const reply = parseChatReply(res.text);

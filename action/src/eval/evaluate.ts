@@ -48,8 +48,9 @@ export interface EngineDeps {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   progress: ProgressSink;
   signal?: AbortSignal;
-  /** image hashes and base64 text; one per evaluateTasks call (one run) unless given */
+  /** image hashes and base64 text, and body hash states; one of each per evaluateTasks call (one run) unless given */
   imageCache?: ImageCache;
+  requestBodies?: RequestBodies;
 }
 
 export interface ItemResult {
@@ -85,7 +86,7 @@ export async function evaluateTasks(
 ): Promise<ProgressCounts> {
   const counts: ProgressCounts = { done: 0, total, errors: 0, unparsed: 0, cached: 0 };
   const transport = deps.transport ?? defaultTransport(deps.fetch, o.concurrency);
-  const ctx = makeContext(o, deps, transport, deps.imageCache ?? new ImageCache());
+  const ctx = makeContext(o, deps, transport, deps.imageCache ?? new ImageCache(), deps.requestBodies ?? new RequestBodies());
   deps.progress.start(total);
   try {
     await runPool(tasks, o.concurrency, async (task, signal) => {
@@ -106,7 +107,7 @@ export async function evaluateTasks(
 
 type Context = ReturnType<typeof makeContext>;
 
-function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport, images: ImageCache) {
+function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport, images: ImageCache, bodies: RequestBodies) {
   const url = chatCompletionsUrl(o.endpoint);
   const circuit = new ReachabilityCircuit(o.endpoint, o.unreachableMs, deps.now, livenessProbe(o.endpoint, o.apiKey, o, deps));
   const judgeUrl = o.judge ? chatCompletionsUrl(o.judge.endpoint) : null;
@@ -124,7 +125,7 @@ function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport, i
     return sendWithRetries(target, attempt, o.retry, c, { sleep: deps.sleep, random: deps.random, signal })
       .then((r) => ({ ...r, latencyMs }));
   };
-  return { o, url, circuit, judgeUrl, judgeCircuit, send, images, bodies: new RequestBodies() };
+  return { o, url, circuit, judgeUrl, judgeCircuit, send, images, bodies };
 }
 
 /** GET /v1/models: any HTTP status proves the server is up (a hung item is then the item's failure, not an outage). */
@@ -168,7 +169,8 @@ function cachedAnswer(hit: CachedPrediction, stamp: string | null, store: Predic
 
 async function evaluateOne(task: EvalTask, ctx: Context, store: PredictionsFile, score: Scorer, signal: AbortSignal): Promise<ItemResult> {
   const { o } = ctx;
-  const images = await Promise.all(task.item.sample.images.map((ref) => ctx.images.get(ref)));
+  const refs = task.item.sample.images;
+  const images = refs.length === 1 ? [await ctx.images.get(refs[0]!)] : await Promise.all(refs.map((ref) => ctx.images.get(ref)));
   const prompt = task.item.prompt;
   const key = cacheKey(o, task, images.map((im) => im.sha256), prompt);
   const stamp = scorerStamp(score, task);

@@ -56,6 +56,12 @@ export class ImageCache {
     return this.entries.size;
   }
 
+  /** forgets every image (benchmarks use it to start each pass as cold as a new run) */
+  clear(): void {
+    this.entries.clear();
+    this.used = 0;
+  }
+
   async get(ref: ImageRef): Promise<CachedImage> {
     const { key, stamp } = this.identify(ref);
     const hit = this.entries.get(key);

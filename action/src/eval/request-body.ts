@@ -110,6 +110,10 @@ export class RequestBodies {
     return this.heads.size;
   }
 
+  clear(): void {
+    this.heads.clear();
+  }
+
   build(model: string, prompt: string, images: readonly HashedImage[], d: DecodingSettings): RequestBody {
     const head = headParts(model, images.map((im) => ({ mime: im.mime, base64: im.base64() })));
     const tail = tailPart(prompt, d);
