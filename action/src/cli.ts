@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   score: { summary: 'score a JSONL of {id, response} without calling a model', load: () => import('./commands/score.js') },
   run: { summary: 'evaluate an OpenAI-compatible endpoint and write results.json', load: () => import('./commands/run.js') },
   merge: { summary: 'merge shard result folders into one', load: () => import('./commands/merge.js') },
+  upload: { summary: 'upload a results.json to the aggregator worker with an API token', load: () => import('./commands/upload.js') },
   'serve-baseline': { summary: 'serve a chance-level OpenAI-compatible baseline model', load: () => import('./commands/serve-baseline.js') },
   demo: { summary: 'start a local worker + baseline model, evaluate a main and a PR run, compare and gate', load: () => import('./commands/demo.js') },
 };

@@ -61,9 +61,14 @@ function describeParseError(e: Error & { code?: string }, options: FlagOptions):
   return e.message.replace(/\.+$/, '');
 }
 
-/** The declared flag closest to a typo (Levenshtein distance ≤ 1/3 of its length, at least 2), or null. */
+/**
+ * The declared flag a typo most likely meant: one it abbreviates (`--aggregator` → `--aggregator-url`), else the
+ * closest by Levenshtein distance if within 1/3 of its length (at least 2); null when nothing is close.
+ */
 export function nearestFlag(typed: string, options: FlagOptions): string | null {
   const name = typed.replace(/^-+/, '').split('=')[0]!;
+  const extended = Object.keys(options).filter((f) => name.length >= 3 && f.startsWith(name));
+  if (extended.length === 1) return `--${extended[0]}`;
   let best: { flag: string; d: number } | null = null;
   for (const flag of Object.keys(options)) {
     const d = editDistance(name, flag);

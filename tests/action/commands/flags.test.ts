@@ -23,6 +23,7 @@ describe('unknown options: same message in every command', () => {
     ['merge', ['a', '--data-dri', 'x'], '--data-dir'],
     ['run', ['--benchmark', 'vqa-rad'], '--benchmarks'],
     ['serve-baseline', ['--prot', '9'], '--port'],
+    ['upload', ['r.json', '--aggregator', 'http://127.0.0.1:1'], '--aggregator-url'],
   ])('%s: a typo suggests the nearest flag and --help, exit 2', async (cmd, args, near) => {
     const typo = args.find((a) => a.startsWith('--'))!;
     const { code, err } = await cli([cmd, ...args]);
@@ -70,8 +71,9 @@ describe('suggestion', () => {
     expect(editDistance('', 'abc')).toBe(3);
     expect(editDistance('kitten', 'sitting')).toBe(3);
     const opts = { protocol: { type: 'string' }, port: { type: 'string' } } as const;
-    expect(nearestFlag('--prot', opts)).toBe('--port');
+    expect(nearestFlag('--prt', opts)).toBe('--port');
     expect(nearestFlag('--protocl=x', opts)).toBe('--protocol');
     expect(nearestFlag('--verbose', opts)).toBeNull();
+    expect(nearestFlag('--proto', opts)).toBe('--protocol'); // an abbreviation, though 3 edits away
   });
 });
