@@ -6,13 +6,15 @@
  *   npm run dev -- --open-uploads     # local only: accept unauthenticated uploads
  *   npm run dev -- --port 9000 --var PRIVATE_READS=true
  */
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { startLocalWorker } from './local-worker.mjs';
+import { parseScriptArgs } from './script-args.mjs';
 
+const USAGE = 'usage: npm run dev -- [--port 8787] [--persist DIR] [--open-uploads] [--var NAME=value …]';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({
+const { values } = parseScriptArgs('dev', USAGE, {
   options: {
     port: { type: 'string', default: '8787' },
     persist: { type: 'string', default: path.join(repoRoot, '.wrangler', 'state', 'v3') },
@@ -22,14 +24,38 @@ const { values } = parseArgs({
 });
 const vars = Object.fromEntries(values.var.map((kv) => {
   const at = kv.indexOf('=');
-  if (at < 1) throw new Error(`--var expects NAME=value, got "${kv}"`);
+  if (at < 1) fail(`--var expects NAME=value, got "${kv}"`, 2);
   return [kv.slice(0, at), kv.slice(at + 1)];
 }));
 if (values['open-uploads']) vars.ALLOW_UNAUTHENTICATED_UPLOADS = 'true';
 
-const worker = await startLocalWorker({ port: Number(values.port), persistDir: values.persist, vars });
+const port = Number(values.port);
+if (!/^\d+$/.test(values.port) || port > 65535) fail(`--port '${values.port}' must be a port number (0 = a free one)`, 2);
+// Checked before starting workerd, whose own bind failure is a multi-screen native stack trace.
+if (port !== 0 && !(await portIsFree(port))) fail(`port ${port} is busy; use --port 0 or another port`, 1);
+let worker;
+try {
+  worker = await startLocalWorker({ port, persistDir: values.persist, vars });
+} catch (err) {
+  if (err?.code === 'ERR_ADDRESS_IN_USE') fail(`port ${port} is busy; use --port 0 or another port`, 1);
+  throw err;
+}
 console.log(`medvlm-bench worker ready at ${worker.url} (local D1 in ${path.relative(repoRoot, values.persist) || '.'})`);
 if (vars.ALLOW_UNAUTHENTICATED_UPLOADS) console.log('uploads: unauthenticated (--open-uploads); never do this in production');
+
+function fail(message, code) {
+  console.error(`dev: ${message}`);
+  process.exit(code);
+}
+
+function portIsFree(p) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(p, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {
     await worker.stop();

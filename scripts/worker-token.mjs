@@ -7,16 +7,21 @@
  *   npm run token -- list [--remote]
  *   npm run token -- revoke --id 3 [--remote]
  * --persist-to DIR: a local state folder other than .wrangler/state (as for `wrangler d1 execute --persist-to`).
+ * A local database without the schema yet (a fresh clone before any `npm run dev`) gets worker/migrations applied
+ * first, with `wrangler d1 migrations apply --local`, the same bookkeeping the dev server uses.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseScriptArgs } from './script-args.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATABASE = 'medvlm-bench';
 const REPO_PATTERN = /^[A-Za-z0-9_.-]{1,100}\/([A-Za-z0-9_.-]{1,100}|\*)$/;
+const USAGE = "usage: npm run token -- create --repo owner/name [--repo 'owner/*'] [--label text] [--remote] | list | revoke --id N\n" +
+  '  (--persist-to DIR for a local state folder other than .wrangler/state)';
+const WRANGLER_ENV = { ...process.env, WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
 
 function fail(message) {
   console.error(`worker-token: ${message}`);
@@ -27,20 +32,26 @@ function sqlString(s) {
   return `'${String(s).replace(/'/g, "''")}'`;
 }
 
-function execute(sql, remote, persistTo) {
-  const wrangler = path.join(repoRoot, 'node_modules', '.bin', 'wrangler');
+function wrangler(args) {
+  return spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'wrangler'), args, { cwd: repoRoot, encoding: 'utf8', env: WRANGLER_ENV });
+}
+
+function execute(sql, remote, persistTo, migrated = false) {
   const where = remote ? ['--remote'] : ['--local', ...(persistTo ? ['--persist-to', persistTo] : [])];
-  const r = spawnSync(wrangler, ['d1', 'execute', DATABASE, ...where, '--json', '--command', sql], {
-    cwd: repoRoot, encoding: 'utf8',
-    env: { ...process.env, WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
-  });
+  const r = wrangler(['d1', 'execute', DATABASE, ...where, '--json', '--command', sql]);
+  if (r.status !== 0 && !remote && !migrated && /no such table/.test(r.stderr + r.stdout)) {
+    console.error('worker-token: the local database has no schema yet; applying worker/migrations first');
+    const m = wrangler(['d1', 'migrations', 'apply', DATABASE, ...where]);
+    if (m.status !== 0) fail(`applying the migrations failed (run \`npm run dev\` once; it applies them):\n${m.stderr || m.stdout}`);
+    return execute(sql, remote, persistTo, true);
+  }
   if (r.status !== 0) fail(`wrangler d1 execute failed:\n${r.stderr || r.stdout}`);
   const start = r.stdout.indexOf('[');
   return JSON.parse(r.stdout.slice(start))[0]?.results ?? [];
 }
 
 const [command, ...rest] = process.argv.slice(2);
-const { values } = parseArgs({
+const { values } = parseScriptArgs('worker-token', USAGE, {
   args: rest,
   options: { repo: { type: 'string', multiple: true, default: [] }, label: { type: 'string' }, id: { type: 'string' },
     remote: { type: 'boolean', default: false }, 'persist-to': { type: 'string' } },
@@ -70,5 +81,5 @@ if (command === 'create') {
   if (!rows.length) fail(`no active token with id ${values.id}`);
   console.log(`token ${values.id} revoked`);
 } else {
-  fail('usage: npm run token -- create --repo owner/name [--label text] [--remote] | list | revoke --id N');
+  fail(`${command ? `unknown command '${command}'` : 'no command given'}\n${USAGE}`);
 }
