@@ -7,11 +7,13 @@
  * Bounded by bytes (least recently used evicted first). A file-backed image is keyed by its path and revalidated
  * by size + mtime on every lookup (one stat), so an image edited during a run is read again; any other image
  * (zip member, parquet cell) is keyed by its ImageRef object, which names fixed bytes for the whole run.
- * The base64 text is made only when a request is built: resumed items need just the hash.
+ * Read on the main thread, the base64 text is made only when a request is built (resumed items need just the
+ * hash); a worker thread (image-workers.ts) returns it with the hash.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { sniffMime } from '../data/images.js';
+import { imageWorkers } from './image-workers.js';
 import type { ImageRef } from '../benchmarks/types.js';
 
 export const DEFAULT_IMAGE_CACHE_BYTES = 256 * 1024 * 1024;
@@ -83,6 +85,14 @@ export class ImageCache {
   }
 
   private async load(ref: ImageRef, key: string, stamp: string | null): Promise<Entry> {
+    // a plain file goes to a worker thread when there is one (image-workers.ts), else is read here
+    const workers = typeof ref.filePath === 'string' ? imageWorkers() : null;
+    const done = workers && (await workers.prepare(ref.filePath!));
+    if (done) {
+      const entry: Entry = { key, mime: sniffMime(done.head) ?? ref.mime, sha256: done.sha256, raw: null, b64: done.base64, stamp, cost: done.base64.byteLength };
+      this.insert(entry);
+      return entry;
+    }
     const [raw, mime] = readPlainFile(ref) ?? [await ref.read(), ref.mime];
     const entry: Entry = { key, mime, sha256: createHash('sha256').update(raw).digest('hex'), raw, b64: null, stamp, cost: raw.byteLength };
     // A file that changed while it was read has a stale stamp: the next lookup sees a different stat and reads again.

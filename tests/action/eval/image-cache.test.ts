@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ImageRef } from '../../../action/src/benchmarks/types.js';
 import { fileImage } from '../../../action/src/data/images.js';
 import { ImageCache } from '../../../action/src/eval/image-cache.js';
+import { ImageWorkers, imageWorkers } from '../../../action/src/eval/image-workers.js';
 import { buildChatBody, chatBody, concatParts, RequestBodies } from '../../../action/src/eval/request-body.js';
 import type { DecodingSettings } from '../../../action/src/eval/client.js';
 
@@ -156,5 +158,25 @@ describe('request bodies', () => {
       expect(bodies.size).toBeLessThanOrEqual(2);
     }
     expect(bodies.build('m', 'q2', [img([1, 2, 3])], D).chunks.some((c) => typeof c !== 'string')).toBe(true); // base64 bytes are not copied into a string
+  });
+});
+
+describe.skipIf(imageWorkers() === null)('image worker threads', () => {
+  it('prepare a file exactly as the main thread does, and report an unreadable one as null', async () => {
+    const { file, bytes } = pngFile('w.jpg', 5, 3000);
+    const got = (await imageWorkers()!.prepare(file))!;
+    expect(got.sha256).toBe(sha(bytes));
+    expect(got.base64.toString('latin1')).toBe(bytes.toString('base64'));
+    expect([...got.head]).toEqual([...bytes.subarray(0, 16)]);
+    expect(await imageWorkers()!.prepare(path.join(dir, 'missing.png'))).toBeNull();
+  });
+});
+
+describe('image workers that die', () => {
+  it('let every waiting and later caller fall back to reading on the main thread', async () => {
+    const dying = new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(1))", { eval: true });
+    const workers = new ImageWorkers([dying]);
+    expect(await workers.prepare(pngFile('d.png', 1).file)).toBeNull();
+    expect(await workers.prepare(pngFile('d.png', 1).file)).toBeNull();
   });
 });
