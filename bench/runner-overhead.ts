@@ -19,7 +19,6 @@ import { buildChatBody } from '../action/src/eval/client.js';
 import { evaluateTasks } from '../action/src/eval/evaluate.js';
 import { ImageCache } from '../action/src/eval/image-cache.js';
 import { openPredictions } from '../action/src/eval/predictions.js';
-import { RequestBodies } from '../action/src/eval/request-body.js';
 import { SILENT_PROGRESS } from '../action/src/eval/progress.js';
 import { sleep } from '../action/src/eval/retry.js';
 import { normalizeRunOptions } from '../action/src/eval/run-options.js';
@@ -140,17 +139,16 @@ async function engineRate(pb: PreparedBenchmark, engine: ReturnType<typeof norma
 async function cyclingRate(pb: PreparedBenchmark, engine: ReturnType<typeof normalizeRunOptions>['engine'], seconds: number): Promise<{ rate: number; count: number }> {
   const dir = mkdtempSync(path.join(scratch, 'cycle-'));
   const store = await openPredictions(path.join(dir, 'predictions.jsonl'));
-  const [imageCache, requestBodies] = [new ImageCache(), new RequestBodies()];
+  const imageCache = new ImageCache();
   const t0 = performance.now();
   function* tasks() {
     while (performance.now() - t0 < seconds * 1000) {
       imageCache.clear();
-      requestBodies.clear();
       for (const item of pb.items) yield { benchmark: pb.def.id, item, promptVersion: pb.promptVersion };
     }
   }
   let items = 0;
-  await evaluateTasks(tasks(), Infinity, engine, { fetch, now: Date.now, random: Math.random, sleep, progress: SILENT_PROGRESS, imageCache, requestBodies }, store,
+  await evaluateTasks(tasks(), Infinity, engine, { fetch, now: Date.now, random: Math.random, sleep, progress: SILENT_PROGRESS, imageCache }, store,
     (task, answer) => scoreResponse(pb.items[task.item.index]!, answer, pb.def.extraction), () => items++);
   const rate = items / ((performance.now() - t0) / 1000);
   store.close();

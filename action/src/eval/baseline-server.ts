@@ -26,6 +26,8 @@ export interface BaselineServerOptions {
   hangOn?: string;
   /** prefix every answer with about this many bytes of filler "reasoning" (long chain-of-thought answers) */
   padBytes?: number;
+  /** called with every chat-completion request body as received (tests check what the server saw) */
+  onChat?: (body: Buffer) => void;
 }
 
 export interface BaselineStats {
@@ -54,6 +56,7 @@ export async function startBaselineServer(opts: BaselineServerOptions = {}): Pro
   const sockets = new Set<Socket>();
 
   const chat = (body: Buffer, res: ServerResponse): void => {
+    opts.onChat?.(body);
     const hash = sha256Hex(body);
     const attempt = (stats.byKey.get(hash) ?? 0) + 1;
     stats.byKey.set(hash, attempt);

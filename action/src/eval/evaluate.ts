@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { buildTextBody, chatCompletionsUrl, modelsUrl, postChat, sha256Hex, type DecodingSettings } from './client.js';
 import { ImageCache, type CachedImage } from './image-cache.js';
-import { RequestBodies } from './request-body.js';
+import { buildRequest } from './request-body.js';
 import { buildJudgePrompt, JUDGE_PROMPT_VERSION, parseVerdict } from './judge.js';
 import { runPool } from './pool.js';
 import { defaultTransport, type Body, type Transport } from './transport.js';
@@ -48,9 +48,8 @@ export interface EngineDeps {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   progress: ProgressSink;
   signal?: AbortSignal;
-  /** image hashes and base64 text, and body hash states; one of each per evaluateTasks call (one run) unless given */
+  /** image hashes and base64 text; one per evaluateTasks call (one run) unless given */
   imageCache?: ImageCache;
-  requestBodies?: RequestBodies;
 }
 
 export interface ItemResult {
@@ -86,7 +85,7 @@ export async function evaluateTasks(
 ): Promise<ProgressCounts> {
   const counts: ProgressCounts = { done: 0, total, errors: 0, unparsed: 0, cached: 0 };
   const transport = deps.transport ?? defaultTransport(deps.fetch, o.concurrency);
-  const ctx = makeContext(o, deps, transport, deps.imageCache ?? new ImageCache(), deps.requestBodies ?? new RequestBodies());
+  const ctx = makeContext(o, deps, transport, deps.imageCache ?? new ImageCache());
   deps.progress.start(total);
   try {
     await runPool(tasks, o.concurrency, async (task, signal) => {
@@ -107,7 +106,7 @@ export async function evaluateTasks(
 
 type Context = ReturnType<typeof makeContext>;
 
-function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport, images: ImageCache, bodies: RequestBodies) {
+function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport, images: ImageCache) {
   const url = chatCompletionsUrl(o.endpoint);
   const circuit = new ReachabilityCircuit(o.endpoint, o.unreachableMs, deps.now, livenessProbe(o.endpoint, o.apiKey, o, deps));
   const judgeUrl = o.judge ? chatCompletionsUrl(o.judge.endpoint) : null;
@@ -125,7 +124,7 @@ function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport, i
     return sendWithRetries(target, attempt, o.retry, c, { sleep: deps.sleep, random: deps.random, signal })
       .then((r) => ({ ...r, latencyMs }));
   };
-  return { o, url, circuit, judgeUrl, judgeCircuit, send, images, bodies };
+  return { o, url, circuit, judgeUrl, judgeCircuit, send, images };
 }
 
 /** GET /v1/models: any HTTP status proves the server is up (a hung item is then the item's failure, not an outage). */
@@ -213,7 +212,7 @@ async function evaluateOne(task: EvalTask, ctx: Context, store: PredictionsFile,
 
 async function askModel(prompt: string, images: CachedImage[], ctx: Context, signal: AbortSignal) {
   // built and hashed once; every retry sends the same bytes
-  const body = ctx.bodies.build(ctx.o.model, prompt, images, ctx.o.decoding);
+  const body = buildRequest(ctx.o.model, prompt, images, ctx.o.decoding);
   const requestHash = body.sha256;
   const r = await ctx.send(ctx.url, ctx.circuit, ctx.o.apiKey, body.chunks, signal);
   if (!r.ok) return { requestHash, answer: null, error: r.error, attempts: r.attempts, reasoning: null };

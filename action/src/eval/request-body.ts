@@ -1,11 +1,11 @@
 /**
- * Chat-completions request bodies, built from pre-serialised parts, and their SHA-256 (predictions.jsonl
- * `requestHash`, what the server saw). Building and hashing the body were a third of the runner's CPU per item;
- * here JSON.stringify never touches base64 text (it would scan every character for escapes: ≈100 µs per 50 kB
- * image) and the bytes before the prompt — model + images, shared by every item that shows the same images — are
- * hashed once: SHA-256 is a stream, so the hash state after that head is kept and each item adds only its tail.
+ * Chat-completions request bodies, built from pre-serialised parts, and their `requestHash` (predictions.jsonl).
+ * Building and hashing the body were a third of the runner's CPU per item; here JSON.stringify never touches base64
+ * text (it would scan every character for escapes: ≈100 µs per 50 kB image), and the request is identified by its
+ * semantic content — body format version, model, decoding settings, prompt and the ordered image SHA-256s (already
+ * known from the image cache) — instead of by hashing the ~70 kB of bytes sent.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { DecodingSettings } from './client.js';
 
 export interface ChatImage {
@@ -98,35 +98,24 @@ export function concatParts(parts: BodyChunks): Buffer {
   return out;
 }
 
-export const DEFAULT_HEAD_STATES = 4096;
+/**
+ * Version of the body layout produced here (message structure, `<image i>` labels, data URLs, `stream: false`).
+ * Part of `requestHash`: a change to what is sent for the same content must change the hash.
+ */
+export const REQUEST_FORMAT_VERSION = 'chat-body/1';
 
-/** Builds bodies and hashes them, keeping the SHA-256 state after each recent head (least recently used evicted). */
-export class RequestBodies {
-  private readonly heads = new Map<string, Hash>();
+/**
+ * `requestHash`: SHA-256 hex of the UTF-8 JSON text of
+ * [format version, model, max_tokens, temperature, top_p|null, seed|null, prompt, [[mime, image SHA-256], …]].
+ * Every byte of the body follows from these (base64 from the image bytes), so equal hashes mean equal bodies.
+ */
+export function requestHash(model: string, prompt: string, images: ReadonlyArray<{ mime: string; sha256: string }>, d: DecodingSettings): string {
+  const content = [REQUEST_FORMAT_VERSION, model, d.maxTokens, d.temperature, d.topP, d.seed, prompt, images.map((im) => [im.mime, im.sha256])];
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
 
-  constructor(readonly maxHeads = DEFAULT_HEAD_STATES) {}
-
-  get size(): number {
-    return this.heads.size;
-  }
-
-  clear(): void {
-    this.heads.clear();
-  }
-
-  build(model: string, prompt: string, images: readonly HashedImage[], d: DecodingSettings): RequestBody {
-    const head = headParts(model, images.map((im) => ({ mime: im.mime, base64: im.base64() })));
-    const tail = tailPart(prompt, d);
-    // the head's bytes are decided by the model name and each image's MIME type and content hash
-    const key = JSON.stringify([model, images.map((im) => [im.mime, im.sha256])]);
-    let state = this.heads.get(key);
-    if (state) this.heads.delete(key);
-    else {
-      state = createHash('sha256');
-      for (const p of head) state.update(p);
-    }
-    this.heads.set(key, state);
-    if (this.heads.size > this.maxHeads) this.heads.delete(this.heads.keys().next().value!);
-    return { chunks: mergeText([...head, tail]), sha256: state.copy().update(tail).digest('hex') };
-  }
+/** A body as chunks (JSON text around the cached base64 bytes) with its request hash. */
+export function buildRequest(model: string, prompt: string, images: readonly HashedImage[], d: DecodingSettings): RequestBody {
+  const head = headParts(model, images.map((im) => ({ mime: im.mime, base64: im.base64() })));
+  return { chunks: mergeText([...head, tailPart(prompt, d)]), sha256: requestHash(model, prompt, images, d) };
 }

@@ -9,7 +9,7 @@ import type { PredictionRecord } from '../../../action/src/eval/predictions.js';
 import { runEvaluation, type RunOptions } from '../../../action/src/eval/run.js';
 import { prepareBenchmark } from '../../../action/src/suite.js';
 import { sharedData } from '../../helpers/shared-data.js';
-import { closedPort } from '../eval/helpers.js';
+import { closedPort, requestsByHash } from '../eval/helpers.js';
 import { isAlive, spawnCli, waitFor } from './cli-helpers.js';
 
 const data = sharedData('vqa_rad');
@@ -135,7 +135,8 @@ describe.skipIf(!data.available)('run against serve-baseline on VQA-RAD (real da
   });
 
   it('resumes after SIGKILL: equal results, and no second request for any finished item', async () => {
-    const slow = await startBaselineServer({ seed: 7, delayMs: 40 });
+    const seen = requestsByHash();
+    const slow = await startBaselineServer({ seed: 7, delayMs: 40, onChat: seen.onChat });
     const out = tmp();
     const args = ['run', '--endpoint', slow.url, '--model', 'baseline', '--benchmarks', 'vqa-rad', '--data-dir', data.root,
       '--out', out, '--concurrency', '4'];
@@ -157,7 +158,7 @@ describe.skipIf(!data.available)('run against serve-baseline on VQA-RAD (real da
       expect(new Set(all.map((l) => l.id)).size).toBe(clean.benchmarks[0]!.counts.scored);
       const itemsPerHash = new Map<string, number>();
       for (const l of all) itemsPerHash.set(l.requestHash, (itemsPerHash.get(l.requestHash) ?? 0) + 1);
-      for (const l of finishedBefore) expect(slow.stats.byKey.get(l.requestHash)).toBe(itemsPerHash.get(l.requestHash));
+      for (const l of finishedBefore) expect(seen.counts.get(l.requestHash)).toBe(itemsPerHash.get(l.requestHash));
     } finally {
       await slow.close();
     }

@@ -8,7 +8,7 @@ import { openPredictions, type PredictionRecord } from '../../../action/src/eval
 import { SILENT_PROGRESS } from '../../../action/src/eval/progress.js';
 import { DEFAULT_RETRY_POLICY, EndpointUnreachableError, sleep } from '../../../action/src/eval/retry.js';
 import type { EvalTask, Scorer } from '../../../action/src/eval/types.js';
-import { boxedScorer, closedPort, syntheticTasks } from './helpers.js';
+import { boxedScorer, closedPort, requestsByHash, syntheticTasks } from './helpers.js';
 
 let server: BaselineServer | null = null;
 afterEach(async () => {
@@ -68,7 +68,8 @@ describe('evaluateTasks', () => {
   it('an item that keeps timing out ends as an error after its attempts while the endpoint answers the rest', async () => {
     // The hung item is last, so near the end it is the only request in flight: only the liveness probe can tell
     // "this item hangs" from "the endpoint is down", and the unreachable bound (500 ms) is far below its retries.
-    server = await startBaselineServer({ seed: 3, hangOn: 'Question 5:' });
+    const seen = requestsByHash();
+    server = await startBaselineServer({ seed: 3, hangOn: 'Question 5:', onChat: seen.onChat });
     const dir = tmp();
     const t0 = Date.now();
     const results = await evaluate(dir, syntheticTasks(6), options(server.url, {
@@ -79,7 +80,7 @@ describe('evaluateTasks', () => {
     expect(results[5]!.outcome).toMatchObject({ present: true, correct: false, error: true });
     const rec = lines(dir).find((l) => l.id === 'item-5')!;
     expect(rec.error).toMatch(/no answer within 0.3 s \(request timeout\) \(after 3 attempts\)/);
-    expect(server.stats.byKey.get(rec.requestHash)).toBe(3);
+    expect(seen.counts.get(rec.requestHash)).toBe(3); // the hash names the request the server saw three times
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
@@ -96,7 +97,8 @@ describe('evaluateTasks', () => {
 
   it('resumes from predictions.jsonl without asking again, retries error lines, ignores a torn last line', async () => {
     const tasks = syntheticTasks(30);
-    server = await startBaselineServer({ seed: 4 });
+    const seen = requestsByHash();
+    server = await startBaselineServer({ seed: 4, onChat: seen.onChat });
     const dir = tmp();
     const first = await evaluate(dir, tasks.slice(0, 20), options(server.url));
     const recs = lines(dir);
@@ -110,6 +112,7 @@ describe('evaluateTasks', () => {
     expect(all.slice(0, 20).map((r) => r.outcome)).toEqual(first.map((r) => r.outcome));
     expect(lines(dir)).toHaveLength(30); // the torn fragment was cut, not glued
     for (const n of server.stats.byKey.values()) expect(n).toBe(1);
+    expect(new Set(lines(dir).map((l) => l.requestHash))).toEqual(new Set(seen.counts.keys())); // each line names its request
   });
 
   it('resume keeps outcomes, not response text, and rescores from disk only when the scoring rules or gold changed', async () => {

@@ -1,4 +1,5 @@
 /** Test helpers for the runner: synthetic items with in-memory images, a tiny scorer, a closed port. */
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { ImageRef } from '../../../action/src/benchmarks/types.js';
 import type { EvalTask, Scorer } from '../../../action/src/eval/types.js';
@@ -37,3 +38,29 @@ export const boxedScorer: Scorer = (task, answer) => {
   const extracted = m ? m[1]! : null;
   return { extracted, correct: extracted === task.item.gold };
 };
+
+/**
+ * predictions.jsonl `requestHash` recomputed from a body as the server received it, following the definition in
+ * docs/results-schema.md — written independently of request-body.ts, so a hash that stops describing what was sent
+ * fails the tests that compare them.
+ */
+export function requestHashOfBody(body: Buffer): string {
+  const b = JSON.parse(body.toString('utf8')) as { model: string; max_tokens: number; temperature: number; top_p?: number; seed?: number;
+    messages: Array<{ content: Array<{ type: string; text?: string; image_url?: { url: string } }> }> };
+  const content = b.messages[0]!.content;
+  const images = content.filter((c) => c.type === 'image_url').map((c) => {
+    const m = /^data:([^;,]+);base64,(.*)$/s.exec(c.image_url!.url)!;
+    return [m[1], createHash('sha256').update(Buffer.from(m[2]!, 'base64')).digest('hex')];
+  });
+  const fields = ['chat-body/1', b.model, b.max_tokens, b.temperature, b.top_p ?? null, b.seed ?? null, content.at(-1)!.text, images];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+/** Requests a server received, counted by their recomputed request hash: pass `onChat` to startBaselineServer. */
+export function requestsByHash(): { counts: Map<string, number>; onChat: (body: Buffer) => void } {
+  const counts = new Map<string, number>();
+  return { counts, onChat: (body) => {
+    const h = requestHashOfBody(body);
+    counts.set(h, (counts.get(h) ?? 0) + 1);
+  } };
+}

@@ -9,7 +9,8 @@ import type { ImageRef } from '../../../action/src/benchmarks/types.js';
 import { fileImage } from '../../../action/src/data/images.js';
 import { ImageCache } from '../../../action/src/eval/image-cache.js';
 import { ImageWorkers, imageWorkers } from '../../../action/src/eval/image-workers.js';
-import { buildChatBody, chatBody, concatParts, RequestBodies } from '../../../action/src/eval/request-body.js';
+import { buildChatBody, buildRequest, chatBody, concatParts } from '../../../action/src/eval/request-body.js';
+import { requestHashOfBody } from './helpers.js';
 import type { DecodingSettings } from '../../../action/src/eval/client.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'medvlm-imgcache-'));
@@ -143,21 +144,24 @@ describe('request bodies', () => {
     }), { numRuns: 300 });
   });
 
-  it('hash to the SHA-256 of the bytes sent, reusing the hash state of a shared head', () => {
-    const bodies = new RequestBodies(2);
+  it('carry a request hash of their content, matching one recomputed from the bytes sent', () => {
     const img = (b: number[], mime = 'image/png') => ({ mime, sha256: sha(new Uint8Array(b)), base64: () => Buffer.from(Buffer.from(b).toString('base64'), 'latin1') });
     const cases = [
-      ['m', 'q1 "é"', [img([1, 2, 3])]], ['m', 'q2', [img([1, 2, 3])]], ['m', 'q3', [img([1, 2, 3]), img([4])]],
-      ['m', 'q4', []], ['other', 'q5', [img([1, 2, 3])]], ['m', 'q6', [img([1, 2, 3], 'image/jpeg')]], ['m', 'q1 "é"', [img([1, 2, 3])]],
+      ['m', 'q1 "é"', [img([1, 2, 3])], D], ['m', 'q2', [img([1, 2, 3])], D], ['m', 'q3', [img([1, 2, 3]), img([4])], D],
+      ['m', 'q3', [img([4]), img([1, 2, 3])], D], ['m', 'q4', [], D], ['other', 'q2', [img([1, 2, 3])], D],
+      ['m', 'q2', [img([1, 2, 3], 'image/jpeg')], D], ['m', 'q2', [img([1, 2, 4])], D], ['m', 'q2', [img([1, 2, 3])], { ...D, seed: 1 }],
+      ['m', 'q2', [img([1, 2, 3])], { ...D, topP: 0.9 }], ['m', 'q2', [img([1, 2, 3])], { ...D, maxTokens: 9 }],
     ] as const;
-    for (const [model, prompt, images] of cases) {
-      const b = bodies.build(model, prompt, images, D);
+    const hashes = cases.map(([model, prompt, images, d]) => {
+      const b = buildRequest(model, prompt, images, d);
       const bytes = concatParts(b.chunks);
-      expect(b.sha256).toBe(sha(bytes));
-      expect(bytes.toString('utf8')).toBe(chatBody(model, prompt, images.map((im) => ({ mime: im.mime, base64: im.base64() })), D).toString('utf8'));
-      expect(bodies.size).toBeLessThanOrEqual(2);
-    }
-    expect(bodies.build('m', 'q2', [img([1, 2, 3])], D).chunks.some((c) => typeof c !== 'string')).toBe(true); // base64 bytes are not copied into a string
+      expect(bytes.toString('utf8')).toBe(chatBody(model, prompt, images.map((im) => ({ mime: im.mime, base64: im.base64() })), d).toString('utf8'));
+      expect(b.sha256).toBe(requestHashOfBody(bytes));
+      return b.sha256;
+    });
+    expect(new Set(hashes).size).toBe(cases.length); // any change to model, prompt, images, their order or decoding
+    expect(buildRequest('m', 'q2', [img([1, 2, 3])], D).sha256).toBe(hashes[1]);
+    expect(buildRequest('m', 'q2', [img([1, 2, 3])], D).chunks.some((c) => typeof c !== 'string')).toBe(true); // base64 bytes are not copied into a string
   });
 });
 
