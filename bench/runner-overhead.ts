@@ -1,21 +1,25 @@
 /**
  * Harness overhead: the runner's engine vs a load generator against the same serve-baseline, with the same request
- * bodies (real VQA-RAD items: images as base64 data URLs, the paper-protocol prompt) and the same concurrency, in
- * one script. The server runs in its own process. The reference must be a ceiling of the server, not a client
- * bottleneck: wrk (C, Lua script cycling the bodies) when it is installed, and autocannon with worker threads;
- * the ratio is taken against the faster of the two. Every runner pass is a fresh run (new image cache, request-body
- * hash states, connections and predictions file): only the OS page cache and the JIT carry over from the warm-up.
+ * bodies (real images as base64 data URLs, the paper-protocol prompts) and the same concurrency, in one script. The
+ * server runs in its own process. The reference must be a ceiling of the server, not a client bottleneck: wrk (C,
+ * Lua script cycling the bodies) when it is installed, and autocannon with worker threads; the ratio is taken
+ * against the faster of the two.
+ * Primary: ONE real run — a fresh evaluateTasks (new image cache, connections, predictions file) over every item of
+ * VQA-RAD + SLAKE (en) + PathVQA present in the shared data (VQA-RAD alone when the others are absent) — vs the
+ * references cycling exactly those bodies for the run's duration (rounded to whole seconds, at least 2).
+ * Secondary: the 271 VQA-RAD items, a new run per pass for --seconds, and one run cycling them (caches cleared
+ * per cycle), vs the references cycling the 271 bodies.
  *   node bin/run-ts.mjs bench/runner-overhead.ts [--concurrency 32] [--seconds 10] [--delay-ms 0]
- * Prints every rate and runner / fastest reference (target ≥ 0.8), the CPU time each client spends per request and
- * the server's share of a core (Linux). --delay-ms makes the server wait before answering (simulated generation).
+ * Prints every rate and runner / fastest reference (target ≥ 0.8), the CPU time each client spends per request, the
+ * server's share of a core and the machine's idle CPU (Linux). --delay-ms makes the server wait before answering.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { buildChatBody } from '../action/src/eval/client.js';
+import { chatBody } from '../action/src/eval/request-body.js';
 import { evaluateTasks } from '../action/src/eval/evaluate.js';
 import { ImageCache } from '../action/src/eval/image-cache.js';
 import { openPredictions } from '../action/src/eval/predictions.js';
@@ -25,6 +29,7 @@ import { normalizeRunOptions } from '../action/src/eval/run-options.js';
 import { runEvaluation } from '../action/src/eval/run.js';
 import { scoreResponse } from '../action/src/scoring/score.js';
 import { prepareBenchmark, type PreparedBenchmark } from '../action/src/suite.js';
+import type { BenchmarkId } from '../schemas/results.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const DATA = process.env.MEDVLM_SHARED_DATA ?? path.resolve(REPO, '..', 'shared', 'data');
@@ -35,6 +40,7 @@ const DELAY_MS = Number(values['delay-ms'] ?? 0);
 const THREADS = Math.max(1, Math.min(2, availableParallelism()));
 const MODEL = 'baseline';
 const CHAT = '/v1/chat/completions';
+const UNION: BenchmarkId[] = ['vqa-rad', 'slake', 'pathvqa'];
 
 const port = 18000 + Math.floor(Math.random() * 2000);
 const url = `http://127.0.0.1:${port}`;
@@ -43,6 +49,7 @@ await new Promise<void>((resolve) => server.stdout!.on('data', (d) => String(d).
 const scratch = mkdtempSync(path.join(tmpdir(), 'medvlm-overhead-'));
 const LOAD_BEFORE = loadavg().map((x) => x.toFixed(2)).join(' ');
 
+type Engine = ReturnType<typeof normalizeRunOptions>['engine'];
 interface Row { name: string; unit: string; rate: number; cpuUsPerReq: number | null; serverPct: number | null; idlePct: number | null }
 
 /** CPU time of a process in ms from /proc (Linux), null elsewhere. */
@@ -82,49 +89,46 @@ async function measured(name: string, unit: string, client: 'self' | 'child', ph
 }
 
 try {
-  const pb = await prepareBenchmark('vqa-rad', { protocol: 'paper', dataDir: DATA });
   const run = normalizeRunOptions({ endpoint: url, model: MODEL, outDir: 'unused', concurrency: CONCURRENCY, benchmarks: 'vqa-rad' });
-  const bodies = await Promise.all(pb.items.map(async (item) =>
-    buildChatBody(MODEL, item.prompt, await Promise.all(item.sample.images.map(async (im) => ({ mime: im.mime, bytes: await im.read() }))), run.engine.decoding)));
-  const mb = bodies.reduce((s, b) => s + b.length, 0) / bodies.length / 1e6;
-  console.log(`VQA-RAD paper protocol: ${bodies.length} items, mean request body ${mb.toFixed(2)} MB, concurrency ${CONCURRENCY}, ~${SECONDS} s per client`);
+  const pb = await prepareBenchmark('vqa-rad', { protocol: 'paper', dataDir: DATA });
+  await engineRate([pb], run.engine, 1); // warm-up: JIT, page cache
 
-  await engineRate(pb, run.engine, 1); // warm-up: JIT, page cache
+  const union = await prepareUnion();
+  const n = union.reduce((a, b) => a + b.items.length, 0);
+  console.log(`primary: one run over ${union.map((b) => `${b.def.id} ${b.items.length}`).join(' + ')} = ${n} paper-protocol items, concurrency ${CONCURRENCY}`);
+  const primary = await measured(`runner engine, one run over all ${n} items`, 'items/s', 'self', () => engineRate(union, run.engine, 0));
+  const runSeconds = Math.max(2, Math.round(n / primary.rate));
+  const unionBodies = await requestBodies(union, run.engine.decoding);
+  const primaryRefs = await references(unionBodies, runSeconds);
+  report('PRIMARY: one real run vs the references cycling its bodies', [primary, ...primaryRefs], unionBodies, runSeconds);
+
+  const bodies = await requestBodies([pb], run.engine.decoding);
   const rows: Row[] = [];
-  rows.push(await measured('runner engine, a new run per pass of the items', 'items/s', 'self', () => engineRate(pb, run.engine, SECONDS)));
+  rows.push(await measured('runner engine, a new run per pass of the items', 'items/s', 'self', () => engineRate([pb], run.engine, SECONDS)));
   rows.push(await measured('runner engine, one run cycling the items, caches cleared per cycle', 'items/s', 'self', () => cyclingRate(pb, run.engine, SECONDS)));
-  const refs: Row[] = [];
-  if (!hasWrk()) console.log('note: wrk is not installed (apt-get install wrk); the reference is autocannon alone');
-  else refs.push(await measured(`wrk (${THREADS} threads, Lua script cycling the bodies)`, 'req/s', 'child', async () => wrkRate(bodies)));
-  refs.push(await measured(`autocannon (${THREADS} worker threads)`, 'req/s', 'self', () => autocannonRate(bodies)));
-  rows.push(...refs);
-  const whole = await wholeRunRate();
+  rows.push(...await references(bodies, SECONDS));
+  report('SECONDARY: the 271 VQA-RAD items, repeated for ~' + SECONDS + ' s per client', rows, bodies, SECONDS);
+  const whole = await wholeRunRate(union.map((b) => b.def.id).join(','));
   console.log(`load average before: ${LOAD_BEFORE}; server delay ${DELAY_MS} ms`);
-  console.log(`${'client'.padEnd(64)}${'rate'.padStart(16)}${'client CPU/req'.padStart(16)}${'server core'.padStart(13)}${'machine idle'.padStart(14)}`);
-  for (const r of rows) {
-    const cpu = r.cpuUsPerReq === null ? '—' : `${r.cpuUsPerReq.toFixed(0)} µs`;
-    const pct = (x: number | null) => (x === null ? '—' : `${x.toFixed(0)}%`);
-    console.log(`${r.name.padEnd(64)}${`${r.rate.toFixed(1)} ${r.unit}`.padStart(16)}${cpu.padStart(16)}${pct(r.serverPct).padStart(13)}${pct(r.idlePct).padStart(14)}`);
-  }
-  const best = refs.reduce((a, b) => (b.rate > a.rate ? b : a));
-  const ratio = (r: Row) => (r.rate / best.rate).toFixed(2);
-  console.log(`ratio runner / fastest reference (${best.name.split(' ')[0]}): ${ratio(rows[0]!)} a new run per pass; ${ratio(rows[1]!)} one cycling run (target ≥ 0.80)`);
-  console.log(`whole \`runEvaluation\` incl. data loading + fingerprint (one pass): ${whole.toFixed(1)} items/s`);
+  console.log(`whole \`runEvaluation\` over the primary's benchmarks incl. data loading + fingerprint: ${whole.toFixed(1)} items/s`);
 } finally {
   server.kill('SIGTERM');
   rmSync(scratch, { recursive: true, force: true });
 }
 
-/** Passes over all items until `seconds` have elapsed; items per second over the whole time. */
-async function engineRate(pb: PreparedBenchmark, engine: ReturnType<typeof normalizeRunOptions>['engine'], seconds: number): Promise<{ rate: number; count: number }> {
+/** Fresh runs over all items of the benchmarks until `seconds` have elapsed (0: one run); items per second. */
+async function engineRate(pbs: PreparedBenchmark[], engine: Engine, seconds: number): Promise<{ rate: number; count: number }> {
   let items = 0;
+  const byId = new Map<string, PreparedBenchmark>(pbs.map((b) => [b.def.id, b]));
   const t0 = performance.now();
   do {
     const dir = mkdtempSync(path.join(scratch, 'run-'));
     const store = await openPredictions(path.join(dir, 'predictions.jsonl'));
-    const tasks = pb.items.map((item) => ({ benchmark: pb.def.id, item, promptVersion: pb.promptVersion }));
-    await evaluateTasks(tasks, tasks.length, engine, { fetch, now: Date.now, random: Math.random, sleep, progress: SILENT_PROGRESS }, store,
-      (task, answer) => scoreResponse(pb.items[task.item.index]!, answer, pb.def.extraction), () => items++);
+    const tasks = pbs.flatMap((pb) => pb.items.map((item) => ({ benchmark: pb.def.id, item, promptVersion: pb.promptVersion })));
+    await evaluateTasks(tasks, tasks.length, engine, { fetch, now: Date.now, random: Math.random, sleep, progress: SILENT_PROGRESS }, store, (task, answer) => {
+      const b = byId.get(task.benchmark)!;
+      return scoreResponse(b.items[task.item.index]!, answer, b.def.extraction);
+    }, () => items++);
     store.close();
     rmSync(dir, { recursive: true, force: true });
   } while (performance.now() - t0 < seconds * 1000);
@@ -136,7 +140,7 @@ async function engineRate(pb: PreparedBenchmark, engine: ReturnType<typeof norma
  * cycle start the image cache and body hash states are cleared, so each cycle reads, hashes and encodes its images
  * as a new run would. Only the end-of-run drain and the per-run setup (connections, predictions file) are absent.
  */
-async function cyclingRate(pb: PreparedBenchmark, engine: ReturnType<typeof normalizeRunOptions>['engine'], seconds: number): Promise<{ rate: number; count: number }> {
+async function cyclingRate(pb: PreparedBenchmark, engine: Engine, seconds: number): Promise<{ rate: number; count: number }> {
   const dir = mkdtempSync(path.join(scratch, 'cycle-'));
   const store = await openPredictions(path.join(dir, 'predictions.jsonl'));
   const imageCache = new ImageCache();
@@ -166,47 +170,99 @@ function hasWrk(): boolean {
 }
 
 /** wrk with a Lua script that loads the bodies in each thread and sends them in turn. */
-function wrkRate(bodies: string[]): { rate: number; count: number } {
-  const dir = path.join(scratch, 'wrk');
-  mkdirSync(dir);
+function wrkRate(bodies: Buffer[], seconds: number): { rate: number; count: number } {
+  const dir = mkdtempSync(path.join(scratch, 'wrk-'));
   bodies.forEach((b, i) => writeFileSync(path.join(dir, `${i}.json`), b));
   const script = path.join(dir, 'bodies.lua');
+  // whole requests are formatted once in init: request() then only returns a string (no 100 kB copy per request)
   writeFileSync(script, [
-    'local bodies, n = {}, 0',
+    'local reqs, n = {}, 0',
     'function init(args)',
-    `  for i = 0, ${bodies.length - 1} do local f = io.open("${dir}/" .. i .. ".json", "rb"); bodies[i + 1] = f:read("*a"); f:close() end`,
-    '  n = 0',
+    `  for i = 0, ${bodies.length - 1} do`,
+    `    local f = io.open("${dir}/" .. i .. ".json", "rb")`,
+    `    reqs[i + 1] = wrk.format("POST", "${CHAT}", { ["Content-Type"] = "application/json" }, f:read("*a"))`,
+    '    f:close()',
+    '  end',
     'end',
     'function request()',
     `  n = n % ${bodies.length} + 1`,
-    `  return wrk.format("POST", "${CHAT}", { ["Content-Type"] = "application/json" }, bodies[n])`,
+    '  return reqs[n]',
     'end',
   ].join('\n'));
-  const out = execFileSync('wrk', ['-t', String(THREADS), '-c', String(CONCURRENCY), '-d', `${SECONDS}s`, '-s', script, `${url}${CHAT}`], { encoding: 'utf8' });
+  const out = execFileSync('wrk', ['-t', String(THREADS), '-c', String(CONCURRENCY), '-d', `${seconds}s`, '-s', script, `${url}${CHAT}`], { encoding: 'utf8' });
   const bad = /Non-2xx or 3xx responses: (\d+)/.exec(out);
   if (bad) console.log(`wrk: ${bad[1]} non-2xx responses`);
   return { rate: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), count: Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN) };
 }
 
-async function autocannonRate(bodies: string[]): Promise<{ rate: number; count: number }> {
+async function autocannonRate(bodies: Buffer[], seconds: number): Promise<{ rate: number; count: number }> {
   const t0 = performance.now();
   const result = await autocannon({
     url: `${url}${CHAT}`,
     connections: CONCURRENCY,
-    duration: SECONDS,
+    duration: seconds,
     workers: THREADS,
     headers: { 'content-type': 'application/json' },
-    requests: bodies.map((body) => ({ method: 'POST', path: CHAT, body })),
+    requests: bodies.map((body) => ({ method: 'POST', path: CHAT, body: body.toString('utf8') })),
   });
-  const seconds = (performance.now() - t0) / 1000;
+  const wall = (performance.now() - t0) / 1000;
   if (result.non2xx > 0 || result.errors > 0) console.log(`autocannon: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rate: result.requests.total / seconds, count: result.requests.total };
+  return { rate: result.requests.total / wall, count: result.requests.total };
 }
 
-async function wholeRunRate(): Promise<number> {
+async function wholeRunRate(benchmarks: string): Promise<number> {
   const dir = mkdtempSync(path.join(scratch, 'whole-'));
   const t0 = performance.now();
-  const { result } = await runEvaluation({ endpoint: url, model: MODEL, benchmarks: 'vqa-rad', dataDir: DATA, outDir: dir, concurrency: CONCURRENCY, env: {} },
+  const { result } = await runEvaluation({ endpoint: url, model: MODEL, benchmarks, dataDir: DATA, outDir: dir, concurrency: CONCURRENCY, env: {} },
     { fetch, now: Date.now, log: () => {} });
-  return result.benchmarks[0]!.counts.scored / ((performance.now() - t0) / 1000);
+  return result.benchmarks.reduce((a, b) => a + b.counts.scored, 0) / ((performance.now() - t0) / 1000);
+}
+
+/** VQA-RAD, SLAKE (en) and PathVQA, paper protocol; a benchmark whose data is absent is left out and named. */
+async function prepareUnion(): Promise<PreparedBenchmark[]> {
+  const out: PreparedBenchmark[] = [];
+  for (const id of UNION) {
+    try {
+      out.push(await prepareBenchmark(id, { protocol: 'paper', dataDir: DATA }));
+    } catch (e) {
+      if (id === 'vqa-rad') throw e;
+      console.log(`note: ${id} left out of the primary run (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  return out;
+}
+
+/** The exact bytes the runner sends for each item, in run order. */
+async function requestBodies(pbs: PreparedBenchmark[], d: Engine['decoding']): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for (const pb of pbs) {
+    for (const item of pb.items) {
+      const images = await Promise.all(item.sample.images.map(async (im) => ({ mime: im.mime, base64: Buffer.from(await im.read()).toString('base64') })));
+      out.push(chatBody(MODEL, item.prompt, images, d));
+    }
+  }
+  return out;
+}
+
+async function references(bodies: Buffer[], seconds: number): Promise<Row[]> {
+  const refs: Row[] = [];
+  if (!hasWrk()) console.log('note: wrk is not installed (apt-get install wrk); the reference is autocannon alone');
+  else refs.push(await measured(`wrk (${THREADS} threads, Lua script cycling the bodies)`, 'req/s', 'child', async () => wrkRate(bodies, seconds)));
+  refs.push(await measured(`autocannon (${THREADS} worker threads)`, 'req/s', 'self', () => autocannonRate(bodies, seconds)));
+  return refs;
+}
+
+/** Prints the rows (runner rows first) and each runner row / the fastest reference. */
+function report(title: string, rows: Row[], bodies: Buffer[], seconds: number): void {
+  const mb = bodies.reduce((s, b) => s + b.length, 0) / bodies.length / 1e6;
+  console.log(`\n${title}: ${bodies.length} distinct bodies (mean ${mb.toFixed(3)} MB), references for ${seconds} s`);
+  console.log(`${'client'.padEnd(64)}${'rate'.padStart(16)}${'client CPU/req'.padStart(16)}${'server core'.padStart(13)}${'machine idle'.padStart(14)}`);
+  const pct = (x: number | null) => (x === null ? '—' : `${x.toFixed(0)}%`);
+  for (const r of rows) {
+    const cpu = r.cpuUsPerReq === null ? '—' : `${r.cpuUsPerReq.toFixed(0)} µs`;
+    console.log(`${r.name.padEnd(64)}${`${r.rate.toFixed(1)} ${r.unit}`.padStart(16)}${cpu.padStart(16)}${pct(r.serverPct).padStart(13)}${pct(r.idlePct).padStart(14)}`);
+  }
+  const refs = rows.filter((r) => r.unit === 'req/s');
+  const best = refs.reduce((a, b) => (b.rate > a.rate ? b : a));
+  for (const r of rows.filter((x) => x.unit === 'items/s')) console.log(`ratio ${r.name} / ${best.name.split(' ')[0]}: ${(r.rate / best.rate).toFixed(2)} (target ≥ 0.80)`);
 }
