@@ -9,7 +9,8 @@
  * references cycling exactly those bodies for the run's duration (rounded to whole seconds, at least 2).
  * Secondary: the 271 VQA-RAD items, a new run per pass for --seconds, and one run cycling them (caches cleared
  * per cycle), vs the references cycling the 271 bodies.
- *   node bin/run-ts.mjs bench/runner-overhead.ts [--concurrency 32] [--seconds 10] [--delay-ms 0]
+ *   node bin/run-ts.mjs bench/runner-overhead.ts [--concurrency 32] [--seconds 10] [--delay-ms 0] [--primary-ref-seconds S]
+ * (--primary-ref-seconds: run the primary's references for S s instead of the run's duration: their steady state)
  * Prints every rate and runner / fastest reference (target ≥ 0.8), the CPU time each client spends per request, the
  * server's share of a core and the machine's idle CPU (Linux). --delay-ms makes the server wait before answering.
  */
@@ -33,7 +34,7 @@ import type { BenchmarkId } from '../schemas/results.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const DATA = process.env.MEDVLM_SHARED_DATA ?? path.resolve(REPO, '..', 'shared', 'data');
-const { values } = parseArgs({ options: { concurrency: { type: 'string' }, seconds: { type: 'string' }, 'delay-ms': { type: 'string' } } });
+const { values } = parseArgs({ options: { concurrency: { type: 'string' }, seconds: { type: 'string' }, 'delay-ms': { type: 'string' }, 'primary-ref-seconds': { type: 'string' } } });
 const CONCURRENCY = Number(values.concurrency ?? 32);
 const SECONDS = Number(values.seconds ?? 10);
 const DELAY_MS = Number(values['delay-ms'] ?? 0);
@@ -97,7 +98,7 @@ try {
   const n = union.reduce((a, b) => a + b.items.length, 0);
   console.log(`primary: one run over ${union.map((b) => `${b.def.id} ${b.items.length}`).join(' + ')} = ${n} paper-protocol items, concurrency ${CONCURRENCY}`);
   const primary = await measured(`runner engine, one run over all ${n} items`, 'items/s', 'self', () => engineRate(union, run.engine, 0));
-  const runSeconds = Math.max(2, Math.round(n / primary.rate));
+  const runSeconds = Number(values['primary-ref-seconds'] ?? Math.max(2, Math.round(n / primary.rate)));
   const unionBodies = await requestBodies(union, run.engine.decoding);
   const primaryRefs = await references(unionBodies, runSeconds);
   report('PRIMARY: one real run vs the references cycling its bodies', [primary, ...primaryRefs], unionBodies, runSeconds);
