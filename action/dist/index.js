@@ -4670,17 +4670,17 @@ var require_util2 = __commonJS({
     }
     async function readAllBytes(reader) {
       const bytes = [];
-      let byteLength = 0;
+      let byteLength2 = 0;
       while (true) {
         const { done, value: chunk } = await reader.read();
         if (done) {
-          return Buffer.concat(bytes, byteLength);
+          return Buffer.concat(bytes, byteLength2);
         }
         if (!isUint8Array(chunk)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
         bytes.push(chunk);
-        byteLength += chunk.length;
+        byteLength2 += chunk.length;
       }
     }
     function urlIsLocal(url3) {
@@ -6180,7 +6180,7 @@ var require_client_h1 = __commonJS({
         } else {
           socket[kReset] = true;
         }
-        const pause = request2.onHeaders(statusCode, headers, this.resume, statusText) === false;
+        const pause2 = request2.onHeaders(statusCode, headers, this.resume, statusText) === false;
         if (request2.aborted) {
           return -1;
         }
@@ -6194,7 +6194,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause2 ? constants3.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -28613,7 +28613,7 @@ var require_lib = __commonJS({
 });
 
 // action/src/main.ts
-import { appendFileSync as appendFileSync2, existsSync as existsSync8, readdirSync as readdirSync2, readFileSync as readFileSync6 } from "node:fs";
+import { appendFileSync as appendFileSync2, existsSync as existsSync8, readdirSync as readdirSync2, readFileSync as readFileSync7 } from "node:fs";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -49835,14 +49835,14 @@ async function fetchRun(client, id) {
   return parsed.data;
 }
 function sameFingerprints(head, base) {
-  let shared = 0;
+  let shared2 = 0;
   for (const b of head.benchmarks) {
     const other = base.benchmarks.find((x) => x.id === b.id);
     if (!other) continue;
     if (other.fingerprint !== b.fingerprint || other.protocol !== b.protocol) return false;
-    shared++;
+    shared2++;
   }
-  return shared > 0;
+  return shared2 > 0;
 }
 function parseBaselineSpec(s) {
   const v = s.trim();
@@ -50024,7 +50024,7 @@ var UserError = class extends Error {
 };
 
 // action/src/eval/merge.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import path17 from "node:path";
 
 // schemas/stats.ts
@@ -63845,19 +63845,19 @@ async function getAccessToken(initialAccessToken, customFetch, refreshUrl) {
 var WebBlob = class extends Blob {
   static async create(url3, opts) {
     const customFetch = opts?.fetch ?? fetch;
-    const probe = await customFetch(url3, {
+    const probe2 = await customFetch(url3, {
       headers: {
         Range: "bytes=0-0",
         ...opts?.accessToken && { Authorization: `Bearer ${opts.accessToken}` }
       }
     });
-    if (!probe.ok) {
-      throw await createApiError(probe);
+    if (!probe2.ok) {
+      throw await createApiError(probe2);
     }
-    const contentType = probe.headers.get("content-type") || "";
-    if (probe.status === 206) {
-      const totalSize = Number(probe.headers.get("content-range")?.split("/").pop());
-      await probe.body?.cancel();
+    const contentType = probe2.headers.get("content-type") || "";
+    if (probe2.status === 206) {
+      const totalSize = Number(probe2.headers.get("content-range")?.split("/").pop());
+      await probe2.body?.cancel();
       if (Number.isFinite(totalSize) && totalSize >= (opts?.cacheBelow ?? 1e6)) {
         return new WebBlob(url3, 0, totalSize, contentType, true, customFetch, opts?.accessToken);
       }
@@ -63869,7 +63869,7 @@ var WebBlob = class extends Blob {
       }
       return full.blob();
     }
-    return probe.blob();
+    return probe2.blob();
   }
   url;
   start;
@@ -64437,11 +64437,11 @@ async function* filterLanguage(samples, language) {
 }
 function resolveLanguage(def, requested) {
   if (!def.languages?.length) {
-    if (requested) throw new UserError(`${def.id} has no language variants; --language applies only to benchmarks that declare languages (slake)`);
+    if (requested) throw new UserError(`${def.id} has no language variants; --language applies only to benchmarks that declare languages (slake)`, 2);
     return null;
   }
   const lang = requested ?? def.defaultLanguage ?? def.languages[0];
-  if (!def.languages.includes(lang)) throw new UserError(`${def.id}: unknown language '${lang}'; choose one of ${def.languages.join(", ")}`);
+  if (!def.languages.includes(lang)) throw new UserError(`${def.id}: unknown language '${lang}' (--language); must be one of: ${def.languages.join(", ")}`, 2);
   return lang;
 }
 function defineBenchmark(spec) {
@@ -77877,6 +77877,7 @@ async function prepareBenchmarks(sel, env, log, hf) {
   const overrides = sel.questionTypesFile ? await readQuestionTypeOverrides(sel.questionTypesFile) : void 0;
   const all = sel.benchmarks === "all";
   const ids = all ? BENCHMARKS.map((b) => b.id) : sel.benchmarks;
+  if (!all) for (const id of ids) getBenchmark(id);
   const benchmarks = [];
   const skipped = [];
   for (const id of ids) {
@@ -78014,7 +78015,62 @@ import { mkdirSync as mkdirSync3 } from "node:fs";
 import path16 from "node:path";
 
 // action/src/eval/client.ts
+import { createHash as createHash5 } from "node:crypto";
+
+// action/src/eval/request-body.ts
 import { createHash as createHash4 } from "node:crypto";
+function chatBody(model, prompt, images, d) {
+  return concatParts([...headParts(model, images), tailPart(prompt, d)]);
+}
+function buildTextBody(model, text, d) {
+  return chatBody(model, text, [], d);
+}
+function headParts(model, images) {
+  const parts = [`{"model":${JSON.stringify(model)},"messages":[{"role":"user","content":[`];
+  images.forEach((img, i) => {
+    if (images.length > 1) parts.push(`{"type":"text","text":"<image ${i + 1}>"},`);
+    parts.push(`{"type":"image_url","image_url":{"url":${JSON.stringify(`data:${img.mime};base64,`).slice(0, -1)}`, img.base64, '"}},');
+  });
+  return parts;
+}
+function tailPart(prompt, d) {
+  let tail = `{"type":"text","text":${JSON.stringify(prompt)}}]}],"max_tokens":${JSON.stringify(d.maxTokens)}`;
+  tail += `,"temperature":${JSON.stringify(d.temperature)},"stream":false`;
+  if (d.topP !== null) tail += `,"top_p":${JSON.stringify(d.topP)}`;
+  if (d.seed !== null) tail += `,"seed":${JSON.stringify(d.seed)}`;
+  return `${tail}}`;
+}
+function mergeText(parts) {
+  const out = [];
+  for (const p of parts) {
+    const last = out.length - 1;
+    if (typeof p === "string" && last >= 0 && typeof out[last] === "string") out[last] += p;
+    else out.push(p);
+  }
+  return out;
+}
+function concatParts(parts) {
+  const sizes = parts.map((p) => typeof p === "string" ? Buffer.byteLength(p) : p.byteLength);
+  const out = Buffer.allocUnsafe(sizes.reduce((a, b) => a + b, 0));
+  let at = 0;
+  parts.forEach((p, i) => {
+    if (typeof p === "string") out.write(p, at, "utf8");
+    else out.set(p, at);
+    at += sizes[i];
+  });
+  return out;
+}
+var REQUEST_FORMAT_VERSION = "chat-body/1";
+function requestHash(model, prompt, images, d) {
+  const content = [REQUEST_FORMAT_VERSION, model, d.maxTokens, d.temperature, d.topP, d.seed, prompt, images.map((im) => [im.mime, im.sha256])];
+  return createHash4("sha256").update(JSON.stringify(content)).digest("hex");
+}
+function buildRequest(model, prompt, images, d) {
+  const head = headParts(model, images.map((im) => ({ mime: im.mime, base64: im.base64() })));
+  return { chunks: mergeText([...head, tailPart(prompt, d)]), sha256: requestHash(model, prompt, images, d) };
+}
+
+// action/src/eval/client.ts
 function chatCompletionsUrl(endpoint2) {
   const base = endpoint2.replace(/\/+$/, "");
   if (base.endsWith("/chat/completions")) return base;
@@ -78023,47 +78079,19 @@ function chatCompletionsUrl(endpoint2) {
 function modelsUrl(endpoint2) {
   return chatCompletionsUrl(endpoint2).replace(/\/chat\/completions$/, "/models");
 }
-function buildChatBody(model, prompt, images, d) {
-  const content = [];
-  images.forEach((img, i) => {
-    if (images.length > 1) content.push({ type: "text", text: `<image ${i + 1}>` });
-    content.push({ type: "image_url", image_url: { url: `data:${img.mime};base64,${Buffer.from(img.bytes).toString("base64")}` } });
-  });
-  content.push({ type: "text", text: prompt });
-  const body = {
-    model,
-    messages: [{ role: "user", content }],
-    max_tokens: d.maxTokens,
-    temperature: d.temperature,
-    stream: false
-  };
-  if (d.topP !== null) body.top_p = d.topP;
-  if (d.seed !== null) body.seed = d.seed;
-  return JSON.stringify(body);
-}
-function buildTextBody(model, text, d) {
-  return buildChatBody(model, text, [], d);
-}
 function sha256Hex(data) {
-  return createHash4("sha256").update(data).digest("hex");
+  return createHash5("sha256").update(data).digest("hex");
 }
 var FATAL_STATUSES = /* @__PURE__ */ new Set([401, 403, 404]);
 async function postChat(url3, body, o) {
-  const ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(new DOMException("request timeout", "TimeoutError")), o.timeoutMs);
-  const onOuterAbort = () => ctrl.abort(o.signal.reason);
-  o.signal?.addEventListener("abort", onOuterAbort, { once: true });
   const headers = { "content-type": "application/json" };
   if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
   let res;
   try {
-    res = await o.transport.post(url3, body, headers, ctrl.signal);
+    res = await o.transport.post(url3, body, headers, { timeoutMs: o.timeoutMs, signal: o.signal });
   } catch (e) {
     if (o.signal?.aborted) throw o.signal.reason ?? e;
-    return networkFailure(e, o.timeoutMs, ctrl.signal.aborted);
-  } finally {
-    clearTimeout(timer);
-    o.signal?.removeEventListener("abort", onOuterAbort);
+    return networkFailure(e, o.timeoutMs, e?.name === "TimeoutError");
   }
   if (res.status !== 200) return httpFailure(res, o.now ?? Date.now);
   const reply = parseChatReply(res.text);
@@ -78135,7 +78163,197 @@ function toCount(x) {
 }
 
 // action/src/eval/evaluate.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
+
+// action/src/eval/image-cache.ts
+import { createHash as createHash6 } from "node:crypto";
+import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
+
+// action/src/eval/image-workers.ts
+import { availableParallelism } from "node:os";
+import { Worker as Worker2 } from "node:worker_threads";
+var WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { readFileSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+parentPort.on('message', ({ id, path }) => {
+  try {
+    const raw = readFileSync(path);
+    const text = raw.toString('base64');
+    const base64 = Buffer.allocUnsafeSlow(text.length); // its own ArrayBuffer: transferring it detaches nothing else
+    base64.write(text, 0, 'latin1');
+    const sha256 = createHash('sha256').update(raw).digest('hex');
+    parentPort.postMessage({ id, sha256, head: new Uint8Array(raw.subarray(0, 16)), base64 }, [base64.buffer]);
+  } catch (e) {
+    parentPort.postMessage({ id, error: String((e && e.message) || e) });
+  }
+});
+`;
+var ImageWorkers = class {
+  constructor(workers) {
+    this.workers = workers;
+    for (const w of workers) {
+      w.unref();
+      w.on("message", (r) => this.settle(r));
+      w.on("error", () => this.fail());
+      w.on("exit", () => this.fail());
+    }
+  }
+  workers;
+  pending = /* @__PURE__ */ new Map();
+  seq = 0;
+  turn = 0;
+  broken = false;
+  /** null when the file could not be read here (or the workers are gone): the caller reads it itself */
+  prepare(path18) {
+    if (this.broken) return Promise.resolve(null);
+    const id = this.seq++;
+    const worker = this.workers[this.turn++ % this.workers.length];
+    if (this.pending.size === 0) for (const w of this.workers) w.ref();
+    return new Promise((resolve6) => {
+      this.pending.set(id, (r) => resolve6(r.error === void 0 && r.base64 ? {
+        sha256: r.sha256,
+        head: r.head,
+        base64: Buffer.from(r.base64.buffer, r.base64.byteOffset, r.base64.byteLength)
+      } : null));
+      worker.postMessage({ id, path: path18 });
+    });
+  }
+  settle(r) {
+    const done = this.pending.get(r.id);
+    this.pending.delete(r.id);
+    if (this.pending.size === 0) for (const w of this.workers) w.unref();
+    done?.(r);
+  }
+  /** a worker died: every waiting caller falls back to reading on the main thread, and so do later ones */
+  fail() {
+    this.broken = true;
+    for (const [id, done] of this.pending) done({ id, error: "image worker stopped" });
+    this.pending.clear();
+  }
+};
+var shared;
+function imageWorkers() {
+  if (shared !== void 0) return shared;
+  const wanted = process.env.MEDVLM_IMAGE_WORKERS;
+  const n = wanted !== void 0 && /^\d+$/.test(wanted) ? Math.min(Number(wanted), 8) : Math.min(2, availableParallelism() - 1);
+  shared = n > 0 ? new ImageWorkers(Array.from({ length: n }, () => new Worker2(WORKER_SOURCE, { eval: true }))) : null;
+  return shared;
+}
+
+// action/src/eval/image-cache.ts
+var DEFAULT_IMAGE_CACHE_BYTES = 256 * 1024 * 1024;
+var ImageCache = class {
+  constructor(maxBytes = DEFAULT_IMAGE_CACHE_BYTES) {
+    this.maxBytes = maxBytes;
+  }
+  maxBytes;
+  entries = /* @__PURE__ */ new Map();
+  refIds = /* @__PURE__ */ new WeakMap();
+  /** reads in progress, so items sharing an image that start together read it once */
+  reading = /* @__PURE__ */ new Map();
+  nextRefId = 0;
+  used = 0;
+  /** lookups answered without reading the image (for tests and benchmarks) */
+  hits = 0;
+  misses = 0;
+  get bytes() {
+    return this.used;
+  }
+  get size() {
+    return this.entries.size;
+  }
+  /** forgets every image (benchmarks use it to start each pass as cold as a new run) */
+  clear() {
+    this.entries.clear();
+    this.used = 0;
+  }
+  async get(ref) {
+    const { key, stamp } = this.identify(ref);
+    const hit = this.entries.get(key);
+    if (hit && hit.stamp === stamp) {
+      this.hits++;
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return this.view(hit);
+    }
+    if (hit) this.remove(hit);
+    const id = `${key}|${stamp}`;
+    let pending = this.reading.get(id);
+    if (!pending) {
+      this.misses++;
+      pending = this.load(ref, key, stamp).finally(() => this.reading.delete(id));
+      this.reading.set(id, pending);
+    } else this.hits++;
+    return this.view(await pending);
+  }
+  async load(ref, key, stamp) {
+    const workers = typeof ref.filePath === "string" ? imageWorkers() : null;
+    const done = workers && await workers.prepare(ref.filePath);
+    if (done) {
+      const entry2 = { key, mime: sniffMime(done.head) ?? ref.mime, sha256: done.sha256, raw: null, b64: done.base64, stamp, cost: done.base64.byteLength };
+      this.insert(entry2);
+      return entry2;
+    }
+    const [raw, mime] = readPlainFile(ref) ?? [await ref.read(), ref.mime];
+    const entry = { key, mime, sha256: createHash6("sha256").update(raw).digest("hex"), raw, b64: null, stamp, cost: raw.byteLength };
+    this.insert(entry);
+    return entry;
+  }
+  identify(ref) {
+    if (typeof ref.filePath === "string") {
+      const st = statSync2(ref.filePath, { throwIfNoEntry: false });
+      return { key: `f:${ref.filePath}`, stamp: st ? `${st.size}:${st.mtimeMs}:${st.ino}` : `missing:${this.nextRefId++}` };
+    }
+    let id = this.refIds.get(ref);
+    if (id === void 0) this.refIds.set(ref, id = this.nextRefId++);
+    return { key: `r:${id}`, stamp: null };
+  }
+  view(e) {
+    return {
+      mime: e.mime,
+      sha256: e.sha256,
+      base64: () => {
+        if (e.b64) return e.b64;
+        const raw = e.raw;
+        const b64 = Buffer.from(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("base64"), "latin1");
+        e.raw = null;
+        e.b64 = b64;
+        if (this.entries.get(e.key) === e) {
+          this.used += b64.byteLength - e.cost;
+          e.cost = b64.byteLength;
+          this.evict();
+        }
+        return b64;
+      }
+    };
+  }
+  insert(e) {
+    if (e.cost > this.maxBytes) return;
+    this.entries.set(e.key, e);
+    this.used += e.cost;
+    this.evict();
+  }
+  remove(e) {
+    this.entries.delete(e.key);
+    this.used -= e.cost;
+  }
+  evict() {
+    for (const oldest of this.entries.values()) {
+      if (this.used <= this.maxBytes) return;
+      this.remove(oldest);
+    }
+  }
+};
+function readPlainFile(ref) {
+  if (typeof ref.filePath !== "string") return null;
+  try {
+    const bytes = readFileSync3(ref.filePath);
+    return [bytes, sniffMime(bytes) ?? ref.mime];
+  } catch {
+    return null;
+  }
+}
 
 // action/src/eval/judge.ts
 var JUDGE_PROMPT_VERSION = 1;
@@ -78207,11 +78425,25 @@ async function runPool(tasks, concurrency, work, outer) {
 // action/src/eval/transport.ts
 import http2 from "node:http";
 import https2 from "node:https";
+function timeoutError() {
+  return new DOMException("request timeout", "TimeoutError");
+}
 function fetchTransport(f) {
   return {
-    async post(url3, body, headers, signal) {
-      const res = await f(url3, { method: "POST", headers, body, signal });
-      return { status: res.status, retryAfter: res.headers.get("retry-after"), text: await res.text() };
+    async post(url3, body, headers, o) {
+      if (o.signal?.aborted) throw o.signal.reason;
+      const bytes = typeof body === "string" ? body : concatParts(Array.isArray(body) ? body : [body]);
+      const ctrl = new AbortController();
+      const timer = setTimeout(() => ctrl.abort(timeoutError()), o.timeoutMs);
+      const onAbort = () => ctrl.abort(o.signal.reason);
+      o.signal?.addEventListener("abort", onAbort, { once: true });
+      try {
+        const res = await f(url3, { method: "POST", headers, body: bytes, signal: ctrl.signal });
+        return { status: res.status, retryAfter: res.headers.get("retry-after"), text: await res.text() };
+      } finally {
+        clearTimeout(timer);
+        o.signal?.removeEventListener("abort", onAbort);
+      }
     },
     close() {
     }
@@ -78222,29 +78454,45 @@ function nodeHttpTransport(maxSockets) {
     "http:": new http2.Agent({ keepAlive: true, maxSockets }),
     "https:": new https2.Agent({ keepAlive: true, maxSockets })
   };
+  const targets = /* @__PURE__ */ new Map();
+  const inFlight = new InFlight();
   return {
-    post(url3, body, headers, signal) {
-      const u = new URL(url3);
+    post(url3, body, headers, o) {
+      if (o.signal?.aborted) return Promise.reject(o.signal.reason);
+      let u = targets.get(url3);
+      if (!u) targets.set(url3, u = new URL(url3));
       const mod = u.protocol === "https:" ? https2 : http2;
       return new Promise((resolve6, reject) => {
         const req = mod.request(u, {
           method: "POST",
           agent: agents[u.protocol],
-          headers: { ...headers, "content-length": Buffer.byteLength(body) },
-          signal
+          headers: { ...headers, "content-length": byteLength(body) }
         }, (res) => {
           const chunks = [];
           res.on("data", (c) => chunks.push(c));
-          res.on("error", reject);
-          res.on("end", () => resolve6({
+          res.on("error", fail);
+          res.on("end", () => done(() => resolve6({
             status: res.statusCode ?? 0,
             retryAfter: headerValue(res.headers["retry-after"]),
-            text: Buffer.concat(chunks).toString("utf8")
-          }));
-          res.on("aborted", () => reject(Object.assign(new Error("response aborted"), { code: "ECONNRESET" })));
+            text: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString("utf8")
+          })));
+          res.on("aborted", () => fail(Object.assign(new Error("response aborted"), { code: "ECONNRESET" })));
         });
-        req.on("error", reject);
-        req.end(body);
+        const timer = setTimeout(() => req.destroy(timeoutError()), o.timeoutMs);
+        const untrack = inFlight.track(o.signal, req);
+        function done(settle2) {
+          clearTimeout(timer);
+          untrack();
+          settle2();
+        }
+        function fail(e) {
+          done(() => reject(e));
+        }
+        req.on("error", fail);
+        if (Array.isArray(body)) {
+          for (const chunk of body) req.write(chunk);
+          req.end();
+        } else req.end(body);
       });
     },
     close() {
@@ -78253,8 +78501,31 @@ function nodeHttpTransport(maxSockets) {
     }
   };
 }
+var InFlight = class {
+  // weak: a finished run's signal and its (empty) set go away with it
+  bySignal = /* @__PURE__ */ new WeakMap();
+  track(signal, req) {
+    if (!signal) return () => {
+    };
+    let live = this.bySignal.get(signal);
+    if (!live) {
+      const set3 = live = /* @__PURE__ */ new Set();
+      this.bySignal.set(signal, set3);
+      signal.addEventListener("abort", () => {
+        for (const r of set3) r.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+      }, { once: true });
+    }
+    const set2 = live;
+    set2.add(req);
+    return () => set2.delete(req);
+  }
+};
 function defaultTransport(f, concurrency) {
   return f === globalThis.fetch ? nodeHttpTransport(concurrency) : fetchTransport(f);
+}
+function byteLength(body) {
+  if (Array.isArray(body)) return body.reduce((n, c) => n + byteLength(c), 0);
+  return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
 }
 function headerValue(v) {
   if (v === void 0) return null;
@@ -78290,11 +78561,11 @@ var FatalEndpointError = class extends UserError {
   }
 };
 var ReachabilityCircuit = class {
-  constructor(endpoint2, boundMs, now, probe) {
+  constructor(endpoint2, boundMs, now, probe2) {
     this.endpoint = endpoint2;
     this.boundMs = boundMs;
     this.now = now;
-    this.probe = probe;
+    this.probe = probe2;
   }
   endpoint;
   boundMs;
@@ -78381,7 +78652,7 @@ function sleep(ms, signal) {
 // action/src/eval/evaluate.ts
 var CACHE_KEY_VERSION = 2;
 var JUDGE_DECODING = { temperature: 0, topP: null, maxTokens: 1024, seed: 0 };
-function cacheKey2(o, task, imageHashes) {
+function cacheKey2(o, task, imageHashes, prompt = task.item.prompt) {
   const d = o.decoding;
   const serve = o.serveCommand ? sha256Hex(o.serveCommand) : null;
   const parts = [
@@ -78391,18 +78662,18 @@ function cacheKey2(o, task, imageHashes) {
     o.model,
     o.checkpoint ?? null,
     serve,
-    task.item.prompt,
+    prompt,
     imageHashes,
     [d.temperature, d.topP, d.maxTokens, d.seed],
     o.protocol,
     task.promptVersion
   ];
-  return createHash5("sha256").update(JSON.stringify(parts)).digest("hex");
+  return createHash7("sha256").update(JSON.stringify(parts)).digest("hex");
 }
 async function evaluateTasks(tasks, total, o, deps, store, score, onResult) {
   const counts = { done: 0, total, errors: 0, unparsed: 0, cached: 0 };
   const transport = deps.transport ?? defaultTransport(deps.fetch, o.concurrency);
-  const ctx = makeContext(o, deps, transport);
+  const ctx = makeContext(o, deps, transport, deps.imageCache ?? new ImageCache());
   deps.progress.start(total);
   try {
     await runPool(tasks, o.concurrency, async (task, signal) => {
@@ -78420,7 +78691,7 @@ async function evaluateTasks(tasks, total, o, deps, store, score, onResult) {
   deps.progress.finish(counts);
   return counts;
 }
-function makeContext(o, deps, transport) {
+function makeContext(o, deps, transport, images) {
   const url3 = chatCompletionsUrl(o.endpoint);
   const circuit = new ReachabilityCircuit(o.endpoint, o.unreachableMs, deps.now, livenessProbe(o.endpoint, o.apiKey, o, deps));
   const judgeUrl = o.judge ? chatCompletionsUrl(o.judge.endpoint) : null;
@@ -78435,7 +78706,7 @@ function makeContext(o, deps, transport) {
     };
     return sendWithRetries(target, attempt, o.retry, c, { sleep: deps.sleep, random: deps.random, signal }).then((r) => ({ ...r, latencyMs }));
   };
-  return { o, url: url3, circuit, judgeUrl, judgeCircuit, send };
+  return { o, url: url3, circuit, judgeUrl, judgeCircuit, send, images };
 }
 function livenessProbe(endpoint2, apiKey, o, deps) {
   const url3 = modelsUrl(endpoint2);
@@ -78448,14 +78719,32 @@ function livenessProbe(endpoint2, apiKey, o, deps) {
     return true;
   };
 }
+function scorerStamp(score, task) {
+  return score.version ? sha256Hex(JSON.stringify([score.version(task), task.item.kind, task.item.gold])).slice(0, 16) : null;
+}
+function cachedAnswer(hit, stamp, store) {
+  const reuse = stamp !== null && hit.scorer === stamp;
+  return {
+    text: () => store.readResponse(hit),
+    requestHash: hit.requestHash,
+    truncated: hit.truncated,
+    latencyMs: hit.latencyMs,
+    tokens: hit.tokens,
+    judge: hit.judge,
+    scored: reuse ? { extracted: hit.extracted, correct: hit.correct, ...hit.graded ? { graded: hit.graded } : {} } : null
+  };
+}
 async function evaluateOne(task, ctx, store, score, signal) {
   const { o } = ctx;
-  const images = await Promise.all(task.item.sample.images.map(async (ref) => ({ mime: ref.mime, bytes: await ref.read() })));
-  const key = cacheKey2(o, task, images.map((im) => sha256Hex(im.bytes)));
+  const refs = task.item.sample.images;
+  const images = refs.length === 1 ? [await ctx.images.get(refs[0])] : await Promise.all(refs.map((ref) => ctx.images.get(ref)));
+  const prompt = task.item.prompt;
+  const key = cacheKey2(o, task, images.map((im) => im.sha256), prompt);
+  const stamp = scorerStamp(score, task);
   const hit = store.cache.get(key);
-  const fresh = hit ? null : await askModel(task, key, images, ctx, signal);
-  const answer = hit ?? fresh.answer;
-  const base = answer ? score(task, { content: answer.response, truncated: answer.truncated }) : score(task, { content: "" });
+  const fresh = hit ? null : await askModel(prompt, images, ctx, signal);
+  const answer = hit ? cachedAnswer(hit, stamp, store) : fresh.answer;
+  const base = answer === null ? score(task, { content: "" }) : answer.scored ?? score(task, { content: answer.text(), truncated: answer.truncated });
   const outcome = {
     present: true,
     correct: answer ? base.correct : false,
@@ -78465,7 +78754,7 @@ async function evaluateOne(task, ctx, store, score, signal) {
   };
   let judge = answer?.judge ?? null;
   const needsJudge = o.judge !== null && task.item.kind === "open" && answer !== null && !judgeMatches(judge, o.judge.model);
-  if (needsJudge) judge = await askJudge(task, answer.response, ctx, signal);
+  if (needsJudge) judge = await askJudge(task, answer.text(), ctx, signal);
   const graded = { ...base.graded ?? {} };
   if (o.judge && task.item.kind === "open") graded.open_judge_accuracy = answer === null ? 0 : judgeScore(judge);
   if (Object.keys(graded).length > 0) outcome.graded = graded;
@@ -78476,16 +78765,18 @@ async function evaluateOne(task, ctx, store, score, signal) {
       index: task.item.index,
       key,
       requestHash: fresh?.requestHash ?? answer?.requestHash ?? "",
-      response: answer?.response ?? null,
+      response: answer?.text() ?? null,
       reasoning: fresh?.reasoning ?? null,
       extracted: base.extracted,
       correct: outcome.correct,
+      graded: base.graded ?? null,
+      scorer: answer ? stamp : null,
       truncated: outcome.truncated,
       error: fresh?.error ?? null,
       latencyMs: answer?.latencyMs ?? 0,
       attempts: fresh?.attempts ?? 0,
       tokens: answer?.tokens ?? { prompt: 0, completion: 0 },
-      judge
+      judge: judge && { raw: null, ...judge }
     });
   }
   return {
@@ -78496,20 +78787,22 @@ async function evaluateOne(task, ctx, store, score, signal) {
     cached: hit !== void 0
   };
 }
-async function askModel(task, key, images, ctx, signal) {
-  const body = buildChatBody(ctx.o.model, task.item.prompt, images, ctx.o.decoding);
-  const requestHash = sha256Hex(body);
-  const r = await ctx.send(ctx.url, ctx.circuit, ctx.o.apiKey, body, signal);
-  if (!r.ok) return { requestHash, answer: null, error: r.error, attempts: r.attempts, reasoning: null };
+async function askModel(prompt, images, ctx, signal) {
+  const body = buildRequest(ctx.o.model, prompt, images, ctx.o.decoding);
+  const requestHash2 = body.sha256;
+  const r = await ctx.send(ctx.url, ctx.circuit, ctx.o.apiKey, body.chunks, signal);
+  if (!r.ok) return { requestHash: requestHash2, answer: null, error: r.error, attempts: r.attempts, reasoning: null };
+  const content = r.reply.content;
   const answer = {
-    response: r.reply.content,
+    text: () => content,
     truncated: r.reply.truncated,
     latencyMs: Math.round(r.latencyMs * 10) / 10,
     tokens: r.reply.usage,
     judge: null,
-    requestHash
+    requestHash: requestHash2,
+    scored: null
   };
-  return { requestHash, answer, error: null, attempts: r.attempts, reasoning: r.reply.reasoning };
+  return { requestHash: requestHash2, answer, error: null, attempts: r.attempts, reasoning: r.reply.reasoning };
 }
 function judgeMatches(j, model) {
   return j !== null && j.model === model && j.promptVersion === JUDGE_PROMPT_VERSION && j.verdict !== null;
@@ -78629,22 +78922,20 @@ function warnUnlisted(text, o) {
 
 // action/src/eval/predictions.ts
 import { closeSync, createReadStream as createReadStream4, existsSync as existsSync6, ftruncateSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
-import { createInterface as createInterface2 } from "node:readline";
 var PREDICTIONS_FILE = "predictions.jsonl";
 async function openPredictions(path18) {
   const cache = /* @__PURE__ */ new Map();
   let skippedLines = 0;
   if (existsSync6(path18)) {
     skippedLines += cutTornTail(path18);
-    const lines = createInterface2({ input: createReadStream4(path18, "utf8"), crlfDelay: Infinity });
-    for await (const line of lines) {
+    for await (const [line, offset, length] of linesWithOffsets(path18)) {
       if (!line.trim()) continue;
-      const cached3 = parseLine(line);
+      const cached3 = parseLine(line, offset, length);
       if (cached3 === void 0) skippedLines++;
       else if (cached3) cache.set(cached3[0], cached3[1]);
     }
   }
-  const fd = openSync(path18, "a");
+  const fd = openSync(path18, "a+");
   return {
     cache,
     skippedLines,
@@ -78652,12 +78943,34 @@ async function openPredictions(path18) {
       writeSync(fd, `${JSON.stringify(rec)}
 `);
     },
+    readResponse(hit) {
+      const buf = Buffer.alloc(hit.length);
+      readSync(fd, buf, 0, hit.length, hit.offset);
+      const r = JSON.parse(buf.toString("utf8"));
+      if (typeof r.response !== "string") throw new Error(`predictions.jsonl changed under the run (byte ${hit.offset})`);
+      return r.response;
+    },
     close() {
       closeSync(fd);
     }
   };
 }
-function parseLine(line) {
+async function* linesWithOffsets(path18) {
+  let carry = Buffer.alloc(0);
+  let base = 0;
+  for await (const chunk of createReadStream4(path18)) {
+    const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    for (let nl2 = buf.indexOf(10); nl2 >= 0; nl2 = buf.indexOf(10, start)) {
+      yield [buf.toString("utf8", start, nl2), base + start, nl2 - start];
+      start = nl2 + 1;
+    }
+    base += start;
+    carry = buf.subarray(start);
+  }
+  if (carry.length > 0) yield [carry.toString("utf8"), base, carry.length];
+}
+function parseLine(line, offset, length) {
   let r;
   try {
     r = JSON.parse(line);
@@ -78666,15 +78979,21 @@ function parseLine(line) {
   }
   if (typeof r.key !== "string") return void 0;
   if (r.error || typeof r.response !== "string") return null;
+  const j = r.judge;
   return [
     r.key,
     {
-      response: r.response,
+      offset,
+      length,
       requestHash: typeof r.requestHash === "string" ? r.requestHash : "",
       truncated: r.truncated === true,
       latencyMs: typeof r.latencyMs === "number" ? r.latencyMs : 0,
       tokens: { prompt: r.tokens?.prompt ?? 0, completion: r.tokens?.completion ?? 0 },
-      judge: r.judge ?? null
+      scorer: typeof r.scorer === "string" ? r.scorer : null,
+      extracted: typeof r.extracted === "string" ? r.extracted : null,
+      correct: r.correct === true,
+      graded: r.graded && typeof r.graded === "object" ? r.graded : null,
+      judge: j ? { model: j.model, promptVersion: j.promptVersion, verdict: j.verdict } : null
     }
   ];
 }
@@ -78779,9 +79098,10 @@ function parseBenchmarkList(x) {
 
 // action/src/eval/serve.ts
 import { spawn } from "node:child_process";
-import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync3 } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync4 } from "node:fs";
 var SERVE_WRAPPER = '(while kill -0 "$MEDVLM_RUNNER_PID" 2>/dev/null; do sleep 1; done; kill -9 0) </dev/null >/dev/null 2>&1 & exec /bin/sh -c "$MEDVLM_SERVE_COMMAND"';
 async function startServedModel(o) {
+  await refuseIfServing(o);
   const logFd = openSync2(o.logPath, "a");
   const env = { ...process.env, MEDVLM_RUNNER_PID: String(process.pid), MEDVLM_SERVE_COMMAND: o.command };
   const child = spawn("/bin/sh", ["-c", SERVE_WRAPPER], { detached: true, stdio: ["ignore", logFd, logFd], env });
@@ -78810,37 +79130,70 @@ async function startServedModel(o) {
   };
   o.log(`--serve: started '${o.command}' (pid ${pid}, log ${o.logPath}); waiting for ${modelsUrl(o.endpoint)}`);
   try {
-    await waitUntilReady(o, () => exited);
+    await waitUntilReady(o, () => exited, exitedPromise);
   } catch (e) {
     await stop();
     throw e;
   }
   return { pid, logPath: o.logPath, stop };
 }
-async function waitUntilReady(o, exited) {
+async function refuseIfServing(o) {
+  const url3 = modelsUrl(o.endpoint);
+  let status;
+  try {
+    const res = await o.fetch(url3, { signal: AbortSignal.timeout(2e3) });
+    await res.arrayBuffer().catch(() => void 0);
+    status = res.status;
+  } catch {
+    return;
+  }
+  throw new UserError(
+    `--serve: something is already serving at ${url3} (HTTP ${status}) before '${o.command}' was started; stop it or use another port (--endpoint), so the run does not evaluate a server it did not start`,
+    3
+  );
+}
+async function waitUntilReady(o, exited, exitedPromise) {
   const deadline = Date.now() + o.readyTimeoutMs;
   const url3 = modelsUrl(o.endpoint);
+  const exitError = (ex) => new UserError(`--serve: the server exited (code ${ex.code ?? ex.signal}) before answering ${url3}.
+${logTail(o.logPath)}`);
   for (; ; ) {
     if (o.signal?.aborted) throw o.signal.reason;
-    const ex = exited();
-    if (ex) {
-      throw new UserError(`--serve: the server exited (code ${ex.code ?? ex.signal}) before answering ${url3}.
-${logTail(o.logPath)}`);
-    }
-    try {
-      const timeout = AbortSignal.timeout(5e3);
-      const res = await o.fetch(url3, { signal: o.signal ? AbortSignal.any([timeout, o.signal]) : timeout });
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-    }
+    const before = exited();
+    if (before) throw exitError(before);
+    const ready = await Promise.race([probe(o, url3), exitedPromise.then(() => false)]);
+    const after = exited();
+    if (after) throw exitError(after);
+    if (ready) return;
     if (Date.now() >= deadline) {
       throw new UserError(
         `--serve: ${url3} did not answer within ${Math.round(o.readyTimeoutMs / 1e3)} s (raise --serve-timeout if the model loads slowly).
 ${logTail(o.logPath)}`
       );
     }
-    await sleep(o.pollMs ?? 500, o.signal);
+    await pause(o, exitedPromise);
+  }
+}
+async function pause(o, exitedPromise) {
+  const cancel = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, cancel.signal]) : cancel.signal;
+  const slept = sleep(o.pollMs ?? 500, signal).catch((e) => {
+    if (o.signal?.aborted) throw e;
+  });
+  try {
+    await Promise.race([slept, exitedPromise]);
+  } finally {
+    cancel.abort();
+  }
+}
+async function probe(o, url3) {
+  try {
+    const timeout = AbortSignal.timeout(5e3);
+    const res = await o.fetch(url3, { signal: o.signal ? AbortSignal.any([timeout, o.signal]) : timeout });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
   }
 }
 function signalGroup(pid, signal) {
@@ -78851,7 +79204,7 @@ function signalGroup(pid, signal) {
 }
 function logTail(path18, lines = 30) {
   try {
-    const text = readFileSync3(path18, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+    const text = readFileSync4(path18, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
     return text ? `last lines of ${path18}:
 ${text}` : `(${path18} is empty)`;
   } catch {
@@ -78912,10 +79265,12 @@ async function evaluateSelected(run, benchmarks, deps, log) {
   const shardNote = run.shard ? `, shard ${run.shard.index + 1}/${run.shard.count}` : "";
   log(`evaluating ${total} item(s) of ${benchmarks.map((pb) => pb.def.id).join(", ")} with ${run.engine.model} at ${endpointHost(run.engine.endpoint)} (concurrency ${run.engine.concurrency}${shardNote})`);
   try {
-    await evaluateTasks(tasksOf(benchmarks, selected), total, run.engine, deps, store, (task, answer) => {
-      const pb = benchmarks[byId.get(task.benchmark)];
+    const pbOf = (task) => benchmarks[byId.get(task.benchmark)];
+    const scorer = Object.assign((task, answer) => {
+      const pb = pbOf(task);
       return scoreResponse(pb.items[task.item.index], answer, pb.def.extraction);
-    }, (r) => {
+    }, { version: (task) => pbOf(task).def.extraction === "mmmu" ? MMMU_EXTRACTION_ID : CHAIN_EXTRACTION_ID });
+    await evaluateTasks(tasksOf(benchmarks, selected), total, run.engine, deps, store, scorer, (r) => {
       ev.outcomes[byId.get(r.task.benchmark)][r.task.item.index] = r.outcome;
       if (!r.cached) ev.fresh++;
       if (!r.outcome.error) ev.latencies.push(r.latencyMs);
@@ -79014,7 +79369,7 @@ function readShard(dir) {
   const file2 = path17.join(dir, RESULTS_FILE);
   let json2;
   try {
-    json2 = JSON.parse(readFileSync4(file2, "utf8"));
+    json2 = JSON.parse(readFileSync5(file2, "utf8"));
   } catch (e) {
     throw new UserError(`cannot read ${file2}: ${e.message}`);
   }
@@ -79978,7 +80333,7 @@ function logChecks(report, log) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync5, existsSync as existsSync7 } from "fs";
+import { readFileSync as readFileSync6, existsSync as existsSync7 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -79989,7 +80344,7 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync7(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync5(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync6(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path18 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path18} does not exist${EOL5}`);
@@ -84288,7 +84643,7 @@ async function main() {
     const outcome = await runAction(inputs, {
       fetch: globalThis.fetch,
       now: () => Date.now(),
-      fs: { existsSync: existsSync8, readdirSync: readdirSync2, readFileSync: readFileSync6, appendFileSync: appendFileSync2 },
+      fs: { existsSync: existsSync8, readdirSync: readdirSync2, readFileSync: readFileSync7, appendFileSync: appendFileSync2 },
       log: { info, warning, error },
       github: createGithubApi,
       getIdToken: (audience) => getIDToken(audience),
