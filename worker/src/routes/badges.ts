@@ -7,7 +7,7 @@
  * else. On a private deployment without PUBLIC_BADGES=true a caller without read access gets a grey "private"
  * badge, also with status 200.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { defaultBranchRefs, knownDefaultBranch, latestDefaultBranchRun, latestRun, latestRunAccuracy } from '../db.js';
 import { imageAccess } from '../read-access.js';
@@ -82,16 +82,28 @@ function defaultLabel(q: BadgeQuery | null): string {
   return parts.length ? parts.join(' · ') : DEFAULT_BADGE_LABEL;
 }
 
-export const badges = new Hono<AppEnv>().get('/badge/:owner/:file', async (c) => {
-  const file = FILE.exec(c.req.param('file'));
-  if (!file) return c.notFound();
-  const owner = c.req.param('owner');
-  const repository = `${owner}/${file[1]}`;
+/**
+ * What badge and chart routes share: the repository named by `/:owner/:file`, whether the caller may see it, and
+ * the query. `readable` is false for a hidden repository or an owner name that cannot exist (then: no data).
+ * Null when the file name does not match `file` (a 404, not an image).
+ */
+export async function readImageRequest(c: Context<AppEnv>, file: RegExp) {
+  const match = file.exec(c.req.param('file') ?? '');
+  if (!match) return null;
+  const owner = c.req.param('owner') ?? '';
+  const repository = `${owner}/${match[1]}`;
   const hidden = (await imageAccess(c, repository)) === 'private';
   const q = readBadgeQuery((k) => c.req.query(k));
-  const score = q && !hidden && NAME.test(owner) ? await loadScore(c.env.DB, repository, q) : null;
+  return { repository, extension: match[2], hidden, q, readable: q !== null && !hidden && NAME.test(owner) };
+}
+
+export const badges = new Hono<AppEnv>().get('/badge/:owner/:file', async (c) => {
+  const image = await readImageRequest(c, FILE);
+  if (!image) return c.notFound();
+  const { repository, hidden, q } = image;
+  const score = image.readable && q ? await loadScore(c.env.DB, repository, q) : null;
   const content = badgeContent({ label: c.req.query('label'), defaultLabel: defaultLabel(q), score, private: hidden });
-  if (file[2] === 'json') {
+  if (image.extension === 'json') {
     return cachedResponse(c.req.raw, JSON.stringify(shieldsEndpoint(content)), {
       contentType: 'application/json; charset=utf-8', maxAge: IMAGE_MAX_AGE,
     });

@@ -7,13 +7,11 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { latestDefaultBranchRun, listRuns, runHistory } from '../db.js';
-import { imageAccess } from '../read-access.js';
 import { toChartPoints } from '../render/adapt.js';
 import { renderHistoryChart, type ChartPoint } from '../render/chart.js';
 import { cachedResponse, IMAGE_CSP, IMAGE_MAX_AGE } from '../render/http-cache.js';
-import { readBadgeQuery } from './badges.js';
+import { readImageRequest } from './badges.js';
 
-const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const FILE = /^([A-Za-z0-9_.-]{1,100})\.svg$/;
 export const CHART_RUNS = 50;
 
@@ -34,15 +32,12 @@ export async function loadHistory(
 }
 
 export const charts = new Hono<AppEnv>().get('/chart/:owner/:file', async (c) => {
-  const file = FILE.exec(c.req.param('file'));
-  if (!file) return c.notFound();
-  const owner = c.req.param('owner');
-  const repository = `${owner}/${file[1]}`;
-  const hidden = (await imageAccess(c, repository)) === 'private';
-  const q = readBadgeQuery((k) => c.req.query(k));
+  const image = await readImageRequest(c, FILE);
+  if (!image) return c.notFound();
+  const { repository, hidden, q } = image;
   let points: ChartPoint[] = [];
   let context = repository;
-  if (q && !hidden && NAME.test(owner)) {
+  if (image.readable && q) {
     const scope = await chartScope(c.env.DB, repository, q);
     points = await loadHistory(c.env.DB, repository, scope, q.benchmark);
     context = `${repository}, ${scope.model ?? 'any model'} on ${scope.ref}`;
