@@ -100,13 +100,19 @@ const UNADJUSTED = { pAdjusted: 1, verdict: 'no-significant-change' as Verdict }
  * Per-item 0/1 values of a metric and the items it applies to (present, and of the right kind). An item is
  * open-ended when any graded score is non-null; `accuracy` applies to the others.
  */
+/** 1 where the item is open-ended: it has any non-null graded score. The one definition worker and action use. */
+export function openMask(graded: Record<string, readonly (number | null)[]>, n: number): Uint8Array {
+  const open = new Uint8Array(n);
+  for (const values of Object.values(graded)) values.forEach((v, i) => { if (v !== null && i < n) open[i] = 1; });
+  return open;
+}
+
 export function itemValues(r: BenchmarkResult, metric: PairedMetric): { values: Uint8Array; applies: Uint8Array } {
   const n = r.outcomes.n;
   const present = unpackBits(r.outcomes.present, n);
   const applies = new Uint8Array(n);
   if (metric === 'accuracy') {
-    const open = new Uint8Array(n);
-    for (const scores of Object.values(r.outcomes.graded)) scores.forEach((v, i) => { if (v !== null && i < n) open[i] = 1; });
+    const open = openMask(r.outcomes.graded, n);
     for (let i = 0; i < n; i++) applies[i] = present[i]! & (open[i]! ^ 1);
     return { values: unpackBits(r.outcomes.correct, n), applies };
   }

@@ -4,6 +4,7 @@
  * every other item is multiple-choice/closed — the `accuracy` metric counts only the latter (see CONTRACTS.md).
  */
 import { unpackBits } from '../../schemas/bitset';
+import { openMask } from '../../schemas/paired-compare';
 import type { BenchmarkResult, Metric, Outcomes, RunResult } from '../../schemas/results';
 import { wilson } from '../../schemas/stats';
 import type { ScoreRecord } from './db';
@@ -24,12 +25,8 @@ export function unpackOutcomes(o: Outcomes): UnpackedOutcomes {
   };
 }
 
-/** 1 where the item is open-ended (has any non-null graded score). */
-export function openMask(graded: Record<string, (number | null)[]>, n: number): Uint8Array {
-  const open = new Uint8Array(n);
-  for (const values of Object.values(graded)) values.forEach((v, i) => { if (v !== null) open[i] = 1; });
-  return open;
-}
+// the open-item rule lives with the paired comparison so the worker and the action's gates cannot disagree on it
+export { openMask };
 
 /** Items that count for `accuracy`: present, closed/multiple-choice, and inside `mask` when given. */
 export function accuracyMask(u: UnpackedOutcomes, mask?: Uint8Array): Uint8Array {
