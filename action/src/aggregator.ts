@@ -3,6 +3,7 @@
  * Baseline search: the run at the PR's merge-base with the same model label and dataset fingerprints; else the base
  * branch's latest such run (stated); else none (absolute gates only, stated). All over injected `fetch`.
  */
+import { CompareResult } from '../../schemas/compare.js';
 import { RunResult } from '../../schemas/results.js';
 
 export interface AggregatorClient {
@@ -21,12 +22,11 @@ export class AggregatorError extends Error {
 
 export interface UploadResult { id: string; url: string | null; created: boolean }
 
-export async function uploadRun(client: AggregatorClient, run: RunResult, bearer: string): Promise<UploadResult> {
-  const res = await call(client, '/api/v1/runs', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
-    body: JSON.stringify(run),
-  });
+/** `bearer` null sends no Authorization header: only for a local worker run with ALLOW_UNAUTHENTICATED_UPLOADS. */
+export async function uploadRun(client: AggregatorClient, run: RunResult, bearer: string | null): Promise<UploadResult> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
+  const res = await call(client, '/api/v1/runs', { method: 'POST', headers, body: JSON.stringify(run) });
   const body = (await res.json()) as { id?: unknown; url?: unknown };
   if (typeof body.id !== 'string') throw new AggregatorError('upload response has no run id', res.status);
   return { id: body.id, url: typeof body.url === 'string' ? body.url : null, created: res.status === 201 };
@@ -83,6 +83,15 @@ export async function fetchRun(client: AggregatorClient, id: string): Promise<Ru
 }
 
 /** Every benchmark of the head that the candidate also has must carry the same fingerprint, and at least one must. */
+/** The worker's paired comparison of two stored runs (GET /api/v1/compare), validated against the shared schema. */
+export async function fetchCompare(
+  client: AggregatorClient, base: string, head: string, opts: { margin: number; alpha: number },
+): Promise<CompareResult> {
+  const q = new URLSearchParams({ base, head, margin: String(opts.margin), alpha: String(opts.alpha) });
+  const res = await call(client, `/api/v1/compare?${q}`);
+  return CompareResult.parse(await res.json());
+}
+
 export function sameFingerprints(head: RunResult, base: RunResult): boolean {
   let shared = 0;
   for (const b of head.benchmarks) {

@@ -8,9 +8,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CompareResult } from '../../../schemas/compare.js';
-import { CompareResult as CompareResultSchema } from '../../../schemas/compare.js';
 import type { RunResult } from '../../../schemas/results.js';
-import type { AggregatorClient } from '../aggregator.js';
+import { AggregatorError, fetchCompare, uploadRun, type AggregatorClient } from '../aggregator.js';
 import { UserError } from '../errors.js';
 import { startBaselineServer } from '../eval/baseline-server.js';
 import { runEvaluation } from '../eval/run.js';
@@ -88,7 +87,8 @@ export async function runDemo(opts: DemoOptions, deps: DemoDeps): Promise<DemoOu
     return { workerUrl: worker.url, main, pr, compare, gates, urls, stop };
   } catch (e) {
     await stop();
-    throw e;
+    // a worker refusal is the user's to read, not a crash: print it without a stack
+    throw e instanceof AggregatorError ? new UserError(`local worker: ${e.message}`) : e;
   }
 }
 
@@ -109,23 +109,9 @@ async function evaluateAndUpload(
       (b.chanceAccuracy !== null ? `  · chance ${(b.chanceAccuracy * 100).toFixed(1)}%` : ''));
   }
   // the local worker runs with ALLOW_UNAUTHENTICATED_UPLOADS (never the default): no OIDC issuer exists here
-  const res = await client.fetch(`${client.baseUrl}/api/v1/runs`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(result),
-  });
-  const body = (await res.json()) as { id?: string };
-  if (!res.ok || typeof body.id !== 'string') throw new UserError(`upload to the local worker failed: ${res.status} ${JSON.stringify(body)}`);
-  deps.log(`  uploaded: run ${body.id}`);
-  return { id: body.id, result };
-}
-
-async function fetchCompare(
-  client: AggregatorClient, base: string, head: string, opts: { margin: number; alpha: number },
-): Promise<CompareResult> {
-  const q = new URLSearchParams({ base, head, margin: String(opts.margin), alpha: String(opts.alpha) });
-  const res = await client.fetch(`${client.baseUrl}/api/v1/compare?${q}`);
-  const body: unknown = await res.json();
-  if (!res.ok) throw new UserError(`the worker's compare endpoint answered ${res.status}: ${JSON.stringify(body)}`);
-  return CompareResultSchema.parse(body);
+  const up = await uploadRun(client, result, null);
+  deps.log(`  uploaded: run ${up.id}`);
+  return { id: up.id, result };
 }
 
 function fakeSha(seed: string): string {
