@@ -6,10 +6,9 @@
  *   npm run dev -- --open-uploads     # local only: accept unauthenticated uploads
  *   npm run dev -- --port 9000 --var PRIVATE_READS=true
  */
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLocalWorker } from './local-worker.mjs';
+import { portIsFree, startLocalWorker } from './local-worker.mjs';
 import { parseScriptArgs } from './script-args.mjs';
 
 const USAGE = 'usage: npm run dev -- [--port 8787] [--persist DIR] [--open-uploads] [--var NAME=value …]';
@@ -46,14 +45,6 @@ if (vars.ALLOW_UNAUTHENTICATED_UPLOADS) console.log('uploads: unauthenticated (-
 function fail(message, code) {
   console.error(`dev: ${message}`);
   process.exit(code);
-}
-
-function portIsFree(p) {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(p, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

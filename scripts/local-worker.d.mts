@@ -14,3 +14,5 @@ export function startLocalWorker(opts?: {
   vars?: Record<string, string>;
 }): Promise<LocalWorker>;
 export function applyMigrations(db: unknown): Promise<void>;
+/** True when nothing listens on 127.0.0.1:port. */
+export function portIsFree(port: number): Promise<boolean>;

@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -82,4 +83,18 @@ export async function applyMigrations(db) {
 function splitSql(sql) {
   const noComments = sql.split('\n').filter((l) => !l.trim().startsWith('--')).join('\n');
   return noComments.split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * True when nothing listens on 127.0.0.1:`port`. Callers check before starting a worker because workerd's own bind
+ * failure is a multi-screen native stack trace.
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
+export function portIsFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
 }

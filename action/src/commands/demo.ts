@@ -1,7 +1,6 @@
 /** `medvlm-bench demo`: the README's main command (see action/src/demo/run-demo.ts). */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { intFlag, parseFlags, stringFlag } from '../eval/cli-flags.js';
 import { createProgress } from '../eval/progress.js';
@@ -42,7 +41,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
   const local = stringFlag(flags, 'data-dir') ?? deps.env.MEDVLM_DATA_DIR ?? (existsSync(shared) ? shared : null);
   const dataDir = flags.hub === true ? null : local;
   const list = stringFlag(flags, 'benchmarks');
-  const { startLocalWorker } = await import('../../../scripts/local-worker.mjs');
+  const { portIsFree, startLocalWorker } = await import('../../../scripts/local-worker.mjs');
   const outcome = await runDemo({
     dataDir: dataDir ? path.resolve(deps.cwd, dataDir) : null,
     workDir: path.resolve(deps.cwd, stringFlag(flags, 'out') ?? '.medvlm-demo'),
@@ -76,12 +75,4 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
   }
   await outcome.stop();
   return outcome.gates.passed ? 0 : 1;
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
 }
