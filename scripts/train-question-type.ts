@@ -5,9 +5,10 @@
  *   npm run train:question-type -- --check   # train, compare with the committed file, exit 1 when different
  * Data: <repo>/../shared/data/medxpertqa/medxpertqa_mm_input.jsonl (override with MEDVLM_SHARED_DATA=DIR).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../action/src/atomic-write.js';
 import { trainQuestionTypeWeights } from '../action/src/scoring/question-type-train.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,7 +37,5 @@ if (process.argv.includes('--check')) {
   console.log(same ? 'committed weights reproduced exactly' : 'committed weights DIFFER from a fresh training run');
   process.exit(same ? 0 : 1);
 }
-const tmp = `${output}.tmp`;
-writeFileSync(tmp, text);
-renameSync(tmp, output);
+writeFileAtomic(output, text);
 console.log(`wrote ${path.relative(repoRoot, output)} (${(text.length / 1024).toFixed(0)} KB)`);

@@ -5,10 +5,11 @@
  * HF_ENDPOINT (mirrors). A pinned commit already in the cache needs no network at all.
  */
 import { downloadFileToCacheDir, listFiles } from '@huggingface/hub';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { globFiles, matchesPattern } from './local.js';
 
 export const HF_DEFAULT_ENDPOINT = 'https://huggingface.co';
@@ -114,8 +115,7 @@ async function resolveCommit(src: HfFiles, s: HfSettings): Promise<string> {
   }
   if (typeof sha !== 'string' || !COMMIT.test(sha)) throw new UserError(`${url}: response has no commit sha`);
   mkdirSync(path.dirname(refFile), { recursive: true });
-  writeFileSync(`${refFile}.tmp`, sha);
-  renameSync(`${refFile}.tmp`, refFile);
+  writeFileAtomic(refFile, sha);
   return sha;
 }
 

@@ -3,7 +3,6 @@
  * possible, else ask the endpoint (bounded concurrency, retries), score, optionally judge, append the record, and
  * report the outcome. Benchmark-agnostic: run.ts feeds it the suite's items and folds outcomes into results.
  */
-import { createHash } from 'node:crypto';
 import { buildTextBody, chatCompletionsUrl, modelsUrl, postChat, sha256Hex, type DecodingSettings } from './client.js';
 import { ImageCache, type CachedImage } from './image-cache.js';
 import { buildRequest } from './request-body.js';
@@ -71,7 +70,7 @@ export function cacheKey(o: CacheKeyOptions, task: EvalTask, imageHashes: string
   const serve = o.serveCommand ? sha256Hex(o.serveCommand) : null;
   const parts = [CACHE_KEY_VERSION, task.benchmark, task.item.sample.id, o.model, o.checkpoint ?? null, serve, prompt,
     imageHashes, [d.temperature, d.topP, d.maxTokens, d.seed], o.protocol, task.promptVersion];
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+  return sha256Hex(JSON.stringify(parts));
 }
 
 export async function evaluateTasks(

@@ -10,7 +10,7 @@
  * Read on the main thread, the base64 text is made only when a request is built (resumed items need just the
  * hash); a worker thread (image-workers.ts) returns it with the hash.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './client.js';
 import { readFileSync, statSync } from 'node:fs';
 import { sniffMime } from '../data/images.js';
 import { imageWorkers } from './image-workers.js';
@@ -94,7 +94,7 @@ export class ImageCache {
       return entry;
     }
     const [raw, mime] = readPlainFile(ref) ?? [await ref.read(), ref.mime];
-    const entry: Entry = { key, mime, sha256: createHash('sha256').update(raw).digest('hex'), raw, b64: null, stamp, cost: raw.byteLength };
+    const entry: Entry = { key, mime, sha256: sha256Hex(raw), raw, b64: null, stamp, cost: raw.byteLength };
     // A file that changed while it was read has a stale stamp: the next lookup sees a different stat and reads again.
     this.insert(entry);
     return entry;

@@ -4,13 +4,14 @@
  * referenced images are missing (inspect only counts them). The options that locate the data are saved next to the
  * results (run-config.json) so `merge` can rebuild the same prepared benchmarks later.
  */
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Protocol } from '../../../schemas/results.js';
 import { BENCHMARKS, getBenchmark } from '../benchmarks/index.js';
 import type { LoadOptions } from '../benchmarks/types.js';
 import type { BenchmarkId } from '../../../schemas/results.js';
 import { UserError } from '../errors.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { prepareBenchmark, readQuestionTypeOverrides, type PreparedBenchmark } from '../suite.js';
 import { inShard, type ShardSpec } from './shard.js';
 
@@ -97,8 +98,7 @@ export function writeRunConfig(outDir: string, sel: DataSelection & { limit: num
   const abs = (p: string | null | undefined) => (p ? path.resolve(p) : null);
   const config = { ...sel, dataDir: abs(sel.dataDir), manifest: abs(sel.manifest), questionTypesFile: abs(sel.questionTypesFile) };
   const file = path.join(outDir, RUN_CONFIG_FILE);
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(config, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, `${JSON.stringify(config, null, 2)}\n`);
 }
 
 export function readRunConfig(dir: string): (DataSelection & { limit: number | null }) | null {

@@ -5,8 +5,7 @@
  * semantic content — body format version, model, decoding settings, prompt and the ordered image SHA-256s (already
  * known from the image cache) — instead of by hashing the ~70 kB of bytes sent.
  */
-import { createHash } from 'node:crypto';
-import type { DecodingSettings } from './client.js';
+import { sha256Hex, type DecodingSettings } from './client.js';
 
 export interface ChatImage {
   mime: string;
@@ -111,7 +110,7 @@ export const REQUEST_FORMAT_VERSION = 'chat-body/1';
  */
 export function requestHash(model: string, prompt: string, images: ReadonlyArray<{ mime: string; sha256: string }>, d: DecodingSettings): string {
   const content = [REQUEST_FORMAT_VERSION, model, d.maxTokens, d.temperature, d.topP, d.seed, prompt, images.map((im) => [im.mime, im.sha256])];
-  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+  return sha256Hex(JSON.stringify(content));
 }
 
 /** A body as chunks (JSON text around the cached base64 bytes) with its request hash. */

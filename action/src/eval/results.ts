@@ -4,8 +4,9 @@
  * a half-written result that a later step would upload.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import { RunResult, type BenchmarkResult, type Decoding, type Identity, type Protocol, type Shard, type Timing } from '../../../schemas/results.js';
 
 export const RESULTS_FILE = 'results.json';
@@ -98,8 +99,6 @@ export function writeResultsAtomic(dir: string, result: RunResult): string {
   const valid = RunResult.parse(result);
   mkdirSync(dir, { recursive: true });
   const final = path.join(dir, RESULTS_FILE);
-  const tmp = path.join(dir, `.${RESULTS_FILE}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(valid, null, 2)}\n`);
-  renameSync(tmp, final);
+  writeFileAtomic(final, `${JSON.stringify(valid, null, 2)}\n`);
   return final;
 }
