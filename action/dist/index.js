@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url3.port != null ? url3.port : url3.protocol === "https:" ? 443 : 80;
         let origin = url3.origin != null ? url3.origin : `${url3.protocol || ""}//${url3.hostname || ""}:${port}`;
-        let path18 = url3.path != null ? url3.path : `${url3.pathname || ""}${url3.search || ""}`;
+        let path19 = url3.path != null ? url3.path : `${url3.pathname || ""}${url3.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path18 && path18[0] !== "/") {
-          path18 = `/${path18}`;
+        if (path19 && path19[0] !== "/") {
+          path19 = `/${path19}`;
         }
-        return new URL(`${origin}${path18}`);
+        return new URL(`${origin}${path19}`);
       }
       if (!isHttpOrHttpsPrefixed(url3.origin || url3.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path19, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path18);
+        debuglog("sending request to %s %s/%s", method, origin, path19);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path19, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path18,
+          path19,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path19, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path18);
+        debuglog("trailers received from %s %s/%s", method, origin, path19);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path19, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path18,
+          path19,
           error63.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path18, origin }
+            request: { method, path: path19, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path18);
+          debuglog("sending request to %s %s/%s", method, origin, path19);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path18,
+        path: path19,
         method,
         body,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path18 !== "string") {
+        if (typeof path19 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path18)) {
+        } else if (invalidPathRegex.test(path19)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path18, query) : path18;
+        this.path = query ? buildURL(path19, query) : path19;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path18, host, upgrade, blocking, reset } = request2;
+      const { method, path: path19, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path18} HTTP/1.1\r
+      let header = `${method} ${path19} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path18, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path19, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path18;
+      headers[HTTP2_HEADER_PATH] = path19;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path18 = search ? `${pathname}${search}` : pathname;
+        const path19 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path18;
+        this.opts.path = path19;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path18 = "/",
+          path: path19 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path18;
+        opts.path = origin + path19;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path18) {
-      if (typeof path18 !== "string") {
-        return path18;
+    function safeUrl(path19) {
+      if (typeof path19 !== "string") {
+        return path19;
       }
-      const pathSegments = path18.split("?");
+      const pathSegments = path19.split("?");
       if (pathSegments.length !== 2) {
-        return path18;
+        return path19;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path18, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path18);
+    function matchKey(mockDispatch2, { path: path19, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path19);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18 }) => matchValue(safeUrl(path18), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19 }) => matchValue(safeUrl(path19), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path18, method, body, headers, query } = opts;
+      const { path: path19, method, body, headers, query } = opts;
       return {
-        path: path18,
+        path: path19,
         method,
         body,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path19, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path18,
+            Path: path19,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path18) {
-      for (let i = 0; i < path18.length; ++i) {
-        const code = path18.charCodeAt(i);
+    function validateCookiePath(path19) {
+      for (let i = 0; i < path19.length; ++i) {
+        const code = path19.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path18 = opts.path;
+          let path19 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path18 = `/${path18}`;
+            path19 = `/${path19}`;
           }
-          url3 = new URL(util.parseOrigin(url3).origin + path18);
+          url3 = new URL(util.parseOrigin(url3).origin + path19);
         } else {
           if (!opts) {
             opts = typeof url3 === "object" ? url3 : {};
@@ -19673,9 +19673,9 @@ var require_yauzl = __commonJS({
     exports.Entry = Entry;
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader;
-    function openPromise(path18, options2) {
+    function openPromise(path19, options2) {
       return new Promise((resolve6, reject) => {
-        open3(path18, { ...options2, lazyEntries: true }, function(err2, zipfile) {
+        open3(path19, { ...options2, lazyEntries: true }, function(err2, zipfile) {
           if (err2) return reject(err2);
           resolve6(zipfile);
         });
@@ -19705,7 +19705,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open3(path18, options2, callback) {
+    function open3(path19, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -19717,7 +19717,7 @@ var require_yauzl = __commonJS({
       if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
       if (options2.strictFileNames == null) options2.strictFileNames = false;
       if (callback == null) callback = defaultCallback;
-      fs5.open(path18, "r", function(err2, fd) {
+      fs5.open(path19, "r", function(err2, fd) {
         if (err2) return callback(err2);
         fromFd(fd, options2, function(err3, zipfile) {
           if (err3) fs5.close(fd, defaultCallback);
@@ -20587,17 +20587,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path18) {
-      const ctrl = callVisitor(key, node2, visitor, path18);
+    function visit_(key, node2, visitor, path19) {
+      const ctrl = callVisitor(key, node2, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visit_(key, ctrl, visitor, path18);
+        replaceNode(key, path19, ctrl);
+        return visit_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path18 = Object.freeze(path18.concat(node2));
+          path19 = Object.freeze(path19.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path18);
+            const ci = visit_(i, node2.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20608,13 +20608,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path18 = Object.freeze(path18.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path18);
+          path19 = Object.freeze(path19.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path18);
+          const cv = visit_("value", node2.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20635,17 +20635,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path18) {
-      const ctrl = await callVisitor(key, node2, visitor, path18);
+    async function visitAsync_(key, node2, visitor, path19) {
+      const ctrl = await callVisitor(key, node2, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visitAsync_(key, ctrl, visitor, path18);
+        replaceNode(key, path19, ctrl);
+        return visitAsync_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path18 = Object.freeze(path18.concat(node2));
+          path19 = Object.freeze(path19.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path18);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20656,13 +20656,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path18 = Object.freeze(path18.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path18);
+          path19 = Object.freeze(path19.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path18);
+          const cv = await visitAsync_("value", node2.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20689,23 +20689,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path18) {
+    function callVisitor(key, node2, visitor, path19) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path18);
+        return visitor(key, node2, path19);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path18);
+        return visitor.Map?.(key, node2, path19);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path18);
+        return visitor.Seq?.(key, node2, path19);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path18);
+        return visitor.Pair?.(key, node2, path19);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path18);
+        return visitor.Scalar?.(key, node2, path19);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path18);
+        return visitor.Alias?.(key, node2, path19);
       return void 0;
     }
-    function replaceNode(key, path18, node2) {
-      const parent = path18[path18.length - 1];
+    function replaceNode(key, path19, node2) {
+      const parent = path19[path19.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -21317,10 +21317,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path18, value) {
+    function collectionFromPath(schema, path19, value) {
       let v = value;
-      for (let i = path18.length - 1; i >= 0; --i) {
-        const k = path18[i];
+      for (let i = path19.length - 1; i >= 0; --i) {
+        const k = path19[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -21339,7 +21339,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
+    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -21369,11 +21369,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path18, value) {
-        if (isEmptyPath(path18))
+      addIn(path19, value) {
+        if (isEmptyPath(path19))
           this.add(value);
         else {
-          const [key, ...rest] = path18;
+          const [key, ...rest] = path19;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -21387,8 +21387,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        const [key, ...rest] = path18;
+      deleteIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -21402,8 +21402,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        const [key, ...rest] = path18;
+      getIn(path19, keepScalar) {
+        const [key, ...rest] = path19;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -21421,8 +21421,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path18) {
-        const [key, ...rest] = path18;
+      hasIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -21432,8 +21432,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        const [key, ...rest] = path18;
+      setIn(path19, value) {
+        const [key, ...rest] = path19;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -23948,9 +23948,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path18, value) {
+      addIn(path19, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path18, value);
+          this.contents.addIn(path19, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -24025,14 +24025,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        if (Collection2.isEmptyPath(path18)) {
+      deleteIn(path19) {
+        if (Collection2.isEmptyPath(path19)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -24047,10 +24047,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        if (Collection2.isEmptyPath(path18))
+      getIn(path19, keepScalar) {
+        if (Collection2.isEmptyPath(path19))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -24061,10 +24061,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path18) {
-        if (Collection2.isEmptyPath(path18))
+      hasIn(path19) {
+        if (Collection2.isEmptyPath(path19))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -24081,13 +24081,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        if (Collection2.isEmptyPath(path18)) {
+      setIn(path19, value) {
+        if (Collection2.isEmptyPath(path19)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path18), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path19), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path18, value);
+          this.contents.setIn(path19, value);
         }
       }
       /**
@@ -26048,9 +26048,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path18) => {
+    visit2.itemAtPath = (cst, path19) => {
       let item = cst;
-      for (const [field, index] of path18) {
+      for (const [field, index] of path19) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -26059,23 +26059,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path18) => {
-      const parent = visit2.itemAtPath(cst, path18.slice(0, -1));
-      const field = path18[path18.length - 1][0];
+    visit2.parentCollection = (cst, path19) => {
+      const parent = visit2.itemAtPath(cst, path19.slice(0, -1));
+      const field = path19[path19.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path18, item, visitor) {
-      let ctrl = visitor(item, path18);
+    function _visit(path19, item, visitor) {
+      let ctrl = visitor(item, path19);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path18.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26086,10 +26086,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path18);
+            ctrl = ctrl(item, path19);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -30760,10 +30760,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path18) {
-  if (!path18)
+function getElementAtPath(obj, path19) {
+  if (!path19)
     return obj;
-  return path18.reduce((acc, key) => acc?.[key], obj);
+  return path19.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -31103,11 +31103,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path18, issues) {
+function prefixIssues(path19, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path18);
+    iss.path.unshift(path19);
     return iss;
   });
 }
@@ -31569,16 +31569,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path18 = []) => {
+  const processError = (error64, path19 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path18, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path19, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path18, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path19, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path18, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path19, ...issue3.path]);
       } else {
-        const fullpath = [...path18, ...issue3.path];
+        const fullpath = [...path19, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -31617,17 +31617,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path18 = []) => {
+  const processError = (error64, path19 = []) => {
     var _a3;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path18, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path19, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path18, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path19, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path18, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path19, ...issue3.path]);
       } else {
-        const fullpath = [...path18, ...issue3.path];
+        const fullpath = [...path19, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -31666,8 +31666,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path18 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path18) {
+  const path19 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path19) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -48805,13 +48805,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path18 = ref.slice(1).split("/").filter(Boolean);
-  if (path18.length === 0) {
+  const path19 = ref.slice(1).split("/").filter(Boolean);
+  if (path19.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path18[0] === defsKey) {
-    const key = path18[1] === void 0 ? void 0 : decodeJSONPointerSegment(path18[1]);
+  if (path19[0] === defsKey) {
+    const key = path19[1] === void 0 ? void 0 : decodeJSONPointerSegment(path19[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -49660,6 +49660,66 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// schemas/compare.ts
+var VerdictName = external_exports.enum(["better", "worse", "no-significant-change"]);
+var CompareMode = external_exports.enum(["regression", "non-inferiority"]);
+var ScoreInterval = external_exports.object({
+  value: external_exports.number().min(0).max(1),
+  n: external_exports.number().int().min(0),
+  ci95: external_exports.tuple([external_exports.number(), external_exports.number()]).nullable()
+});
+var PairedComparison = external_exports.object({
+  base: ScoreInterval,
+  head: ScoreInterval,
+  /** items paired: present in both runs and counted by the metric */
+  n: external_exports.number().int().min(0),
+  /** both correct / base only (losses) / head only (wins) / neither */
+  counts: external_exports.object({ both: external_exports.number().int(), baseOnly: external_exports.number().int(), headOnly: external_exports.number().int(), neither: external_exports.number().int() }),
+  diff: external_exports.number().min(-1).max(1),
+  ci95: external_exports.tuple([external_exports.number().min(-1).max(1), external_exports.number().min(-1).max(1)]),
+  pValue: external_exports.number().min(0).max(1),
+  /**
+   * Holm-adjusted within its family: a benchmark's whole-benchmark test across the compared benchmarks; a group's
+   * test across the benchmarks that have the same group key=value. Comparisons with no paired items are not tests:
+   * pAdjusted 1, outside every family.
+   */
+  pAdjusted: external_exports.number().min(0).max(1),
+  /**
+   * Non-inferiority mode only: the one-sided lower confidence bound for head − base at level 1 − alpha/m
+   * (Bonferroni over the same family of m tests); the verdict compares it with −margin.
+   */
+  lowerBound: external_exports.number().min(-1).max(1).optional(),
+  verdict: VerdictName
+});
+var GroupComparison = PairedComparison.extend({ key: external_exports.string(), value: external_exports.string() });
+var BenchmarkComparison = PairedComparison.extend({
+  id: external_exports.string(),
+  fingerprint: external_exports.string(),
+  /** per-item 0/1 metric the items were paired on (the API compares `accuracy`; gates may pair the others) */
+  metric: external_exports.enum(["accuracy", "open_exact_match", "open_judge_accuracy"]),
+  groups: external_exports.array(GroupComparison)
+});
+var ComparedRun = external_exports.object({
+  id: external_exports.string(),
+  repository: external_exports.string(),
+  commit: external_exports.string().nullable(),
+  ref: external_exports.string().nullable(),
+  model: external_exports.string(),
+  checkpoint: external_exports.string().nullable(),
+  createdAt: external_exports.string()
+});
+var CompareResult = external_exports.object({
+  base: ComparedRun,
+  head: ComparedRun,
+  options: external_exports.object({ margin: external_exports.number().min(0).max(1), alpha: external_exports.number().gt(0).lt(1), mode: CompareMode }),
+  benchmarks: external_exports.array(BenchmarkComparison),
+  /** benchmark ids scored in only one of the two runs (not compared) */
+  onlyInBase: external_exports.array(external_exports.string()),
+  onlyInHead: external_exports.array(external_exports.string()),
+  /** worse if any benchmark is worse; better if any is better and none worse */
+  verdict: VerdictName
+});
+
 // schemas/results.ts
 var BENCHMARK_IDS = [
   "vqa-rad",
@@ -49802,11 +49862,9 @@ var AggregatorError = class extends Error {
   status;
 };
 async function uploadRun(client, run, bearer) {
-  const res = await call(client, "/api/v1/runs", {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
-    body: JSON.stringify(run)
-  });
+  const headers = { "content-type": "application/json" };
+  if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
+  const res = await call(client, "/api/v1/runs", { method: "POST", headers, body: JSON.stringify(run) });
   const body = await res.json();
   if (typeof body.id !== "string") throw new AggregatorError("upload response has no run id", res.status);
   return { id: body.id, url: typeof body.url === "string" ? body.url : null, created: res.status === 201 };
@@ -49866,8 +49924,8 @@ function aggregatorLinks(baseUrl2, head, headId, baseId, settings) {
     chart: repo ? `${root}/chart/${repo}.svg?model=${model}` : null
   };
 }
-async function call(client, path18, init = {}) {
-  const url3 = `${client.baseUrl.replace(/\/+$/, "")}${path18}`;
+async function call(client, path19, init = {}) {
+  const url3 = `${client.baseUrl.replace(/\/+$/, "")}${path19}`;
   const headers = new Headers(init.headers);
   if (client.readAuth && !headers.has("authorization")) headers.set("authorization", client.readAuth);
   let res;
@@ -49886,7 +49944,7 @@ async function call(client, path18, init = {}) {
       if (j.error?.message) detail = `${j.error.code ?? "error"}: ${j.error.message}`;
     } catch {
     }
-    throw new AggregatorError(`${init.method ?? "GET"} ${path18} \u2192 ${res.status} ${detail}`, res.status);
+    throw new AggregatorError(`${init.method ?? "GET"} ${path19} \u2192 ${res.status} ${detail}`, res.status);
   }
   return res;
 }
@@ -50025,7 +50083,7 @@ var UserError = class extends Error {
 
 // action/src/eval/merge.ts
 import { readFileSync as readFileSync5 } from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 
 // schemas/stats.ts
 var Z95 = 1.959963984540054;
@@ -50708,8 +50766,8 @@ function chanceAccuracy(items) {
 }
 
 // action/src/eval/prepare-run.ts
-import { readFileSync as readFileSync2, writeFileSync as writeFileSync2, renameSync as renameSync2 } from "node:fs";
-import path14 from "node:path";
+import { readFileSync as readFileSync2 } from "node:fs";
+import path15 from "node:path";
 
 // action/src/benchmarks/custom.ts
 import path4 from "node:path";
@@ -51270,32 +51328,32 @@ function parseFloat16(bytes) {
 }
 
 // node_modules/hyparquet/src/schema.js
-function schemaTree(schema, rootIndex, path18) {
+function schemaTree(schema, rootIndex, path19) {
   const element = schema[rootIndex];
   const children = [];
   let count = 1;
   if (element.num_children) {
     while (children.length < element.num_children) {
       const childElement = schema[rootIndex + count];
-      const child = schemaTree(schema, rootIndex + count, [...path18, childElement.name]);
+      const child = schemaTree(schema, rootIndex + count, [...path19, childElement.name]);
       count += child.count;
       children.push(child);
     }
   }
-  return { count, element, children, path: path18 };
+  return { count, element, children, path: path19 };
 }
 function getSchemaPath(schema, name) {
   return getTreePath(schemaTree(schema, 0, []), name);
 }
 function getTreePath(tree, name) {
-  const path18 = [tree];
+  const path19 = [tree];
   for (const part of name) {
     const child = tree.children.find((child2) => child2.element.name === part);
     if (!child) throw new Error(`parquet schema element not found: ${name}`);
-    path18.push(child);
+    path19.push(child);
     tree = child;
   }
-  return path18;
+  return path19;
 }
 function getPhysicalColumns(schemaTree2) {
   const columns = [];
@@ -52033,7 +52091,7 @@ function pathsNeededForFilter(filter) {
   return [...new Set(paths)];
 }
 function columnsNeededForFilter(filter) {
-  return [...new Set(pathsNeededForFilter(filter).map((path18) => path18.split(".")[0]))];
+  return [...new Set(pathsNeededForFilter(filter).map((path19) => path19.split(".")[0]))];
 }
 function matchFilter(record2, filter, strict = true) {
   if ("$and" in filter && Array.isArray(filter.$and)) {
@@ -52238,9 +52296,9 @@ function unionRanges(a, b) {
   }
   return out;
 }
-function resolve(record2, path18) {
+function resolve(record2, path19) {
   let value = record2;
-  for (const part of path18.split(".")) {
+  for (const part of path19.split(".")) {
     value = value?.[part];
   }
   return value;
@@ -52900,7 +52958,7 @@ function assembleLists(output2, definitionLevels, repetitionLevels, values, sche
   return output2;
 }
 function assembleNested(subcolumnData, schema, parsers, depth = 0) {
-  const path18 = schema.path.join(".");
+  const path19 = schema.path.join(".");
   const optional2 = schema.element.repetition_type === "OPTIONAL";
   const nextDepth = optional2 ? depth + 1 : depth;
   if (isListLike(schema)) {
@@ -52915,7 +52973,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const values = subcolumnData.get(subcolumn);
     if (!values) throw new Error("parquet list column missing values");
     if (optional2) flattenAtDepth(values, depth);
-    subcolumnData.set(path18, values);
+    subcolumnData.set(path19, values);
     subcolumnData.delete(subcolumn);
     return;
   }
@@ -52923,8 +52981,8 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     const mapName = schema.children[0].element.name;
     assembleNested(subcolumnData, schema.children[0].children[0], parsers, nextDepth + 1);
     assembleNested(subcolumnData, schema.children[0].children[1], parsers, nextDepth + 1);
-    const keys = subcolumnData.get(`${path18}.${mapName}.key`);
-    const values = subcolumnData.get(`${path18}.${mapName}.value`);
+    const keys = subcolumnData.get(`${path19}.${mapName}.key`);
+    const values = subcolumnData.get(`${path19}.${mapName}.value`);
     if (!keys) throw new Error("parquet map column missing keys");
     if (!values) throw new Error("parquet map column missing values");
     if (keys.length !== values.length) {
@@ -52932,9 +52990,9 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
     }
     const out = assembleMaps(keys, values, nextDepth);
     if (optional2) flattenAtDepth(out, depth);
-    subcolumnData.delete(`${path18}.${mapName}.key`);
-    subcolumnData.delete(`${path18}.${mapName}.value`);
-    subcolumnData.set(path18, out);
+    subcolumnData.delete(`${path19}.${mapName}.key`);
+    subcolumnData.delete(`${path19}.${mapName}.value`);
+    subcolumnData.set(path19, out);
     return;
   }
   if (schema.children.length) {
@@ -52954,7 +53012,7 @@ function assembleNested(subcolumnData, schema, parsers, depth = 0) {
       inverted = decodeVariantColumn(inverted, parsers);
     }
     if (optional2) flattenAtDepth(inverted, depth);
-    subcolumnData.set(path18, inverted);
+    subcolumnData.set(path19, inverted);
   }
 }
 function flattenAtDepth(arr, depth) {
@@ -59733,7 +59791,7 @@ var custom_default = custom2;
 
 // action/src/benchmarks/define.ts
 import { existsSync as existsSync5 } from "node:fs";
-import path7 from "node:path";
+import path8 from "node:path";
 
 // node_modules/@huggingface/hub/dist/chunk-AXSL4LYE.mjs
 import { homedir } from "os";
@@ -64301,21 +64359,32 @@ var LIBRARY_WEIGHT_CANDIDATES = {
 init_chunk_FFYIGW52();
 
 // action/src/data/hf.ts
-import { existsSync as existsSync4, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync as existsSync4, mkdirSync, readFileSync } from "node:fs";
 import os6 from "node:os";
+import path7 from "node:path";
+
+// action/src/atomic-write.ts
+import { renameSync, writeFileSync } from "node:fs";
 import path6 from "node:path";
+function writeFileAtomic(file2, data) {
+  const tmp = path6.join(path6.dirname(file2), `.${path6.basename(file2)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+  writeFileSync(tmp, data);
+  renameSync(tmp, file2);
+}
+
+// action/src/data/hf.ts
 var HF_DEFAULT_ENDPOINT = "https://huggingface.co";
 function hfSettings(opts = {}, env = process.env) {
-  const home = env.HF_HOME ?? path6.join(env.XDG_CACHE_HOME ?? path6.join(os6.homedir(), ".cache"), "huggingface");
+  const home = env.HF_HOME ?? path7.join(env.XDG_CACHE_HOME ?? path7.join(os6.homedir(), ".cache"), "huggingface");
   return {
     endpoint: (opts.endpoint ?? env.HF_ENDPOINT ?? HF_DEFAULT_ENDPOINT).replace(/\/+$/, ""),
     token: opts.token ?? env.HF_TOKEN ?? env.HUGGING_FACE_HUB_TOKEN,
-    cacheDir: opts.cacheDir ?? env.HF_HUB_CACHE ?? path6.join(home, "hub"),
+    cacheDir: opts.cacheDir ?? env.HF_HUB_CACHE ?? path7.join(home, "hub"),
     fetch: opts.fetch
   };
 }
 function snapshotDir(settings, repo, revision) {
-  return path6.join(settings.cacheDir, `datasets--${repo.split("/").join("--")}`, "snapshots", revision);
+  return path7.join(settings.cacheDir, `datasets--${repo.split("/").join("--")}`, "snapshots", revision);
 }
 function explain(e, src, what, s) {
   const status = e.statusCode;
@@ -64338,14 +64407,14 @@ async function resolvePatterns(src, s) {
       names.push(pattern);
       continue;
     }
-    const local = globFiles(cached3, pattern).map((f) => path6.relative(cached3, f).split(path6.sep).join("/"));
+    const local = globFiles(cached3, pattern).map((f) => path7.relative(cached3, f).split(path7.sep).join("/"));
     if (local.length) {
       names.push(...local);
       continue;
     }
     if (!listing.length) {
       try {
-        const dirs = [...new Set(src.files.filter((f) => f.includes("*")).map((f) => path6.posix.dirname(f)))];
+        const dirs = [...new Set(src.files.filter((f) => f.includes("*")).map((f) => path7.posix.dirname(f)))];
         for (const dir of dirs) {
           for await (const f of listFiles({ repo: { type: "dataset", name: src.repo }, revision: src.revision, path: dir === "." ? void 0 : dir, hubUrl: s.endpoint, accessToken: s.token, fetch: s.fetch })) {
             if (f.type === "file") listing.push(f.path);
@@ -64364,7 +64433,7 @@ async function resolvePatterns(src, s) {
 var COMMIT = /^[0-9a-f]{40}$/;
 async function resolveCommit(src, s) {
   if (COMMIT.test(src.revision)) return src.revision;
-  const refFile = path6.join(s.cacheDir, `datasets--${src.repo.split("/").join("--")}`, "refs", src.revision);
+  const refFile = path7.join(s.cacheDir, `datasets--${src.repo.split("/").join("--")}`, "refs", src.revision);
   if (existsSync4(refFile)) return readFileSync(refFile, "utf8").trim();
   const url3 = `${s.endpoint}/api/datasets/${src.repo}/revision/${encodeURIComponent(src.revision)}`;
   let sha;
@@ -64376,9 +64445,8 @@ async function resolveCommit(src, s) {
     throw explain(e, src, `resolving revision ${src.revision}`, s);
   }
   if (typeof sha !== "string" || !COMMIT.test(sha)) throw new UserError(`${url3}: response has no commit sha`);
-  mkdirSync(path6.dirname(refFile), { recursive: true });
-  writeFileSync(`${refFile}.tmp`, sha);
-  renameSync(`${refFile}.tmp`, refFile);
+  mkdirSync(path7.dirname(refFile), { recursive: true });
+  writeFileAtomic(refFile, sha);
   return sha;
 }
 async function fetchHfFiles(requested, settings, log) {
@@ -64411,7 +64479,7 @@ function layoutIn(dir, layouts) {
   return layouts.find((l) => l.requires.every((r) => globFiles(dir, r).length > 0)) ?? null;
 }
 function findLocalData(spec, dataDir) {
-  const root = path7.resolve(dataDir);
+  const root = path8.resolve(dataDir);
   if (!existsSync5(root)) {
     throw new UserError([
       `${spec.id}: data directory ${root} does not exist (from --data-dir or MEDVLM_DATA_DIR). Expected it to hold a sub-folder named ${spec.folderNames.join(", ")} (case, '-' and '_' ignored) containing one of:`,
@@ -64524,7 +64592,7 @@ var medframeqa_default = defineBenchmark({
 });
 
 // action/src/benchmarks/medxpertqa-mm.ts
-import path8 from "node:path";
+import path9 from "node:path";
 var HINT = "images.zip from the HF dataset TsinghuaC3I/MedXpertQA (517 MB; place it or its unpacked images/ folder next to the jsonl)";
 function readOptions3(record2, at) {
   const raw = record2.options;
@@ -64558,7 +64626,7 @@ function questionType(record2, at) {
 }
 async function* medxpert(dir, file2) {
   const images = await ImageStore.open(dir, ["images"], ["images.zip"], ["images/"], HINT);
-  for await (const { record: record2, at } of readJsonLines(path8.join(dir, file2))) {
+  for await (const { record: record2, at } of readJsonLines(path9.join(dir, file2))) {
     yield {
       id: str(record2, "id", at),
       question: str(record2, "question", at).trim(),
@@ -64652,7 +64720,7 @@ var mmmu_med_default = defineBenchmark({
 });
 
 // action/src/benchmarks/omnimedvqa.ts
-import path9 from "node:path";
+import path10 from "node:path";
 var HINT2 = "OmniMedVQA.zip from the HF dataset foreverbeliever/OmniMedVQA, unpacked (QA_information/ + Images/)";
 var LETTERS3 = ["A", "B", "C", "D", "E", "F"];
 function goldLetter2(options2, gold) {
@@ -64679,7 +64747,7 @@ async function* openAccess(dir) {
   }
 }
 async function* openAccessZip(dir) {
-  const zip = await ZipArchive.open(path9.join(dir, "OmniMedVQA.zip"));
+  const zip = await ZipArchive.open(path10.join(dir, "OmniMedVQA.zip"));
   const qa = [...zip.names()].filter((n) => /(^|\/)QA_information\/Open-access\/[^/]+\.json$/.test(n)).sort();
   if (!qa.length) throw new UserError(`${zip.file}: no QA_information/Open-access/*.json members`);
   const root = qa[0].slice(0, qa[0].indexOf("QA_information/"));
@@ -64719,7 +64787,7 @@ function solutionLetter(record2, at) {
 async function modalityByImage(dir) {
   const out = /* @__PURE__ */ new Map();
   for (const file2 of globFiles(dir, "Splits/modality/test/*.json")) {
-    const modality = path9.basename(file2).replace(/_test\.json$/, "");
+    const modality = path10.basename(file2).replace(/_test\.json$/, "");
     for await (const { record: record2, at } of readJsonArray(file2)) {
       const image = str(record2, "image", at);
       const seen = out.get(image);
@@ -64732,7 +64800,7 @@ async function modalityByImage(dir) {
 async function* medR1(dir) {
   const modalities = await modalityByImage(dir);
   for (const file2 of globFiles(dir, "Splits/question_type/test/*.json")) {
-    const category = path9.basename(file2).replace(/_test\.json$/, "");
+    const category = path10.basename(file2).replace(/_test\.json$/, "");
     let i = 0;
     for await (const { record: record2, at } of readJsonArray(file2)) {
       const { question, options: options2 } = splitProblem(str(record2, "problem", at), at);
@@ -64773,7 +64841,7 @@ var omnimedvqa_default = defineBenchmark({
 });
 
 // action/src/benchmarks/pathvqa.ts
-import path10 from "node:path";
+import path11 from "node:path";
 var MANIFEST = "DERIVED_hf_test_6719.jsonl";
 var TEST_JSON_TEST_START = 6259;
 function toSample3(record2, at, id, image) {
@@ -64788,14 +64856,14 @@ function toSample3(record2, at, id, image) {
   };
 }
 async function* fromManifest(dir) {
-  for await (const { record: record2, at } of readJsonLines(path10.join(dir, MANIFEST))) {
+  for await (const { record: record2, at } of readJsonLines(path11.join(dir, MANIFEST))) {
     const image = str(record2, "image", at);
     yield toSample3(record2, at, `test-${str(record2, "hf_test_row", at)}`, fileImageIn(dir, image));
   }
 }
 async function* fromTestJson(dir) {
   let i = 0;
-  for await (const { record: record2, at } of readJsonArray(path10.join(dir, "test.json"))) {
+  for await (const { record: record2, at } of readJsonArray(path11.join(dir, "test.json"))) {
     const index = i++;
     if (index < TEST_JSON_TEST_START) continue;
     const image = str(record2, "image_path", at).replace(/\\/g, "/");
@@ -64823,7 +64891,7 @@ var pathvqa_default = defineBenchmark({
 });
 
 // action/src/benchmarks/pmc-vqa.ts
-import path11 from "node:path";
+import path12 from "node:path";
 
 // node_modules/csv-parse/lib/index.js
 import { Transform as Transform2 } from "stream";
@@ -66668,7 +66736,7 @@ function toSample4(record2, at, index, images) {
 async function* pmcVqa(dir) {
   const images = await ImageStore.open(dir, ["images", "figures"], ["images.zip"], ["images/", "figures/"], HINT3);
   let index = 0;
-  for await (const { record: record2, at } of readCsvRecords(path11.join(dir, "test_clean.csv"))) yield toSample4(record2, at, index++, images);
+  for await (const { record: record2, at } of readCsvRecords(path12.join(dir, "test_clean.csv"))) yield toSample4(record2, at, index++, images);
 }
 var pmc_vqa_default = defineBenchmark({
   id: "pmc-vqa",
@@ -66687,12 +66755,12 @@ var pmc_vqa_default = defineBenchmark({
 });
 
 // action/src/benchmarks/slake.ts
-import path12 from "node:path";
+import path13 from "node:path";
 var HINT4 = "SLAKE 1.0 from https://www.med-vqa.com/slake/ or the HF dataset BoKelvin/SLAKE (test.json + imgs.zip)";
 var METADATA = ["modality", "location", "content_type", "base_type"];
 async function* slakeTest(dir, _opts) {
   const images = await ImageStore.open(dir, ["imgs"], ["imgs.zip"], ["imgs/", "Slake1.0/imgs/"], HINT4);
-  for await (const { record: record2, at } of readJsonArray(path12.join(dir, "test.json"))) {
+  for await (const { record: record2, at } of readJsonArray(path13.join(dir, "test.json"))) {
     const lang = str(record2, "q_lang", at).trim();
     yield {
       id: str(record2, "qid", at),
@@ -66726,13 +66794,13 @@ var slake_default = defineBenchmark({
 });
 
 // action/src/benchmarks/vqa-rad.ts
-import path13 from "node:path";
+import path14 from "node:path";
 var PUBLIC_JSON = "VQA_RAD Dataset Public.json";
 var IMAGE_FOLDER = "VQA_RAD Image Folder";
 var METADATA2 = ["image_organ", "question_type", "phrase_type"];
 async function* originalRelease(dir, file2, testOnly) {
-  const images = path13.join(dir, IMAGE_FOLDER);
-  for await (const { record: record2, at } of readJsonArray(path13.join(dir, file2))) {
+  const images = path14.join(dir, IMAGE_FOLDER);
+  for await (const { record: record2, at } of readJsonArray(path14.join(dir, file2))) {
     if (testOnly && !String(record2.phrase_type ?? "").startsWith("test")) continue;
     const answer = str(record2, "answer", at).trim();
     const imageName = str(record2, "image_name", at);
@@ -77929,16 +77997,15 @@ function selectIndices(pb, shard, limit) {
   return out;
 }
 function writeRunConfig(outDir, sel) {
-  const abs = (p) => p ? path14.resolve(p) : null;
+  const abs = (p) => p ? path15.resolve(p) : null;
   const config2 = { ...sel, dataDir: abs(sel.dataDir), manifest: abs(sel.manifest), questionTypesFile: abs(sel.questionTypesFile) };
-  const file2 = path14.join(outDir, RUN_CONFIG_FILE);
-  writeFileSync2(`${file2}.tmp`, `${JSON.stringify(config2, null, 2)}
+  const file2 = path15.join(outDir, RUN_CONFIG_FILE);
+  writeFileAtomic(file2, `${JSON.stringify(config2, null, 2)}
 `);
-  renameSync2(`${file2}.tmp`, file2);
 }
 function readRunConfig(dir) {
   try {
-    return JSON.parse(readFileSync2(path14.join(dir, RUN_CONFIG_FILE), "utf8"));
+    return JSON.parse(readFileSync2(path15.join(dir, RUN_CONFIG_FILE), "utf8"));
   } catch {
     return null;
   }
@@ -77946,8 +78013,8 @@ function readRunConfig(dir) {
 
 // action/src/eval/results.ts
 import { createHash as createHash3 } from "node:crypto";
-import { mkdirSync as mkdirSync2, renameSync as renameSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import path15 from "node:path";
+import { mkdirSync as mkdirSync2 } from "node:fs";
+import path16 from "node:path";
 var RESULTS_FILE = "results.json";
 function buildTiming(t) {
   const wallSeconds = Math.max(0, (t.finishedAt - t.startedAt) / 1e3);
@@ -78002,23 +78069,20 @@ function assembleRunResult(a) {
 function writeResultsAtomic(dir, result) {
   const valid2 = RunResult.parse(result);
   mkdirSync2(dir, { recursive: true });
-  const final = path15.join(dir, RESULTS_FILE);
-  const tmp = path15.join(dir, `.${RESULTS_FILE}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync3(tmp, `${JSON.stringify(valid2, null, 2)}
+  const final = path16.join(dir, RESULTS_FILE);
+  writeFileAtomic(final, `${JSON.stringify(valid2, null, 2)}
 `);
-  renameSync3(tmp, final);
   return final;
 }
 
 // action/src/eval/run.ts
 import { mkdirSync as mkdirSync3 } from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 
 // action/src/eval/client.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // action/src/eval/request-body.ts
-import { createHash as createHash4 } from "node:crypto";
 function chatBody(model, prompt, images, d) {
   return concatParts([...headParts(model, images), tailPart(prompt, d)]);
 }
@@ -78063,7 +78127,7 @@ function concatParts(parts) {
 var REQUEST_FORMAT_VERSION = "chat-body/1";
 function requestHash(model, prompt, images, d) {
   const content = [REQUEST_FORMAT_VERSION, model, d.maxTokens, d.temperature, d.topP, d.seed, prompt, images.map((im) => [im.mime, im.sha256])];
-  return createHash4("sha256").update(JSON.stringify(content)).digest("hex");
+  return sha256Hex(JSON.stringify(content));
 }
 function buildRequest(model, prompt, images, d) {
   const head = headParts(model, images.map((im) => ({ mime: im.mime, base64: im.base64() })));
@@ -78080,7 +78144,7 @@ function modelsUrl(endpoint2) {
   return chatCompletionsUrl(endpoint2).replace(/\/chat\/completions$/, "/models");
 }
 function sha256Hex(data) {
-  return createHash5("sha256").update(data).digest("hex");
+  return createHash4("sha256").update(data).digest("hex");
 }
 var FATAL_STATUSES = /* @__PURE__ */ new Set([401, 403, 404]);
 async function postChat(url3, body, o) {
@@ -78162,11 +78226,7 @@ function toCount(x) {
   return typeof x === "number" && Number.isFinite(x) && x >= 0 ? Math.round(x) : 0;
 }
 
-// action/src/eval/evaluate.ts
-import { createHash as createHash7 } from "node:crypto";
-
 // action/src/eval/image-cache.ts
-import { createHash as createHash6 } from "node:crypto";
 import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
 
 // action/src/eval/image-workers.ts
@@ -78205,7 +78265,7 @@ var ImageWorkers = class {
   turn = 0;
   broken = false;
   /** null when the file could not be read here (or the workers are gone): the caller reads it itself */
-  prepare(path18) {
+  prepare(path19) {
     if (this.broken) return Promise.resolve(null);
     const id = this.seq++;
     const worker = this.workers[this.turn++ % this.workers.length];
@@ -78216,7 +78276,7 @@ var ImageWorkers = class {
         head: r.head,
         base64: Buffer.from(r.base64.buffer, r.base64.byteOffset, r.base64.byteLength)
       } : null));
-      worker.postMessage({ id, path: path18 });
+      worker.postMessage({ id, path: path19 });
     });
   }
   settle(r) {
@@ -78296,7 +78356,7 @@ var ImageCache = class {
       return entry2;
     }
     const [raw, mime] = readPlainFile(ref) ?? [await ref.read(), ref.mime];
-    const entry = { key, mime, sha256: createHash6("sha256").update(raw).digest("hex"), raw, b64: null, stamp, cost: raw.byteLength };
+    const entry = { key, mime, sha256: sha256Hex(raw), raw, b64: null, stamp, cost: raw.byteLength };
     this.insert(entry);
     return entry;
   }
@@ -78668,7 +78728,7 @@ function cacheKey2(o, task, imageHashes, prompt = task.item.prompt) {
     o.protocol,
     task.promptVersion
   ];
-  return createHash7("sha256").update(JSON.stringify(parts)).digest("hex");
+  return sha256Hex(JSON.stringify(parts));
 }
 async function evaluateTasks(tasks, total, o, deps, store, score, onResult) {
   const counts = { done: 0, total, errors: 0, unparsed: 0, cached: 0 };
@@ -78851,10 +78911,10 @@ function prFromRef(ref) {
   const m = ref ? /^refs\/pull\/(\d+)\//.exec(ref) : null;
   return m ? Number(m[1]) : null;
 }
-async function prFromEvent(path18) {
-  if (!path18) return null;
+async function prFromEvent(path19) {
+  if (!path19) return null;
   try {
-    const ev = JSON.parse(await readFile3(path18, "utf8"));
+    const ev = JSON.parse(await readFile3(path19, "utf8"));
     const n = ev.pull_request?.number ?? (ev.pull_request ? ev.number : void 0);
     return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : null;
   } catch {
@@ -78923,19 +78983,19 @@ function warnUnlisted(text, o) {
 // action/src/eval/predictions.ts
 import { closeSync, createReadStream as createReadStream4, existsSync as existsSync6, ftruncateSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 var PREDICTIONS_FILE = "predictions.jsonl";
-async function openPredictions(path18) {
+async function openPredictions(path19) {
   const cache = /* @__PURE__ */ new Map();
   let skippedLines = 0;
-  if (existsSync6(path18)) {
-    skippedLines += cutTornTail(path18);
-    for await (const [line, offset, length] of linesWithOffsets(path18)) {
+  if (existsSync6(path19)) {
+    skippedLines += cutTornTail(path19);
+    for await (const [line, offset, length] of linesWithOffsets(path19)) {
       if (!line.trim()) continue;
       const cached3 = parseLine(line, offset, length);
       if (cached3 === void 0) skippedLines++;
       else if (cached3) cache.set(cached3[0], cached3[1]);
     }
   }
-  const fd = openSync(path18, "a+");
+  const fd = openSync(path19, "a+");
   return {
     cache,
     skippedLines,
@@ -78955,10 +79015,10 @@ async function openPredictions(path18) {
     }
   };
 }
-async function* linesWithOffsets(path18) {
+async function* linesWithOffsets(path19) {
   let carry = Buffer.alloc(0);
   let base = 0;
-  for await (const chunk of createReadStream4(path18)) {
+  for await (const chunk of createReadStream4(path19)) {
     const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
     let start = 0;
     for (let nl2 = buf.indexOf(10); nl2 >= 0; nl2 = buf.indexOf(10, start)) {
@@ -78997,8 +79057,8 @@ function parseLine(line, offset, length) {
     }
   ];
 }
-function cutTornTail(path18) {
-  const fd = openSync(path18, "r+");
+function cutTornTail(path19) {
+  const fd = openSync(path19, "r+");
   try {
     const size = fstatSync(fd).size;
     if (size === 0) return 0;
@@ -79202,13 +79262,13 @@ function signalGroup(pid, signal) {
   } catch {
   }
 }
-function logTail(path18, lines = 30) {
+function logTail(path19, lines = 30) {
   try {
-    const text = readFileSync4(path18, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-    return text ? `last lines of ${path18}:
-${text}` : `(${path18} is empty)`;
+    const text = readFileSync4(path19, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+    return text ? `last lines of ${path19}:
+${text}` : `(${path19} is empty)`;
   } catch {
-    return `(no log at ${path18})`;
+    return `(no log at ${path19})`;
   }
 }
 
@@ -79226,7 +79286,7 @@ async function runEvaluation(opts, deps) {
   const served = run.serve ? await startServedModel({
     command: run.serve.command,
     endpoint: run.engine.endpoint,
-    logPath: path16.join(run.out, "serve.log"),
+    logPath: path17.join(run.out, "serve.log"),
     readyTimeoutMs: run.serve.timeoutMs,
     fetch: deps.fetch,
     log: deps.log,
@@ -79254,7 +79314,7 @@ async function runEvaluation(opts, deps) {
 }
 async function evaluateSelected(run, benchmarks, deps, log) {
   writeRunConfig(run.out, { ...run.data, limit: run.limit });
-  const predictionsPath = path16.join(run.out, PREDICTIONS_FILE);
+  const predictionsPath = path17.join(run.out, PREDICTIONS_FILE);
   const store = await openPredictions(predictionsPath);
   if (store.skippedLines > 0) log(`predictions.jsonl: ignored ${store.skippedLines} torn or unreadable line(s)`);
   if (store.cache.size > 0) log(`resuming: ${store.cache.size} finished item(s) in ${predictionsPath}`);
@@ -79366,7 +79426,7 @@ async function mergeResultDirs(dirs, outDir, opts = {}) {
   return merged;
 }
 function readShard(dir) {
-  const file2 = path17.join(dir, RESULTS_FILE);
+  const file2 = path18.join(dir, RESULTS_FILE);
   let json2;
   try {
     json2 = JSON.parse(readFileSync5(file2, "utf8"));
@@ -79401,7 +79461,7 @@ function comparable(r) {
 }
 function checkCompatible(shards) {
   for (const s of shards) {
-    if (!s.result.shard) throw new UserError(`${path17.join(s.dir, RESULTS_FILE)} is not a shard result (it was run without --shard)`);
+    if (!s.result.shard) throw new UserError(`${path18.join(s.dir, RESULTS_FILE)} is not a shard result (it was run without --shard)`);
   }
   const ref = comparable(shards[0].result);
   for (const s of shards.slice(1)) {
@@ -79518,15 +79578,19 @@ function compareBenchmark(b, h, metric) {
   return { id: h.id, fingerprint: h.fingerprint, metric, ...pairedTable(bv.values, hv.values, both), ...UNADJUSTED, groups };
 }
 var UNADJUSTED = { pAdjusted: 1, verdict: "no-significant-change" };
+function openMask(graded, n) {
+  const open3 = new Uint8Array(n);
+  for (const values of Object.values(graded)) values.forEach((v, i) => {
+    if (v !== null && i < n) open3[i] = 1;
+  });
+  return open3;
+}
 function itemValues(r, metric) {
   const n = r.outcomes.n;
   const present = unpackBits(r.outcomes.present, n);
   const applies = new Uint8Array(n);
   if (metric === "accuracy") {
-    const open3 = new Uint8Array(n);
-    for (const scores2 of Object.values(r.outcomes.graded)) scores2.forEach((v, i) => {
-      if (v !== null && i < n) open3[i] = 1;
-    });
+    const open3 = openMask(r.outcomes.graded, n);
     for (let i = 0; i < n; i++) applies[i] = present[i] & (open3[i] ^ 1);
     return { values: unpackBits(r.outcomes.correct, n), applies };
   }
@@ -79642,17 +79706,17 @@ ${lines2.join("\n")}`);
     return { config: parsed.data, gateLocations };
   }
   const lines = parsed.error.issues.map((issue3) => {
-    const path18 = issue3.path.filter((p) => typeof p !== "symbol");
-    const where = locate(doc, lineCounter, issueNodePath(issue3, path18), issue3.code === "unrecognized_keys");
-    const field = path18.length ? path18.map((p) => typeof p === "number" ? `[${p}]` : p).join(".").replace(/\.\[/g, "[") : "(top level)";
+    const path19 = issue3.path.filter((p) => typeof p !== "symbol");
+    const where = locate(doc, lineCounter, issueNodePath(issue3, path19), issue3.code === "unrecognized_keys");
+    const field = path19.length ? path19.map((p) => typeof p === "number" ? `[${p}]` : p).join(".").replace(/\.\[/g, "[") : "(top level)";
     return `${source}:${where}: ${field}: ${describeIssue(issue3)}`;
   });
   throw new UserError(`invalid gates config:
 ${lines.join("\n")}`);
 }
-function issueNodePath(issue3, path18) {
-  if (issue3.code === "unrecognized_keys" && issue3.keys.length > 0) return [...path18, issue3.keys[0]];
-  return path18;
+function issueNodePath(issue3, path19) {
+  if (issue3.code === "unrecognized_keys" && issue3.keys.length > 0) return [...path19, issue3.keys[0]];
+  return path19;
 }
 function describeIssue(issue3) {
   if (issue3.code === "unrecognized_keys") {
@@ -79663,10 +79727,10 @@ function describeIssue(issue3) {
 function allowedKeys(depth) {
   return depth === 0 ? "gates, alpha, mode, max-unparsed, max-errors" : "benchmark, group, metric, min, max-drop";
 }
-function locate(doc, lc, path18, wantKey) {
-  for (let depth = path18.length; depth >= 0; depth--) {
-    const sub = path18.slice(0, depth);
-    const node2 = nodeAt(doc, sub, wantKey && depth === path18.length);
+function locate(doc, lc, path19, wantKey) {
+  for (let depth = path19.length; depth >= 0; depth--) {
+    const sub = path19.slice(0, depth);
+    const node2 = nodeAt(doc, sub, wantKey && depth === path19.length);
     if (node2?.range) {
       const pos = lc.linePos(node2.range[0]);
       return `${pos.line}:${pos.col}`;
@@ -79674,10 +79738,10 @@ function locate(doc, lc, path18, wantKey) {
   }
   return "1:1";
 }
-function nodeAt(doc, path18, wantKey = false) {
-  if (path18.length === 0) return doc.contents ?? null;
-  const parent = path18.length === 1 ? doc.contents : doc.getIn(path18.slice(0, -1), true);
-  const last = path18[path18.length - 1];
+function nodeAt(doc, path19, wantKey = false) {
+  if (path19.length === 0) return doc.contents ?? null;
+  const parent = path19.length === 1 ? doc.contents : doc.getIn(path19.slice(0, -1), true);
+  const last = path19[path19.length - 1];
   if ((0, import_yaml.isMap)(parent)) {
     const pair = parent.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === last);
     if (pair) {
@@ -79686,7 +79750,7 @@ function nodeAt(doc, path18, wantKey = false) {
     }
     return null;
   }
-  const node2 = doc.getIn(path18, true);
+  const node2 = doc.getIn(path19, true);
   return node2 ?? null;
 }
 function looksInline(s) {
@@ -79903,10 +79967,10 @@ function toPr(p, repository) {
     fromFork: Boolean(p.head.repo?.fork) || headRepo !== null && repository !== null && headRepo !== repository
   };
 }
-function readPayload(path18, fs5) {
-  if (!path18 || !fs5.existsSync(path18)) return null;
+function readPayload(path19, fs5) {
+  if (!path19 || !fs5.existsSync(path19)) return null;
   try {
-    return JSON.parse(fs5.readFileSync(path18, "utf8"));
+    return JSON.parse(fs5.readFileSync(path19, "utf8"));
   } catch {
     return null;
   }
@@ -80320,8 +80384,8 @@ function compareSettings(g) {
   return { margin: margins.length ? Math.min(...margins) : 0, alpha: g.alpha, mode: g.mode };
 }
 function writeStepSummary(markdown, deps) {
-  const path18 = deps.env.GITHUB_STEP_SUMMARY;
-  if (path18) deps.fs.appendFileSync(path18, `${markdown}
+  const path19 = deps.env.GITHUB_STEP_SUMMARY;
+  if (path19) deps.fs.appendFileSync(path19, `${markdown}
 `);
 }
 function logChecks(report, log) {
@@ -80346,8 +80410,8 @@ var Context = class {
       if (existsSync7(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync6(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path18 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path18} does not exist${EOL5}`);
+        const path19 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path19} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
