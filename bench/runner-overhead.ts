@@ -92,9 +92,9 @@ async function measured(name: string, unit: string, client: 'self' | 'child', ph
 try {
   const run = normalizeRunOptions({ endpoint: url, model: MODEL, outDir: 'unused', concurrency: CONCURRENCY, benchmarks: 'vqa-rad' });
   const pb = await prepareBenchmark('vqa-rad', { protocol: 'paper', dataDir: DATA });
-  await engineRate([pb], run.engine, 1); // warm-up: JIT, page cache
-
   const union = await prepareUnion();
+  await engineRate(union, run.engine, 0); // warm-up: one run over the same items (JIT of every code path, page cache)
+
   const n = union.reduce((a, b) => a + b.items.length, 0);
   console.log(`primary: one run over ${union.map((b) => `${b.def.id} ${b.items.length}`).join(' + ')} = ${n} paper-protocol items, concurrency ${CONCURRENCY}`);
   const primary = await measured(`runner engine, one run over all ${n} items`, 'items/s', 'self', () => engineRate(union, run.engine, 0));

@@ -12,12 +12,13 @@
  *
  * Each sample is encoded as one JSON array (unambiguous: no field boundary can be forged by content) and fed to the
  * hash straight away (nothing per item is kept). Image hashes are computed a batch at a time concurrently while the
- * outer hash is fed strictly in order.
+ * outer hash is fed strictly in order; each file's hash is remembered (data/image-digests.ts) for the runner.
  */
 import { createHash } from 'node:crypto';
 import type { Protocol } from '../../../schemas/results.js';
 import type { Exclusion, PreparedItem } from '../scoring/protocol.js';
 import type { ImageRef, Sample } from './types.js';
+import { fileStamp, knownDigest, rememberDigest } from '../data/image-digests.js';
 
 export interface FingerprintInput {
   benchmarkId: string;
@@ -37,9 +38,16 @@ export interface FingerprintResult {
 
 const BATCH = 32;
 
+/** A plain file already hashed (same path, unchanged stamp) is not read again: manifests reuse files. */
 async function imageDigest(image: ImageRef): Promise<string> {
+  const file = image.filePath;
+  const stamp = typeof file === 'string' ? fileStamp(file) : null;
+  const known = typeof file === 'string' ? knownDigest(file, stamp) : null;
+  if (known) return known;
   if (!(await image.exists())) return `missing:${image.name}`;
-  return createHash('sha256').update(await image.read()).digest('hex');
+  const sha256 = createHash('sha256').update(await image.read()).digest('hex');
+  if (typeof file === 'string') rememberDigest(file, stamp, sha256);
+  return sha256;
 }
 
 /** Options in letter order, as [letter, text] pairs (object key order must not matter). */

@@ -5,13 +5,16 @@
  * and encoding each once is most of the runner's per-item CPU.
  *
  * Bounded by bytes (least recently used evicted first). A file-backed image is keyed by its path and revalidated
- * by size + mtime on every lookup (one stat), so an image edited during a run is read again; any other image
- * (zip member, parquet cell) is keyed by its ImageRef object, which names fixed bytes for the whole run.
- * Read on the main thread, the base64 text is made only when a request is built (resumed items need just the
- * hash); a worker thread (image-workers.ts) returns it with the hash.
+ * by size + mtime + inode (one stat) when it was last checked more than `revalidateMs` ago (default 1 s: a stat per
+ * lookup was ~3% of the runner's CPU per item), so an image edited during a run is read again within a second; any
+ * other image (zip member, parquet cell) is keyed by its ImageRef object, which names fixed bytes for the whole run.
+ * A file the fingerprint already hashed (data/image-digests.ts) is not hashed again. Read on the main thread, the
+ * base64 text is made only when a request is built (resumed items need just the hash); a worker thread
+ * (image-workers.ts) returns it with the hash.
  */
 import { sha256Hex } from './client.js';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { fileStamp, knownDigest, rememberDigest } from '../data/image-digests.js';
 import { sniffMime } from '../data/images.js';
 import { imageWorkers } from './image-workers.js';
 import type { ImageRef } from '../benchmarks/types.js';
@@ -32,8 +35,10 @@ interface Entry {
   /** raw bytes until the base64 is first asked for, then null */
   raw: Uint8Array | null;
   b64: Buffer | null;
-  /** file size + mtime seen before the read (null for non-file images) */
+  /** file size + mtime + inode seen before the read (null for non-file images) */
   stamp: string | null;
+  /** performance.now() of the last stat that confirmed the stamp */
+  checkedAt: number;
   cost: number;
 }
 
@@ -48,7 +53,7 @@ export class ImageCache {
   hits = 0;
   misses = 0;
 
-  constructor(readonly maxBytes = DEFAULT_IMAGE_CACHE_BYTES) {}
+  constructor(readonly maxBytes = DEFAULT_IMAGE_CACHE_BYTES, readonly revalidateMs = 1000) {}
 
   get bytes(): number {
     return this.used;
@@ -65,9 +70,11 @@ export class ImageCache {
   }
 
   async get(ref: ImageRef): Promise<CachedImage> {
-    const { key, stamp } = this.identify(ref);
+    const key = this.keyOf(ref);
     const hit = this.entries.get(key);
+    const stamp = hit && this.recent(hit) ? hit.stamp : this.stampOf(ref);
     if (hit && hit.stamp === stamp) {
+      hit.checkedAt = performance.now();
       this.hits++;
       this.entries.delete(key); // re-insert: Map order is the LRU order
       this.entries.set(key, hit);
@@ -86,29 +93,43 @@ export class ImageCache {
 
   private async load(ref: ImageRef, key: string, stamp: string | null): Promise<Entry> {
     // a plain file goes to a worker thread when there is one (image-workers.ts), else is read here
-    const workers = typeof ref.filePath === 'string' ? imageWorkers() : null;
-    const done = workers && (await workers.prepare(ref.filePath!));
+    const file = typeof ref.filePath === 'string' ? ref.filePath : null;
+    const known = file === null ? null : knownDigest(file, stamp);
+    const workers = file === null ? null : imageWorkers();
+    const done = workers && (await workers.prepare(file!, known === null));
+    const checkedAt = performance.now();
     if (done) {
-      const entry: Entry = { key, mime: sniffMime(done.head) ?? ref.mime, sha256: done.sha256, raw: null, b64: done.base64, stamp, cost: done.base64.byteLength };
+      const sha256 = known ?? done.sha256!;
+      if (!known) rememberDigest(file!, stamp, sha256);
+      const entry: Entry = { key, mime: sniffMime(done.head) ?? ref.mime, sha256, raw: null, b64: done.base64, stamp, checkedAt, cost: done.base64.byteLength };
       this.insert(entry);
       return entry;
     }
     const [raw, mime] = readPlainFile(ref) ?? [await ref.read(), ref.mime];
-    const entry: Entry = { key, mime, sha256: sha256Hex(raw), raw, b64: null, stamp, cost: raw.byteLength };
+    const sha256 = known ?? sha256Hex(raw);
+    if (file !== null && !known) rememberDigest(file, stamp, sha256);
+    const entry: Entry = { key, mime, sha256, raw, b64: null, stamp, checkedAt, cost: raw.byteLength };
     // A file that changed while it was read has a stale stamp: the next lookup sees a different stat and reads again.
     this.insert(entry);
     return entry;
   }
 
-  private identify(ref: ImageRef): { key: string; stamp: string | null } {
-    if (typeof ref.filePath === 'string') {
-      const st = statSync(ref.filePath, { throwIfNoEntry: false });
-      // a missing file gets a stamp that never matches, so ref.read() reports it with its own message
-      return { key: `f:${ref.filePath}`, stamp: st ? `${st.size}:${st.mtimeMs}:${st.ino}` : `missing:${this.nextRefId++}` };
-    }
+  private keyOf(ref: ImageRef): string {
+    if (typeof ref.filePath === 'string') return `f:${ref.filePath}`;
     let id = this.refIds.get(ref);
     if (id === undefined) this.refIds.set(ref, (id = this.nextRefId++));
-    return { key: `r:${id}`, stamp: null };
+    return `r:${id}`;
+  }
+
+  /** a non-file image never changes; a file's stamp is trusted for revalidateMs after a stat confirmed it */
+  private recent(e: Entry): boolean {
+    return e.stamp === null || performance.now() - e.checkedAt < this.revalidateMs;
+  }
+
+  private stampOf(ref: ImageRef): string | null {
+    if (typeof ref.filePath !== 'string') return null;
+    // a missing file gets a stamp that never matches, so ref.read() reports it with its own message
+    return fileStamp(ref.filePath) ?? `missing:${this.nextRefId++}`;
   }
 
   private view(e: Entry): CachedImage {

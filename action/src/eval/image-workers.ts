@@ -1,16 +1,16 @@
 /**
  * Image preparation off the main thread: a worker reads a file, hashes it and base64-encodes it, and hands the
- * base64 bytes back without a copy (the buffer is transferred). The main thread keeps the HTTP client, the body
- * hash and the bookkeeping, so on a machine with a core to spare it spends ~80 µs less per new image; measured on
- * the 2-core benchmark machine: runner / wrk 0.58–0.64 → 0.60–0.71 (bench/README.md). Sized to the cores left
- * after the main thread, at most 2 (none on one core: the cache then reads on the main thread);
- * MEDVLM_IMAGE_WORKERS=N overrides (0 = off). Shared by the whole process; they keep it alive only while busy.
+ * base64 bytes back without a copy (the buffer is transferred). Off by default since the fingerprint's image hashes
+ * are reused (data/image-digests.ts): what is left per new image (read + base64, ≈40 µs) costs less than the
+ * messages and thread wake-ups — paired runs on the 2-core benchmark machine, 4 of 4 faster without workers
+ * (bench/README.md ## Runner). MEDVLM_IMAGE_WORKERS=N (at most 8) turns N workers on for a machine whose main
+ * thread is the limit. Shared by the whole process; they keep it alive only while busy.
  */
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 export interface PreparedFile {
-  sha256: string;
+  /** null when the caller knew it already (prepare with hash = false) */
+  sha256: string | null;
   /** the first bytes, for MIME sniffing */
   head: Uint8Array;
   /** base64 text as ASCII bytes */
@@ -22,13 +22,13 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
 const { createHash } = require('node:crypto');
-parentPort.on('message', ({ id, path }) => {
+parentPort.on('message', ({ id, path, hash }) => {
   try {
     const raw = readFileSync(path);
     const text = raw.toString('base64');
     const base64 = Buffer.allocUnsafeSlow(text.length); // its own ArrayBuffer: transferring it detaches nothing else
     base64.write(text, 0, 'latin1');
-    const sha256 = createHash('sha256').update(raw).digest('hex');
+    const sha256 = hash ? createHash('sha256').update(raw).digest('hex') : null;
     parentPort.postMessage({ id, sha256, head: new Uint8Array(raw.subarray(0, 16)), base64 }, [base64.buffer]);
   } catch (e) {
     parentPort.postMessage({ id, error: String((e && e.message) || e) });
@@ -36,7 +36,7 @@ parentPort.on('message', ({ id, path }) => {
 });
 `;
 
-type Reply = { id: number; error?: string; sha256?: string; head?: Uint8Array; base64?: Uint8Array };
+type Reply = { id: number; error?: string; sha256?: string | null; head?: Uint8Array; base64?: Uint8Array };
 
 export class ImageWorkers {
   private readonly pending = new Map<number, (r: Reply) => void>();
@@ -54,16 +54,16 @@ export class ImageWorkers {
   }
 
   /** null when the file could not be read here (or the workers are gone): the caller reads it itself */
-  prepare(path: string): Promise<PreparedFile | null> {
+  prepare(path: string, hash = true): Promise<PreparedFile | null> {
     if (this.broken) return Promise.resolve(null);
     const id = this.seq++;
     const worker = this.workers[this.turn++ % this.workers.length]!;
     if (this.pending.size === 0) for (const w of this.workers) w.ref();
     return new Promise((resolve) => {
       this.pending.set(id, (r) => resolve(r.error === undefined && r.base64 ? {
-        sha256: r.sha256!, head: r.head!, base64: Buffer.from(r.base64.buffer, r.base64.byteOffset, r.base64.byteLength),
+        sha256: r.sha256 ?? null, head: r.head!, base64: Buffer.from(r.base64.buffer, r.base64.byteOffset, r.base64.byteLength),
       } : null));
-      worker.postMessage({ id, path });
+      worker.postMessage({ id, path, hash });
     });
   }
 
@@ -84,11 +84,15 @@ export class ImageWorkers {
 
 let shared: ImageWorkers | null | undefined;
 
-/** The process's image workers, or null when there is no core to spare. */
+/** The process's image workers, or null when off (the default; MEDVLM_IMAGE_WORKERS=N turns N on). */
 export function imageWorkers(): ImageWorkers | null {
   if (shared !== undefined) return shared;
   const wanted = process.env.MEDVLM_IMAGE_WORKERS;
-  const n = wanted !== undefined && /^\d+$/.test(wanted) ? Math.min(Number(wanted), 8) : Math.min(2, availableParallelism() - 1);
-  shared = n > 0 ? new ImageWorkers(Array.from({ length: n }, () => new Worker(WORKER_SOURCE, { eval: true }))) : null;
+  const n = wanted !== undefined && /^\d+$/.test(wanted) ? Math.min(Number(wanted), 8) : 0;
+  shared = n > 0 ? startImageWorkers(n) : null;
   return shared;
+}
+
+export function startImageWorkers(n: number): ImageWorkers {
+  return new ImageWorkers(Array.from({ length: n }, () => new Worker(WORKER_SOURCE, { eval: true })));
 }

@@ -1,9 +1,11 @@
 /** Custom manifests (line-numbered errors) and the dataset fingerprint's sensitivity to every item field. */
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeFingerprint } from '../../../action/src/benchmarks/fingerprint.js';
 import { getBenchmark } from '../../../action/src/benchmarks/index.js';
+import { fileStamp, knownDigest } from '../../../action/src/data/image-digests.js';
 import type { Sample } from '../../../action/src/benchmarks/types.js';
 import { TEMPLATES } from '../../../action/src/scoring/prompts.js';
 import { prepareBenchmark } from '../../../action/src/suite.js';
@@ -102,6 +104,20 @@ describe('fingerprint', () => {
     expect(r1.missingImages).toEqual([]);
     expect(r2.missingImages).toEqual([{ sampleId: '2', image: 'img/2.jpg' }]);
     expect(r2.fingerprint).not.toBe(r1.fingerprint);
+  });
+});
+
+describe('image hashes remembered for the runner', () => {
+  it('remembers each file\'s SHA-256 under its stamp, and hashes a rewritten file again', async () => {
+    const dir = manifestDir();
+    const img = path.join(dir, 'img', '1.jpg');
+    const before = await fp(await loadManifest(path.join(dir, 'm.jsonl')));
+    expect(knownDigest(img, fileStamp(img))).toBe(createHash('sha256').update(readFileSync(img)).digest('hex'));
+    writeFileSync(img, Buffer.concat([jpeg('one'), Buffer.from('changed')])); // new size: a new stamp
+    expect(knownDigest(img, fileStamp(img))).toBeNull();
+    const after = await fp(await loadManifest(path.join(dir, 'm.jsonl')));
+    expect(after).not.toBe(before);
+    expect(knownDigest(img, fileStamp(img))).toBe(createHash('sha256').update(readFileSync(img)).digest('hex'));
   });
 });
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { closedPort } from './helpers.js';
-import { nodeHttpTransport } from '../../../action/src/eval/transport.js';
+import { undiciTransport } from '../../../action/src/eval/transport.js';
 import {
   buildChatBody, chatCompletionsUrl, modelsUrl, parseChatReply, parseRetryAfter, postChat,
 } from '../../../action/src/eval/client.js';
@@ -37,7 +37,7 @@ async function scripted(steps: Array<{ status: number; headers?: Record<string, 
 const fastPolicy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 5, maxDelayMs: 20 };
 const deps = { sleep, random: () => 0.5 };
 const post = (url: string, timeoutMs = 2000) => (_n: number) => postChat(url, buildChatBody('m', 'q', [], D), { transport, apiKey: null, timeoutMs });
-const transport = nodeHttpTransport(8);
+const transport = undiciTransport(8);
 afterAll(() => transport.close());
 
 describe('request building and reply parsing', () => {

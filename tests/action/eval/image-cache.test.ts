@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ImageRef } from '../../../action/src/benchmarks/types.js';
 import { fileImage } from '../../../action/src/data/images.js';
+import { fileStamp, knownDigest, rememberDigest } from '../../../action/src/data/image-digests.js';
 import { ImageCache } from '../../../action/src/eval/image-cache.js';
-import { ImageWorkers, imageWorkers } from '../../../action/src/eval/image-workers.js';
+import { ImageWorkers, imageWorkers, startImageWorkers } from '../../../action/src/eval/image-workers.js';
 import { buildChatBody, buildRequest, chatBody, concatParts } from '../../../action/src/eval/request-body.js';
 import { requestHashOfBody } from './helpers.js';
 import type { DecodingSettings } from '../../../action/src/eval/client.js';
@@ -59,7 +60,7 @@ describe('image cache', () => {
 
   it('reads a file again when it changed on disk (size or mtime), and gives the new hash', async () => {
     const { file } = pngFile('b.png', 2);
-    const cache = new ImageCache();
+    const cache = new ImageCache(undefined, 0); // revalidate on every lookup
     const before = await cache.get(fileImage(file));
     const { bytes: same } = pngFile('b.png', 3); // same size, new content
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
@@ -70,6 +71,28 @@ describe('image cache', () => {
     expect((await cache.get(fileImage(file))).sha256).toBe(sha(longer));
     expect(cache.misses).toBe(3);
     expect(cache.size).toBe(1);
+  });
+
+  it('trusts a file it checked within the revalidation window, then stats it again', async () => {
+    const { file, bytes } = pngFile('w.png', 4);
+    const cache = new ImageCache(undefined, 150);
+    expect((await cache.get(fileImage(file))).sha256).toBe(sha(bytes));
+    const { bytes: edited } = pngFile('w.png', 5, 900);
+    expect((await cache.get(fileImage(file))).sha256).toBe(sha(bytes)); // inside the window: no stat, cached
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await cache.get(fileImage(file))).sha256).toBe(sha(edited));
+    expect(cache.misses).toBe(2);
+  });
+
+  it('takes the hash the fingerprint remembered for an unchanged file instead of hashing it again', async () => {
+    const { file, bytes } = pngFile('f.png', 6);
+    rememberDigest(file, fileStamp(file), 'f'.repeat(64)); // a stand-in hash proves where the answer came from
+    const cache = new ImageCache();
+    const got = await cache.get(fileImage(file));
+    expect(got.sha256).toBe('f'.repeat(64));
+    expect(got.base64().toString('latin1')).toBe(bytes.toString('base64'));
+    const { bytes: edited } = pngFile('f.png', 7, 700); // a changed stamp: the remembered hash no longer applies
+    expect((await new ImageCache().get(fileImage(file))).sha256).toBe(sha(edited));
   });
 
   it('stays within its byte budget, evicting the least recently used images', async () => {
@@ -165,14 +188,20 @@ describe('request bodies', () => {
   });
 });
 
-describe.skipIf(imageWorkers() === null)('image worker threads', () => {
-  it('prepare a file exactly as the main thread does, and report an unreadable one as null', async () => {
+describe('image worker threads (MEDVLM_IMAGE_WORKERS=N)', () => {
+  it('prepare a file exactly as the main thread does, skip the hash when asked, and report an unreadable one as null', async () => {
+    const workers = startImageWorkers(1);
     const { file, bytes } = pngFile('w.jpg', 5, 3000);
-    const got = (await imageWorkers()!.prepare(file))!;
+    const got = (await workers.prepare(file))!;
     expect(got.sha256).toBe(sha(bytes));
     expect(got.base64.toString('latin1')).toBe(bytes.toString('base64'));
     expect([...got.head]).toEqual([...bytes.subarray(0, 16)]);
-    expect(await imageWorkers()!.prepare(path.join(dir, 'missing.png'))).toBeNull();
+    expect((await workers.prepare(file, false))!.sha256).toBeNull();
+    expect(await workers.prepare(path.join(dir, 'missing.png'))).toBeNull();
+  });
+
+  it('are off unless asked for', () => {
+    expect(process.env.MEDVLM_IMAGE_WORKERS === undefined ? imageWorkers() : null).toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchTransport, nodeHttpTransport, type Transport } from '../../../action/src/eval/transport.js';
+import { fetchTransport, undiciTransport, type Transport } from '../../../action/src/eval/transport.js';
 
 /** Echoes the body's length + SHA-256 and content-length header; never answers /hang. */
 let url = '';
@@ -28,7 +28,7 @@ afterAll(() => {
   server.close();
 });
 
-describe.each([['node:http', () => nodeHttpTransport(4)], ['fetch', () => fetchTransport(fetch)]] as Array<[string, () => Transport]>)('%s transport', (_name, make) => {
+describe.each([['undici', () => undiciTransport(4)], ['fetch', () => fetchTransport(fetch)]] as Array<[string, () => Transport]>)('%s transport', (_name, make) => {
   it('sends chunked bodies byte for byte with the right content-length', async () => {
     const t = make();
     const chunks = ['{"a":"é",', Buffer.from('"b":"QUJD"'), '}'];
