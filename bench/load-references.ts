@@ -1,0 +1,125 @@
+/**
+ * Load generators and CPU accounting for bench/runner-overhead.ts: wrk (C, a Lua script cycling pre-formatted
+ * requests) and autocannon (worker threads), both sending exactly the bodies they are given; per-phase CPU of this
+ * process, of finished children (wrk) and of the server, and the machine's idle time, from /proc (Linux).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+export interface Target {
+  /** http://host:port */
+  url: string;
+  /** request path, e.g. /v1/chat/completions */
+  path: string;
+  connections: number;
+  threads: number;
+  /** folder for wrk's body files and script */
+  scratch: string;
+}
+
+export interface PhaseResult {
+  rate: number;
+  count: number;
+}
+
+/** One measured phase of one client: totals, so rounds can be summed before dividing. */
+export interface Sample {
+  count: number;
+  /** the client's own active time (wrk reports its rate over its run, without its init) */
+  seconds: number;
+  wallMs: number;
+  clientUs: number | null;
+  serverMs: number | null;
+  idleMs: number | null;
+}
+
+/** CPU time of a process in ms from /proc (Linux), null elsewhere. */
+export function procCpuMs(pid: number): number | null {
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return null;
+  const f = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+}
+
+/** CPU time of this process's finished (waited-for) children in ms from /proc: wrk's, once it has exited. */
+function childrenCpuMs(): number {
+  if (!existsSync('/proc/self/stat')) return NaN;
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(f[13]) + Number(f[14])) * 1000) / 100; // cutime + cstime
+}
+
+/** Idle CPU time of the whole machine in ms (all cores), null off Linux. */
+function machineIdleMs(): number | null {
+  if (!existsSync('/proc/stat')) return null;
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return ((f[3]! + f[4]!) * 1000) / 100;
+}
+
+/** Runs one phase; the client runs in this process (the runner, autocannon's threads) or as a child (wrk). */
+export async function measure(serverPid: number, client: 'self' | 'child', phase: () => Promise<PhaseResult>): Promise<Sample> {
+  const [cpu0, child0, srv0, idle0, t0] = [process.cpuUsage(), childrenCpuMs(), procCpuMs(serverPid), machineIdleMs(), performance.now()];
+  const { rate, count } = await phase();
+  const [cpu, child1, srv1, idle1, wallMs] = [process.cpuUsage(cpu0), childrenCpuMs(), procCpuMs(serverPid), machineIdleMs(), performance.now() - t0];
+  const clientUs = client === 'self' ? cpu.user + cpu.system : (child1 - child0) * 1000;
+  return {
+    count, seconds: count / rate, wallMs,
+    clientUs: Number.isFinite(clientUs) ? clientUs : null,
+    serverMs: srv0 === null || srv1 === null ? null : srv1 - srv0,
+    idleMs: idle0 === null || idle1 === null ? null : idle1 - idle0,
+  };
+}
+
+export function hasWrk(): boolean {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return false; // wrk --version exits 1 but runs
+  }
+  return true;
+}
+
+/** Writes the bodies and a Lua script that formats every request once in init and then cycles them. */
+export function wrkScript(t: Target, bodies: Buffer[]): string {
+  const dir = mkdtempSync(path.join(t.scratch, 'wrk-'));
+  bodies.forEach((b, i) => writeFileSync(path.join(dir, `${i}.json`), b));
+  const script = path.join(dir, 'bodies.lua');
+  writeFileSync(script, [
+    'local reqs, n = {}, 0',
+    'function init(args)',
+    `  for i = 0, ${bodies.length - 1} do`,
+    `    local f = io.open("${dir}/" .. i .. ".json", "rb")`,
+    `    reqs[i + 1] = wrk.format("POST", "${t.path}", { ["Content-Type"] = "application/json" }, f:read("*a"))`,
+    '    f:close()',
+    '  end',
+    'end',
+    'function request()',
+    `  n = n % ${bodies.length} + 1`,
+    '  return reqs[n]',
+    'end',
+  ].join('\n'));
+  return script;
+}
+
+export function wrkRate(t: Target, script: string, seconds: number): PhaseResult {
+  const out = execFileSync('wrk', ['-t', String(t.threads), '-c', String(t.connections), '-d', `${seconds}s`, '-s', script, `${t.url}${t.path}`], { encoding: 'utf8' });
+  const bad = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  if (bad) console.log(`wrk: ${bad[1]} non-2xx responses`);
+  return { rate: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), count: Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN) };
+}
+
+export async function autocannonRate(t: Target, bodies: Buffer[], seconds: number): Promise<PhaseResult> {
+  const t0 = performance.now();
+  const result = await autocannon({
+    url: `${t.url}${t.path}`,
+    connections: t.connections,
+    duration: seconds,
+    workers: t.threads,
+    headers: { 'content-type': 'application/json' },
+    requests: bodies.map((body) => ({ method: 'POST', path: t.path, body: body.toString('utf8') })),
+  });
+  const wall = (performance.now() - t0) / 1000;
+  if (result.non2xx > 0 || result.errors > 0) console.log(`autocannon: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rate: result.requests.total / wall, count: result.requests.total };
+}
