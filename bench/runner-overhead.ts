@@ -9,13 +9,13 @@
  *   the items (image cache cleared every cycle, so images are read and encoded as in a new run), and back-to-back
  *   new runs of the 271 items (each pays connection setup and its drain).
  * SECONDARY: one real run over every paper-protocol item of VQA-RAD + SLAKE (en) + PathVQA present (4,048) vs wrk
- *   cycling exactly those bodies; then a whole `runEvaluation` (loading + fingerprint included).
- *   node bin/run-ts.mjs bench/runner-overhead.ts [--concurrency 32] [--seconds 3] [--rounds 5] [--delay-ms 0]
+ *   cycling exactly those bodies; then a whole `medvlm-bench run` in a new process (start-up, loading, fingerprint).
+ *   node bin/run-ts.mjs bench/runner-overhead.ts [--concurrency 32] [--seconds 3] [--rounds 5] [--delay-ms 0] [--ref-seconds 6]
  * Prints every rate, runner / fastest reference (target ≥ 0.8), the CPU time each client spends per request, the
- * server's share of a core and the machine's idle CPU (Linux). --delay-ms makes the server wait before answering.
+ * server's share of a core and the machine's idle CPU in cores (Linux; 2.00 = both cores idle on a 2-core machine). --delay-ms makes the server wait before answering.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,6 @@ import { openPredictions } from '../action/src/eval/predictions.js';
 import { SILENT_PROGRESS } from '../action/src/eval/progress.js';
 import { sleep } from '../action/src/eval/retry.js';
 import { normalizeRunOptions } from '../action/src/eval/run-options.js';
-import { runEvaluation } from '../action/src/eval/run.js';
 import { scoreResponse } from '../action/src/scoring/score.js';
 import { prepareBenchmark, type PreparedBenchmark } from '../action/src/suite.js';
 import type { BenchmarkId } from '../schemas/results.js';
@@ -34,11 +33,13 @@ import { autocannonRate, hasWrk, measure, wrkRate, wrkScript, type PhaseResult, 
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const DATA = process.env.MEDVLM_SHARED_DATA ?? path.resolve(REPO, '..', 'shared', 'data');
-const { values } = parseArgs({ options: { concurrency: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, 'delay-ms': { type: 'string' } } });
+const { values } = parseArgs({ options: { concurrency: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, 'delay-ms': { type: 'string' }, 'ref-seconds': { type: 'string' } } });
 const CONCURRENCY = Number(values.concurrency ?? 32);
 const SECONDS = Number(values.seconds ?? 3);
 const ROUNDS = Number(values.rounds ?? 5);
 const DELAY_MS = Number(values['delay-ms'] ?? 0);
+/** the secondary's references run longer than the runner's ~1.5 s run: wrk's steady state, the stricter reference */
+const REF_SECONDS = Number(values['ref-seconds'] ?? 6);
 const MODEL = 'baseline';
 const UNION: BenchmarkId[] = ['vqa-rad', 'slake', 'pathvqa'];
 
@@ -72,12 +73,12 @@ try {
   const secondary: Client[] = [
     { name: `runner: one real run over ${union.map((b) => `${b.def.id} ${b.items.length}`).join(' + ')}`, unit: 'items/s', kind: 'self', run: () => engineRate(union, run.engine, 0) },
     // autocannon is no ceiling with 4,048 distinct 100 kB bodies (errors, milliseconds of CPU per request)
-    ...references(unionBodies, 2, false),
+    ...references(unionBodies, REF_SECONDS, false),
   ];
-  report(`SECONDARY: one real run over all ${n} items, references for 2 s`, secondary, await rounds(secondary, 3), unionBodies);
+  report(`SECONDARY: one real run over all ${n} items, references for ${REF_SECONDS} s`, secondary, await rounds(secondary, 3), unionBodies);
   const whole = await wholeRunRate(union.map((b) => b.def.id).join(','));
   console.log(`\nload average before: ${LOAD_BEFORE}; server delay ${DELAY_MS} ms`);
-  console.log(`whole \`runEvaluation\` over ${union.map((b) => b.def.id).join(' + ')} incl. data loading + fingerprint: ${whole.toFixed(1)} items/s`);
+  console.log(`whole \`medvlm-bench run\` (new process) over ${union.map((b) => b.def.id).join(' + ')} incl. start-up, loading + fingerprint: ${whole.toFixed(1)} items/s`);
 } finally {
   server.kill('SIGTERM');
   rmSync(scratch, { recursive: true, force: true });
@@ -139,12 +140,25 @@ async function cyclingRate(pb: PreparedBenchmark, engine: Engine, seconds: numbe
   return { rate, count: items };
 }
 
+/**
+ * `medvlm-bench run` as a user starts it, in a new process (no image hash remembered from this one's preparation):
+ * items scored per second of the command's whole wall time, start-up, loading and fingerprint included.
+ */
 async function wholeRunRate(benchmarks: string): Promise<number> {
-  const dir = mkdtempSync(path.join(scratch, 'whole-'));
+  const out = mkdtempSync(path.join(scratch, 'whole-'));
+  const args = ['bin/medvlm-bench.mjs', 'run', '--endpoint', url, '--model', MODEL, '--benchmarks', benchmarks, '--data-dir', DATA,
+    '--out', out, '--concurrency', String(CONCURRENCY)];
   const t0 = performance.now();
-  const { result } = await runEvaluation({ endpoint: url, model: MODEL, benchmarks, dataDir: DATA, outDir: dir, concurrency: CONCURRENCY, env: {} },
-    { fetch, now: Date.now, log: () => {} });
-  return result.benchmarks.reduce((a, b) => a + b.counts.scored, 0) / ((performance.now() - t0) / 1000);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    child.stderr!.on('data', (d) => (log = (log + String(d)).slice(-2000)));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`medvlm-bench run exited with ${code}:\n${log}`))));
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as { benchmarks: Array<{ counts: { scored: number } }> };
+  return result.benchmarks.reduce((a, b) => a + b.counts.scored, 0) / seconds;
 }
 
 /** VQA-RAD, SLAKE (en) and PathVQA, paper protocol; a benchmark whose data is absent is left out and named. */
@@ -192,15 +206,15 @@ function report(title: string, clients: Client[], samples: Sample[][], bodies: B
   const rate = (xs: Sample[]) => xs.reduce((a, x) => a + x.count, 0) / xs.reduce((a, x) => a + x.seconds, 0);
   const sum = (xs: Sample[], f: (x: Sample) => number | null) => (xs.some((x) => f(x) === null) ? null : xs.reduce((a, x) => a + f(x)!, 0));
   console.log(`\n${title}: ${bodies.length} distinct bodies (mean ${mb.toFixed(3)} MB), ${samples[0]!.length} rounds`);
-  console.log(`${'client'.padEnd(70)}${'rate'.padStart(16)}${'client CPU/req'.padStart(16)}${'server core'.padStart(13)}${'machine idle'.padStart(14)}`);
+  console.log(`${'client'.padEnd(70)}${'rate'.padStart(16)}${'client CPU/req'.padStart(16)}${'server core'.padStart(13)}${'idle cores'.padStart(12)}`);
   clients.forEach((c, i) => {
     const xs = samples[i]!;
     const wall = xs.reduce((a, x) => a + x.wallMs, 0);
     const count = xs.reduce((a, x) => a + x.count, 0);
     const [cpu, srv, idle] = [sum(xs, (x) => x.clientUs), sum(xs, (x) => x.serverMs), sum(xs, (x) => x.idleMs)];
     const cells = [`${rate(xs).toFixed(1)} ${c.unit}`, cpu === null ? '—' : `${(cpu / count).toFixed(0)} µs`,
-      srv === null ? '—' : `${((100 * srv) / wall).toFixed(0)}%`, idle === null ? '—' : `${((100 * idle) / wall).toFixed(0)}%`];
-    console.log(`${c.name.padEnd(70)}${cells[0]!.padStart(16)}${cells[1]!.padStart(16)}${cells[2]!.padStart(13)}${cells[3]!.padStart(14)}`);
+      srv === null ? '—' : `${((100 * srv) / wall).toFixed(0)}%`, idle === null ? '—' : (idle / wall).toFixed(2)];
+    console.log(`${c.name.padEnd(70)}${cells[0]!.padStart(16)}${cells[1]!.padStart(16)}${cells[2]!.padStart(13)}${cells[3]!.padStart(12)}`);
   });
   const refIdx = clients.map((c, i) => (c.unit === 'req/s' ? i : -1)).filter((i) => i >= 0);
   const best = refIdx.reduce((a, b) => (rate(samples[b]!) > rate(samples[a]!) ? b : a));
