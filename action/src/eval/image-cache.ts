@@ -70,9 +70,11 @@ export class ImageCache {
   }
 
   async get(ref: ImageRef): Promise<CachedImage> {
-    const key = this.keyOf(ref);
+    const fp = ref.filePath; // a getter that resolves the path (data/images.ts): read once per lookup
+    const file = typeof fp === 'string' ? fp : null;
+    const key = file === null ? this.refKey(ref) : `f:${file}`;
     const hit = this.entries.get(key);
-    const stamp = hit && this.recent(hit) ? hit.stamp : this.stampOf(ref);
+    const stamp = hit && this.recent(hit) ? hit.stamp : this.stampOf(file);
     if (hit && hit.stamp === stamp) {
       hit.checkedAt = performance.now();
       this.hits++;
@@ -85,15 +87,14 @@ export class ImageCache {
     let pending = this.reading.get(id);
     if (!pending) {
       this.misses++;
-      pending = this.load(ref, key, stamp).finally(() => this.reading.delete(id));
+      pending = this.load(ref, key, file, stamp).finally(() => this.reading.delete(id));
       this.reading.set(id, pending);
     } else this.hits++;
     return this.view(await pending);
   }
 
-  private async load(ref: ImageRef, key: string, stamp: string | null): Promise<Entry> {
-    // a plain file goes to a worker thread when there is one (image-workers.ts), else is read here
-    const file = typeof ref.filePath === 'string' ? ref.filePath : null;
+  private async load(ref: ImageRef, key: string, file: string | null, stamp: string | null): Promise<Entry> {
+    // a plain file goes to a worker thread when they are on (image-workers.ts), else is read here
     const known = file === null ? null : knownDigest(file, stamp);
     const workers = file === null ? null : imageWorkers();
     const done = workers && (await workers.prepare(file!, known === null));
@@ -105,7 +106,7 @@ export class ImageCache {
       this.insert(entry);
       return entry;
     }
-    const [raw, mime] = readPlainFile(ref) ?? [await ref.read(), ref.mime];
+    const [raw, mime] = readPlainFile(file, ref.mime) ?? [await ref.read(), ref.mime];
     const sha256 = known ?? sha256Hex(raw);
     if (file !== null && !known) rememberDigest(file, stamp, sha256);
     const entry: Entry = { key, mime, sha256, raw, b64: null, stamp, checkedAt, cost: raw.byteLength };
@@ -114,8 +115,7 @@ export class ImageCache {
     return entry;
   }
 
-  private keyOf(ref: ImageRef): string {
-    if (typeof ref.filePath === 'string') return `f:${ref.filePath}`;
+  private refKey(ref: ImageRef): string {
     let id = this.refIds.get(ref);
     if (id === undefined) this.refIds.set(ref, (id = this.nextRefId++));
     return `r:${id}`;
@@ -126,10 +126,10 @@ export class ImageCache {
     return e.stamp === null || performance.now() - e.checkedAt < this.revalidateMs;
   }
 
-  private stampOf(ref: ImageRef): string | null {
-    if (typeof ref.filePath !== 'string') return null;
+  private stampOf(file: string | null): string | null {
+    if (file === null) return null;
     // a missing file gets a stamp that never matches, so ref.read() reports it with its own message
-    return fileStamp(ref.filePath) ?? `missing:${this.nextRefId++}`;
+    return fileStamp(file) ?? `missing:${this.nextRefId++}`;
   }
 
   private view(e: Entry): CachedImage {
@@ -177,11 +177,11 @@ export class ImageCache {
  * (open, fstat, read, close) and was ~15% of the runner's CPU per item; an image is tens of kilobytes from the page
  * cache. Any failure falls back to ref.read(), which gives its own error message. MIME sniffed as ref.read() does.
  */
-function readPlainFile(ref: ImageRef): [Uint8Array, string] | null {
-  if (typeof ref.filePath !== 'string') return null;
+function readPlainFile(file: string | null, fallbackMime: string): [Uint8Array, string] | null {
+  if (file === null) return null;
   try {
-    const bytes = readFileSync(ref.filePath);
-    return [bytes, sniffMime(bytes) ?? ref.mime];
+    const bytes = readFileSync(file);
+    return [bytes, sniffMime(bytes) ?? fallbackMime];
   } catch {
     return null;
   }
