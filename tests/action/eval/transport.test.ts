@@ -6,11 +6,14 @@ import { fetchTransport, undiciTransport, type Transport } from '../../../action
 /** Echoes the body's length + SHA-256 and content-length header; never answers /hang. */
 let url = '';
 let pending = 0;
+/** /hang requests ever received */
+let hangs = 0;
 const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     if (req.url === '/hang') {
+      hangs++;
       pending++;
       res.on('close', () => pending--);
       return;
@@ -57,6 +60,27 @@ describe.each([['undici', () => undiciTransport(4)], ['fetch', () => fetchTransp
     for (const p of inFlight) await expect(p).rejects.toBe(reason);
     await expect(t.post(`${url}/echo`, 'x', {}, { timeoutMs: 5000, signal: ctrl.signal })).rejects.toBe(reason);
     await expect.poll(() => pending).toBe(0);
+    t.close();
+  });
+});
+
+describe('undici transport with more requests than connections', () => {
+  it('aborts a request still queued for a connection as well as the one in flight', async () => {
+    const t = undiciTransport(1);
+    const hangsBefore = hangs;
+    const ctrl = new AbortController();
+    const reason = new Error('run stopped');
+    const first = t.post(`${url}/hang`, 'x', {}, { timeoutMs: 60_000, signal: ctrl.signal });
+    const queued = t.post(`${url}/hang`, 'y', {}, { timeoutMs: 60_000, signal: ctrl.signal });
+    await expect.poll(() => pending).toBe(1); // one connection: the second waits in undici's queue
+    ctrl.abort(reason);
+    await expect(first).rejects.toBe(reason);
+    await expect(queued).rejects.toBe(reason);
+    await expect.poll(() => pending).toBe(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(hangs - hangsBefore).toBe(1); // the queued request was never sent
+    const r = await t.post(`${url}/echo`, 'z', {}, { timeoutMs: 5000 }); // the pool still serves new requests
+    expect(JSON.parse(r.text).length).toBe(1);
     t.close();
   });
 });
