@@ -84,7 +84,11 @@ export function undiciTransport(connections: number): Transport {
         exchange.untrack = inFlight.track(o.signal, exchange);
         // an Iterable body is documented for dispatch() but missing from undici's typings
         const payload = (chunks ?? body) as Dispatcher.DispatchOptions['body'];
-        pool.dispatch({ origin: u.origin, path: u.pathname + u.search, method: 'POST', headers, body: payload }, exchange);
+        try {
+          pool.dispatch({ origin: u.origin, path: u.pathname + u.search, method: 'POST', headers, body: payload }, exchange);
+        } catch (e) {
+          exchange.abort(e instanceof Error ? e : new Error(String(e))); // settles and clears the timer at once
+        }
       });
     },
     close() {
