@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import { enumFlag, intFlag, numberFlag, parseFlags, stringFlag, type FlagValues } from './flags.js';
 import { createProgress } from '../eval/progress.js';
 import { RUN_DEFAULTS, runEvaluation, type RunOptions } from '../eval/run.js';
+import { headerSafeKey } from '../eval/run-options.js';
 import type { CliDeps } from './deps.js';
 
 const HELP = `usage: medvlm-bench run --endpoint URL --model NAME [options]
@@ -97,17 +98,17 @@ function toRunOptions(flags: FlagValues, deps: CliDeps): RunOptions {
     apiKey: apiKey(s('api-key-env'), deps),
     requestTimeoutMs: seconds('request-timeout', RUN_DEFAULTS.requestTimeoutMs),
     unreachableMs: seconds('unreachable-timeout', RUN_DEFAULTS.unreachableMs),
-    judge: s('judge-endpoint') ? { endpoint: s('judge-endpoint')!, model: s('judge-model')!, apiKey: apiKey(s('judge-api-key-env'), deps) } : null,
+    judge: s('judge-endpoint') ? { endpoint: s('judge-endpoint')!, model: s('judge-model')!, apiKey: apiKey(s('judge-api-key-env'), deps, '--judge-api-key-env') } : null,
     env: deps.env,
     cwd: deps.cwd,
   };
 }
 
-function apiKey(envVar: string | undefined, deps: CliDeps): string | null {
+function apiKey(envVar: string | undefined, deps: CliDeps, flag = '--api-key-env'): string | null {
   if (!envVar) return null;
   const key = deps.env[envVar];
-  if (!key) throw new UserError(`--api-key-env ${envVar}: that environment variable is not set`, 2);
-  return key;
+  if (!key) throw new UserError(`${flag} ${envVar}: that environment variable is not set`, 2);
+  return headerSafeKey(key, `${flag} ${envVar}: the value`);
 }
 
 function summarize(r: RunResult): string {

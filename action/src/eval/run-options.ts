@@ -92,14 +92,14 @@ export function normalizeRunOptions(o: RunOptions): NormalizedRun {
     model: o.model,
     checkpoint: o.checkpoint || o.model,
     serveCommand: o.serve ?? null,
-    apiKey: o.apiKey ?? null,
+    apiKey: headerSafeKey(o.apiKey ?? null, 'the API key'),
     decoding,
     protocol: o.protocol ?? 'paper',
     concurrency: o.concurrency ?? RUN_DEFAULTS.concurrency,
     requestTimeoutMs: o.requestTimeoutMs ?? RUN_DEFAULTS.requestTimeoutMs,
     unreachableMs: o.unreachableMs ?? RUN_DEFAULTS.unreachableMs,
     retry: { ...DEFAULT_RETRY_POLICY, ...o.retry },
-    judge: o.judge ? { endpoint: o.judge.endpoint, model: o.judge.model, apiKey: o.judge.apiKey ?? null } : null,
+    judge: o.judge ? { endpoint: o.judge.endpoint, model: o.judge.model, apiKey: headerSafeKey(o.judge.apiKey ?? null, 'the judge API key') } : null,
   };
   if (engine.judge && engine.protocol !== 'full') {
     throw new UserError('--judge-endpoint only applies to --protocol full (the paper protocol has no open-ended items)', 2);
@@ -120,6 +120,19 @@ export function normalizeRunOptions(o: RunOptions): NormalizedRun {
     checkpoint: o.checkpoint || o.model,
     serve: o.serve ? { command: o.serve, timeoutMs: o.serveTimeoutMs ?? RUN_DEFAULTS.serveTimeoutMs } : null,
   };
+}
+
+/**
+ * An API key goes into an Authorization header: surrounding whitespace (a secret file's trailing newline) is
+ * dropped, and any other control character is refused here, before the run, rather than failing every request.
+ */
+export function headerSafeKey(key: string | null, what: string): string | null {
+  if (key === null) return null;
+  const trimmed = key.trim();
+  if (!trimmed) throw new UserError(`${what} is empty (only whitespace)`, 2);
+  const bad = /[\u0000-\u001f\u007f]/.exec(trimmed);
+  if (bad) throw new UserError(`${what} contains a control character (code ${bad[0].charCodeAt(0)}) at position ${bad.index + 1}; it cannot be sent in an HTTP header`, 2);
+  return trimmed;
 }
 
 export function parseBenchmarkList(x: string | string[] | undefined): string[] | 'all' {

@@ -243,4 +243,10 @@ describe('run: bad flags', () => {
     expect((await cli.exit).code).toBe(2);
     expect(cli.stderr()).toMatch(message);
   });
+
+  it('refuses an API key with a line break inside before any request, naming the variable and position', async () => {
+    const cli = spawnCli(['run', '--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--api-key-env', 'MEDVLM_BAD_KEY'], { MEDVLM_BAD_KEY: 'sk-abc\ndef\n' });
+    expect((await cli.exit).code).toBe(2);
+    expect(cli.stderr()).toMatch(/--api-key-env MEDVLM_BAD_KEY: the value contains a control character \(code 10\) at position 7/);
+  });
 });

@@ -65,6 +65,16 @@ describe.each([['undici', () => undiciTransport(4)], ['fetch', () => fetchTransp
 });
 
 describe('undici transport with more requests than connections', () => {
+  it('refuses a header with a line break at once, and the pool keeps serving (undici alone would leave it stuck)', async () => {
+    const t = undiciTransport(1);
+    const t0 = Date.now();
+    await expect(t.post(`${url}/echo`, 'x', { 'x-bad': 'a\r\nb' }, { timeoutMs: 60_000 })).rejects.toThrow(/header/i);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    const r = await t.post(`${url}/echo`, 'ok', {}, { timeoutMs: 5000 });
+    expect(JSON.parse(r.text).length).toBe(2);
+    t.close();
+  });
+
   it('aborts a request still queued for a connection as well as the one in flight', async () => {
     const t = undiciTransport(1);
     const hangsBefore = hangs;

@@ -7,7 +7,7 @@ import { buildJudgePrompt, parseVerdict } from '../../../action/src/eval/judge.j
 import { runPool } from '../../../action/src/eval/pool.js';
 import { createProgress, formatDuration } from '../../../action/src/eval/progress.js';
 import { buildTiming, computeRunKey, percentile } from '../../../action/src/eval/results.js';
-import { parseBenchmarkList } from '../../../action/src/eval/run-options.js';
+import { headerSafeKey, normalizeRunOptions, parseBenchmarkList } from '../../../action/src/eval/run-options.js';
 import { inShard, parseShard, shardOf } from '../../../action/src/eval/shard.js';
 
 describe('sharding', () => {
@@ -164,5 +164,18 @@ describe('judge', () => {
     expect(parseVerdict('The answers match, so: yes.')).toBe(true);
     expect(parseVerdict('cannot tell')).toBeNull();
     expect(parseVerdict('maybe yes, maybe no')).toBeNull();
+  });
+});
+
+describe('API keys (sent in an Authorization header)', () => {
+  it('drops surrounding whitespace, refuses control characters inside and empty keys', () => {
+    expect(headerSafeKey(' sk-1\n', 'k')).toBe('sk-1');
+    expect(headerSafeKey(null, 'k')).toBeNull();
+    expect(() => headerSafeKey('a\rb', 'the key')).toThrow(/the key contains a control character \(code 13\) at position 2/);
+    expect(() => headerSafeKey(' \n', 'the key')).toThrow(/the key is empty/);
+    const base = { endpoint: 'http://h:1', model: 'm', outDir: 'o', protocol: 'full' as const };
+    const run = normalizeRunOptions({ ...base, apiKey: 'k\n', judge: { endpoint: 'http://j:1', model: 'j', apiKey: ' j ' } });
+    expect([run.engine.apiKey, run.engine.judge!.apiKey]).toEqual(['k', 'j']);
+    expect(() => normalizeRunOptions({ ...base, judge: { endpoint: 'http://j:1', model: 'j', apiKey: 'x\ty' } })).toThrow(/the judge API key contains a control character \(code 9\)/);
   });
 });
