@@ -74,9 +74,10 @@ export class ImageCache {
     const file = typeof fp === 'string' ? fp : null;
     const key = file === null ? this.refKey(ref) : `f:${file}`;
     const hit = this.entries.get(key);
-    const stamp = hit && this.recent(hit) ? hit.stamp : this.stampOf(file);
+    const trusted = hit !== undefined && this.recent(hit);
+    const stamp = trusted ? hit.stamp : this.stampOf(file);
     if (hit && hit.stamp === stamp) {
-      hit.checkedAt = performance.now();
+      if (!trusted) hit.checkedAt = performance.now(); // only a stat renews the window: busy images are re-checked too
       this.hits++;
       this.entries.delete(key); // re-insert: Map order is the LRU order
       this.entries.set(key, hit);

@@ -84,6 +84,20 @@ describe('image cache', () => {
     expect(cache.misses).toBe(2);
   });
 
+  it('re-checks an image looked up without pause once the window since its last stat has passed', async () => {
+    const { file, bytes } = pngFile('busy.png', 10);
+    const cache = new ImageCache(undefined, 150);
+    expect((await cache.get(fileImage(file))).sha256).toBe(sha(bytes));
+    const { bytes: edited } = pngFile('busy.png', 11, 800);
+    const seen: string[] = [];
+    for (let t0 = Date.now(); Date.now() - t0 < 400;) {
+      seen.push((await cache.get(fileImage(file))).sha256); // lookups keep coming every few ms
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(seen[0]).toBe(sha(bytes));
+    expect(seen.at(-1)).toBe(sha(edited));
+  });
+
   it('takes the hash the fingerprint remembered for an unchanged file instead of hashing it again', async () => {
     const { file, bytes } = pngFile('f.png', 6);
     rememberDigest(file, fileStamp(file), 'f'.repeat(64)); // a stand-in hash proves where the answer came from
