@@ -35,19 +35,21 @@ export interface Sample {
   idleMs: number | null;
 }
 
-/** CPU time of a process in ms from /proc (Linux), null elsewhere. */
-export function procCpuMs(pid: number): number | null {
-  const file = `/proc/${pid}/stat`;
+/** Two fields of a /proc/<pid>/stat file, summed, in ms (clock ticks, USER_HZ = 100); null when it is absent. */
+function statTicksMs(file: string, first: number): number | null {
   if (!existsSync(file)) return null;
   const f = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  return ((Number(f[first]) + Number(f[first + 1])) * 1000) / 100;
 }
 
-/** CPU time of this process's finished (waited-for) children in ms from /proc: wrk's, once it has exited. */
+/** CPU time of a process in ms from /proc (Linux), null elsewhere: utime + stime. */
+export function procCpuMs(pid: number): number | null {
+  return statTicksMs(`/proc/${pid}/stat`, 11);
+}
+
+/** CPU time of this process's finished (waited-for) children in ms: wrk's, once it has exited (cutime + cstime). */
 function childrenCpuMs(): number {
-  if (!existsSync('/proc/self/stat')) return NaN;
-  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(f[13]) + Number(f[14])) * 1000) / 100; // cutime + cstime
+  return statTicksMs('/proc/self/stat', 13) ?? NaN;
 }
 
 /** Idle CPU time of the whole machine in ms (all cores), null off Linux. */
