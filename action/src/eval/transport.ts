@@ -162,7 +162,7 @@ class Exchange implements Dispatcher.DispatchHandler {
 /** undici names a connection the server closed UND_ERR_SOCKET; the runner reports it as the reset it is. */
 function connectionError(e: Error & { code?: string }): Error {
   if (e.code !== 'UND_ERR_SOCKET') return e;
-  return Object.assign(new Error(`connection reset by the server (${e.message})`), { code: 'ECONNRESET', cause: undefined });
+  return Object.assign(new Error(`connection reset by the server (${e.message})`), { code: 'ECONNRESET' });
 }
 
 /** Requests in flight per run signal, with one abort listener per signal for its whole life. */
