@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteS
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../action/src/cli.js';
-import { defaultDeps } from '../action/src/commands/deps.js';
+import { main } from '../action/src/cli/main.js';
+import { defaultDeps } from '../action/src/cli/deps.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = process.env.MEDVLM_SHARED_DATA ?? path.resolve(ROOT, '..', 'shared', 'data');

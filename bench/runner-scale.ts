@@ -11,8 +11,8 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startBaselineServer } from '../action/src/eval/baseline-server.js';
-import { runEvaluation } from '../action/src/eval/run.js';
+import { startBaselineServer } from '../action/src/runner/baseline-server.js';
+import { runEvaluation } from '../action/src/runner/run.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { items: { type: 'string' }, concurrency: { type: 'string' }, 'pad-bytes': { type: 'string' }, keep: { type: 'boolean' } } });

@@ -3,10 +3,10 @@
  * test table, repeated, each padded with a ~1 kB chain of thought) through scoreResponse, then builds the
  * BenchmarkResult. Prints responses/s and the heap growth. Usage: node bin/run-ts.mjs bench/scoring.ts [--n 100000]
  */
-import type { Sample } from '../action/src/benchmarks/types.js';
-import type { PreparedItem } from '../action/src/scoring/protocol.js';
-import { scoreResponse } from '../action/src/scoring/score.js';
-import { ALL_CASES } from '../tests/action/scoring/extract-cases.js';
+import type { Sample } from '../action/src/core/benchmarks/types.js';
+import type { PreparedItem } from '../action/src/core/scoring/protocol.js';
+import { scoreResponse } from '../action/src/core/scoring/score.js';
+import { ALL_CASES } from '../tests/core/scoring/extract-cases.js';
 
 const argN = process.argv.indexOf('--n');
 const N = argN > 0 ? Number(process.argv[argN + 1]) : 100_000;

@@ -1,6 +1,6 @@
 /**
  * Trains the understanding-vs-reasoning classifier on MedXpertQA-MM's labels and writes
- * action/src/scoring/question-type-model.json. Usage:
+ * action/src/core/scoring/question-type-model.json. Usage:
  *   npm run train:question-type              # train, print CV accuracy, write the weights file
  *   npm run train:question-type -- --check   # train, compare with the committed file, exit 1 when different
  * Data: <repo>/../shared/data/medxpertqa/medxpertqa_mm_input.jsonl (override with MEDVLM_SHARED_DATA=DIR).
@@ -8,13 +8,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../action/src/atomic-write.js';
-import { trainQuestionTypeWeights } from '../action/src/scoring/question-type-train.js';
+import { writeFileAtomic } from '../action/src/core/atomic-write.js';
+import { trainQuestionTypeWeights } from '../action/src/core/scoring/question-type-train.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sharedData = process.env.MEDVLM_SHARED_DATA ?? path.resolve(repoRoot, '..', 'shared', 'data');
 const input = path.join(sharedData, 'medxpertqa', 'medxpertqa_mm_input.jsonl');
-const output = path.join(repoRoot, 'action', 'src', 'scoring', 'question-type-model.json');
+const output = path.join(repoRoot, 'action', 'src', 'core', 'scoring', 'question-type-model.json');
 
 if (!existsSync(input)) {
   console.error(`train-question-type: ${input} not found. It is MedXpertQA's eval input (TsinghuaC3I/MedXpertQA, `

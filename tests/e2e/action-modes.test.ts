@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBaselineServer, type BaselineServer } from '../../action/src/eval/baseline-server.js';
+import { startBaselineServer, type BaselineServer } from '../../action/src/runner/baseline-server.js';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.js';
 import { BUNDLE, prEvent, runBundle, sha, writeManifest } from './action-harness.js';
 

@@ -9,7 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBaselineServer, type BaselineServer } from '../../action/src/eval/baseline-server.js';
+import { startBaselineServer, type BaselineServer } from '../../action/src/runner/baseline-server.js';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github.js';
 import type { GithubClaims } from '../helpers/oidc.js';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.js';

@@ -42,7 +42,7 @@ describe.skipIf(!data)('npm run demo (the README main command)', () => {
 describe('npm run demo without local data (Hugging Face download path)', () => {
   it('downloads VQA-RAD from the Hub endpoint (a loopback fixture server), evaluates, uploads and compares', async () => {
     const { startHfServer } = await import('../helpers/hf-server.js');
-    const { hfParquet, jpeg } = await import('../action/data/fixtures.js');
+    const { hfParquet, jpeg } = await import('../core/data/fixtures.js');
     const n = 40;
     const questions = Array.from({ length: n }, (_, i) => (i % 4 === 3 ? `what organ is shown in image ${i}?` : `is there a lesion in image ${i}?`));
     const answers = questions.map((q, i) => (q.startsWith('what') ? 'liver' : i % 2 ? 'yes' : 'no'));

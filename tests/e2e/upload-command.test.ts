@@ -8,11 +8,11 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalWorker, type LocalWorker } from '../../scripts/local-worker.mjs';
-import { main } from '../../action/src/cli.js';
-import type { CliDeps } from '../../action/src/commands/deps.js';
+import { main } from '../../action/src/cli/main.js';
+import type { CliDeps } from '../../action/src/cli/deps.js';
 import { RunResult } from '../../schemas/results.js';
 import { makeRun } from '../helpers/run-fixture.js';
-import { tempDir } from '../action/data/fixtures.js';
+import { tempDir } from '../core/data/fixtures.js';
 
 const TOKEN = 'mvb_upload-command-test-token';
 

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalWorker } from '../../scripts/local-worker.mjs';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.js';
 import { makeRun } from '../helpers/run-fixture.js';
-import { buildBenchmarkResult, type ItemOutcome, type PreparedForSummary } from '../../action/src/scoring/summary.js';
-import type { BenchmarkDef, Sample } from '../../action/src/benchmarks/types.js';
-import type { PreparedItem } from '../../action/src/scoring/protocol.js';
+import { buildBenchmarkResult, type ItemOutcome, type PreparedForSummary } from '../../action/src/core/scoring/summary.js';
+import type { BenchmarkDef, Sample } from '../../action/src/core/benchmarks/types.js';
+import type { PreparedItem } from '../../action/src/core/scoring/protocol.js';
 
 /** A full-protocol benchmark built by the runner's own buildBenchmarkResult: 3 of every 5 items closed, 2 open. */
 function fullProtocolBenchmark() {

@@ -4,7 +4,7 @@ import { packBits } from '../../schemas/bitset.js';
 import { pairRuns } from '../../schemas/paired-compare.js';
 import type { RunResult } from '../../schemas/results.js';
 import { holm, mcnemarExact, normalQuantile, pairedDifference } from '../../schemas/stats.js';
-import { firstK, makeRun } from '../action/action/make-run.js';
+import { firstK, makeRun } from '../github-action/make-run.js';
 
 const ones = (n: number) => firstK(n, n);
 const REG = { margin: 0.02, alpha: 0.05, mode: 'regression' as const };

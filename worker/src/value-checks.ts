@@ -1,7 +1,7 @@
 /**
  * Uploaded summary numbers against the per-item bits they summarise. Badges, history and the leaderboard serve the
  * stored figures while compare pairs the bits, so the two must tell one story: every figure that follows from the
- * bits alone is recomputed (with the rules of action/src/scoring/summary.ts, through metrics.ts) and a disagreement
+ * bits alone is recomputed (with the rules of action/src/core/scoring/summary.ts, through metrics.ts) and a disagreement
  * beyond rounding refuses the upload, naming benchmark, field, the claimed and the recomputed value.
  *   - counts.unparsed / errors / truncated = present items with that bit set;
  *   - group n = members in the group;

@@ -1,0 +1,30 @@
+/** Terminal rendering of the demo's outcome: the worker's paired comparison, the gate verdict and the URLs. */
+import type { CompareResult } from '../../../../schemas/compare.js';
+import type { GateReport } from '../../github-action/gates/evaluate.js';
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const pts = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
+
+export function renderComparison(c: CompareResult): string {
+  const header = ['benchmark / group', 'n', 'main', 'PR', 'Δ (pts) [95% CI]', 'wins/losses', 'p (Holm)', 'verdict'];
+  const rows: string[][] = [];
+  for (const b of c.benchmarks) {
+    rows.push(row(b.id, b));
+    for (const g of b.groups.filter((x) => x.key === 'questionType')) rows.push(row(`  ${g.key}=${g.value}`, g));
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((s, i) => (i === 0 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line),
+    `overall verdict (margin ${pts(c.options.margin)} pts, alpha ${c.options.alpha}, ${c.options.mode}): ${c.verdict}`].join('\n');
+}
+
+function row(name: string, x: CompareResult['benchmarks'][number] | CompareResult['benchmarks'][number]['groups'][number]): string[] {
+  return [name, String(x.n), pct(x.base.value), pct(x.head.value),
+    `${pts(x.diff)} [${pts(x.ci95[0])}, ${pts(x.ci95[1])}]`, `${x.counts.headOnly}/${x.counts.baseOnly}`,
+    x.pAdjusted < 0.001 ? '<0.001' : x.pAdjusted.toFixed(3), x.verdict];
+}
+
+export function renderGates(g: GateReport): string {
+  const lines = g.checks.filter((c) => c.status !== 'skipped').map((c) => `  ${c.status === 'pass' ? '✔' : '✘'} ${c.benchmark}${c.group ? ` [${c.group}]` : ''} ${c.kind}: ${c.message}`);
+  return [`gates: ${g.passed ? 'PASSED' : 'FAILED'} (${g.checks.filter((c) => c.status === 'fail').length} failing)`, ...lines].join('\n');
+}

@@ -1,0 +1,145 @@
+/**
+ * Gate evaluation: absolute floors (always), regressions against the baseline on paired items (when a comparable
+ * baseline exists), and unparsed/error budgets. Regression mode: a drop fails only when it is significant after
+ * Holm correction (p < alpha, McNemar against "no change") AND the point estimate drops by more than the margin.
+ * Non-inferiority mode: fails unless the one-sided lower bound at level 1 − alpha/m (Bonferroni over the family)
+ * rules out a drop larger than the margin.
+ */
+import type { BenchmarkResult, RunResult } from '../../../../schemas/results.js';
+import { verdict, type Verdict } from '../../../../schemas/stats.js';
+import type { Gate, GatesConfig } from './config.js';
+import { evaluatedCount, fmt, fmtP, label, pct, signed } from '../report/format.js';
+import { compareRows, findGroup, rowKey, type ComparisonRow, type RowSpec } from './compare.js';
+import type { PairedMetric } from '../../../../schemas/paired-compare.js';
+
+export type CheckKind = 'floor' | 'regression' | 'non-inferiority' | 'unparsed-budget' | 'error-budget';
+export type CheckStatus = 'pass' | 'fail' | 'skipped';
+
+export interface GateCheck {
+  kind: CheckKind;
+  benchmark: string;
+  group: string | null;
+  metric: string | null;
+  status: CheckStatus;
+  /** head value (floor), head − base (regression), or the unparsed/error fraction (budgets) */
+  observed: number | null;
+  /** the floor, the margin, or the budget */
+  threshold: number;
+  message: string;
+  verdict?: Verdict;
+}
+
+export interface GateReport {
+  passed: boolean;
+  checks: GateCheck[];
+  /** paired comparisons shown in the report (null when there is no baseline) */
+  rows: ComparisonRow[] | null;
+  config: GatesConfig;
+}
+
+/** Groups always shown in the report when the run has them: the understanding vs reasoning split. */
+export const REPORT_GROUPS = ['questionType=understanding', 'questionType=reasoning'] as const;
+
+export function evaluateGates(config: GatesConfig, head: RunResult, base: RunResult | null): GateReport {
+  const rows = base ? compareRows(head, base, rowSpecs(config, head), { alpha: config.alpha, mode: config.mode }) : null;
+  const byKey = new Map((rows ?? []).map((r) => [rowKey(r), r]));
+  const checks: GateCheck[] = [];
+  for (const gate of config.gates) {
+    for (const b of gateTargets(gate, head)) {
+      if (gate.min !== undefined) checks.push(checkFloor(gate, gate.min, b));
+      if (gate['max-drop'] !== undefined) checks.push(checkRegression(gate, gate['max-drop'], b, config, base, byKey));
+    }
+  }
+  for (const b of head.benchmarks) checks.push(...checkBudgets(config, b));
+  return { passed: checks.every((c) => c.status !== 'fail'), checks, rows, config };
+}
+
+/** Rows to compare: every benchmark's accuracy (whole + understanding/reasoning) plus whatever regression gates need. */
+function rowSpecs(config: GatesConfig, head: RunResult): RowSpec[] {
+  const specs: RowSpec[] = [];
+  for (const b of head.benchmarks) {
+    specs.push({ benchmark: b.id, group: null, metric: 'accuracy' });
+    for (const g of REPORT_GROUPS) if (findGroup(b, g)) specs.push({ benchmark: b.id, group: g, metric: 'accuracy' });
+  }
+  for (const gate of config.gates) {
+    if (gate['max-drop'] === undefined) continue;
+    // config validation admits max-drop only on paired (per-item 0/1) metrics
+    for (const b of gateTargets(gate, head)) specs.push({ benchmark: b.id, group: gate.group ?? null, metric: gate.metric as PairedMetric });
+  }
+  return specs;
+}
+
+/** The benchmarks a gate applies to; a named benchmark missing from the run yields a placeholder so it fails loudly. */
+function gateTargets(gate: Gate, head: RunResult): Array<{ id: string; result: BenchmarkResult | null }> {
+  if (gate.benchmark === '*') return head.benchmarks.map((b) => ({ id: b.id, result: b }));
+  return [{ id: gate.benchmark, result: head.benchmarks.find((b) => b.id === gate.benchmark) ?? null }];
+}
+
+function checkFloor(gate: Gate, min: number, t: { id: string; result: BenchmarkResult | null }): GateCheck {
+  const base = { kind: 'floor' as const, benchmark: t.id, group: gate.group ?? null, metric: gate.metric, threshold: min };
+  if (!t.result) return { ...base, status: 'fail', observed: null, message: `${t.id} is gated but was not evaluated in this run` };
+  const metrics = gate.group ? findGroup(t.result, gate.group)?.metrics : t.result.metrics;
+  if (gate.group && !metrics) {
+    return { ...base, status: 'fail', observed: null, message: `group ${gate.group} not found in ${t.id}` };
+  }
+  const m = metrics!.find((x) => x.name === gate.metric);
+  if (!m || m.n === 0) {
+    // a wildcard gate over a metric some benchmarks do not report (e.g. open metrics in the paper protocol) skips them
+    const status = gate.benchmark === '*' ? 'skipped' : 'fail';
+    return { ...base, status, observed: null, message: `${gate.metric} not reported for ${label(t.id, gate.group)}` };
+  }
+  const ok = m.value >= min;
+  return { ...base, status: ok ? 'pass' : 'fail', observed: m.value, message: `${gate.metric} ${fmt(m.value)} ${ok ? '≥' : '<'} floor ${fmt(min)}` };
+}
+
+function checkRegression(
+  gate: Gate, margin: number, t: { id: string; result: BenchmarkResult | null }, config: GatesConfig,
+  base: RunResult | null, rows: Map<string, ComparisonRow>,
+): GateCheck {
+  const kind = config.mode === 'non-inferiority' ? 'non-inferiority' as const : 'regression' as const;
+  const common = { kind, benchmark: t.id, group: gate.group ?? null, metric: gate.metric, threshold: margin };
+  if (!t.result) return { ...common, status: 'fail', observed: null, message: `${t.id} is gated but was not evaluated in this run` };
+  if (!base) return { ...common, status: 'skipped', observed: null, message: 'no baseline run: absolute gates only' };
+  const row = rows.get(rowKey({ benchmark: t.id, group: gate.group ?? null, metric: gate.metric as PairedMetric }));
+  if (!row || row.status !== 'compared' || row.pAdjusted === null || row.diff === null || row.ci95 === null) {
+    return { ...common, status: 'skipped', observed: null, message: `not compared: ${row?.reason ?? 'no paired items'}` };
+  }
+  const v = verdict({ diff: row.diff, ci95: row.ci95, pAdjusted: row.pAdjusted, lowerBound: row.lowerBound }, { margin, alpha: config.alpha, mode: config.mode });
+  const status = v === 'worse' ? 'fail' : 'pass';
+  return { ...common, status, observed: row.diff, verdict: v, message: regressionMessage(kind, row, margin, config.alpha, v) };
+}
+
+function regressionMessage(kind: CheckKind, row: ComparisonRow, margin: number, alpha: number, v: Verdict): string {
+  const d = `Δ ${signed(row.diff!)} [${signed(row.ci95![0])}, ${signed(row.ci95![1])}]`;
+  if (kind === 'non-inferiority') {
+    const lb = `lower bound ${signed(row.lowerBound ?? row.ci95![0])}`;
+    return v === 'worse'
+      ? `${d}, ${lb}: does not exclude a drop of more than ${fmt(margin)}`
+      : `${d}, ${lb}: non-inferior (excludes a drop of more than ${fmt(margin)})`;
+  }
+  const p = `p(Holm) ${fmtP(row.pAdjusted!)}`;
+  if (v === 'worse') return `${d}, ${p} < ${alpha}: significant drop larger than ${fmt(margin)}`;
+  if (v === 'better') return `${d}, ${p}: significant improvement`;
+  return `${d}, ${p}: no significant drop larger than ${fmt(margin)}`;
+}
+
+function checkBudgets(config: GatesConfig, b: BenchmarkResult): GateCheck[] {
+  const out: GateCheck[] = [];
+  // budgets are fractions of the items evaluated here, so a limited or sharded run is judged on what it sent
+  const evaluated = evaluatedCount(b);
+  const scored = Math.max(1, evaluated);
+  const budgets: Array<[CheckKind, number | undefined, number, string]> = [
+    ['unparsed-budget', config['max-unparsed'], b.counts.unparsed, 'unparsed'],
+    ['error-budget', config['max-errors'], b.counts.errors, 'errored'],
+  ];
+  for (const [kind, max, count, word] of budgets) {
+    if (max === undefined) continue;
+    const frac = count / scored;
+    const ok = frac <= max;
+    out.push({
+      kind, benchmark: b.id, group: null, metric: null, status: ok ? 'pass' : 'fail', observed: frac, threshold: max,
+      message: `${count}/${evaluated} items ${word} (${pct(frac)}) ${ok ? '≤' : '>'} budget ${pct(max)}`,
+    });
+  }
+  return out;
+}

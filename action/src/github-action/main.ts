@@ -1,0 +1,34 @@
+/**
+ * Action entry (bundled to action/dist/index.js): read inputs, wire real side effects, run the core, set outputs.
+ * Everything else lives in action-run.ts so it can be tested without the Actions runtime.
+ */
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as core from '@actions/core';
+import { runAction } from './run.js';
+import { UserError } from '../core/errors.js';
+import { createGithubApi } from './github/client.js';
+import { readInputs } from './inputs.js';
+
+async function main(): Promise<void> {
+  try {
+    const inputs = readInputs();
+    if (inputs.hfToken) core.setSecret(inputs.hfToken);
+    if (inputs.aggregatorToken) core.setSecret(inputs.aggregatorToken);
+    const outcome = await runAction(inputs, {
+      fetch: globalThis.fetch,
+      now: () => Date.now(),
+      fs: { existsSync, readdirSync, readFileSync, appendFileSync },
+      log: { info: core.info, warning: core.warning, error: core.error },
+      github: createGithubApi,
+      getIdToken: (audience) => core.getIDToken(audience),
+      env: process.env,
+      cwd: process.cwd(),
+    });
+    for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);
+    if (outcome.failure) core.setFailed(outcome.failure);
+  } catch (e) {
+    core.setFailed(e instanceof UserError ? e.message : ((e as Error).stack ?? String(e)));
+  }
+}
+
+await main();

@@ -1,0 +1,157 @@
+/**
+ * runEvaluation: the whole `medvlm-bench run` minus flag parsing. Prepares the benchmarks, starts the --serve'd
+ * model server if asked, checks the endpoint, evaluates this invocation's items (resuming from predictions.jsonl),
+ * builds each benchmark's result with the scoring module's buildBenchmarkResult, and writes results.json atomically.
+ * Used by the CLI, the action and the demo; every side effect comes in through `deps`.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { RunResult } from '../../../schemas/results.js';
+import { CHAIN_EXTRACTION_ID } from '../core/scoring/extract.js';
+import { MMMU_EXTRACTION_ID } from '../core/scoring/mmmu-parse.js';
+import { scoreResponse } from '../core/scoring/score.js';
+import { buildBenchmarkResult } from '../core/scoring/summary.js';
+import type { PreparedBenchmark } from '../core/suite.js';
+import { sha256Hex } from './http/client.js';
+import { evaluateTasks, type EngineDeps } from './evaluate.js';
+import { endpointHost, resolveIdentity } from './identity.js';
+import { JUDGE_PROMPT_VERSION } from './judge.js';
+import { checkEndpoint } from './preflight.js';
+import { openPredictions, PREDICTIONS_FILE } from './predictions.js';
+import { prepareBenchmarks, selectIndices, writeRunConfig } from './prepare-run.js';
+import { SILENT_PROGRESS, type ProgressSink } from './progress.js';
+import { assembleRunResult, buildTiming, computeRunKey, writeResultsAtomic } from './results.js';
+import { sleep } from './retry.js';
+import { normalizeRunOptions, type NormalizedRun, type RunOptions } from './run-options.js';
+import { startServedModel } from './serve.js';
+import type { ItemOutcome } from '../core/scoring/summary.js';
+import { ABSENT, type EvalTask, type ModelAnswer, type Scorer } from './types.js';
+
+export { RUN_DEFAULTS, type RunOptions } from './run-options.js';
+
+export interface RunDeps {
+  fetch: typeof fetch;
+  now: () => number;
+  log: (msg: string) => void;
+  progress?: ProgressSink;
+  /** aborting stops the run (SIGINT): finished items stay in predictions.jsonl */
+  signal?: AbortSignal;
+  /** tool version recorded in results.json */
+  version?: string;
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface RunOutput {
+  result: RunResult;
+  resultsPath: string;
+  predictionsPath: string;
+}
+
+export async function runEvaluation(opts: RunOptions, deps: RunDeps): Promise<RunOutput> {
+  const startedAt = deps.now();
+  const run = normalizeRunOptions(opts);
+  const env = opts.env ?? process.env;
+  const hf = opts.hfToken ? { token: opts.hfToken } : undefined;
+  const { benchmarks } = await prepareBenchmarks(run.data, env, deps.log, hf);
+  mkdirSync(run.out, { recursive: true });
+  const served = run.serve
+    ? await startServedModel({ command: run.serve.command, endpoint: run.engine.endpoint, logPath: path.join(run.out, 'serve.log'),
+      readyTimeoutMs: run.serve.timeoutMs, fetch: deps.fetch, log: deps.log, signal: deps.signal })
+    : null;
+  try {
+    const wait = deps.sleep ?? sleep;
+    const { engine } = run;
+    const preflight = { unreachableMs: engine.unreachableMs, fetch: deps.fetch, now: deps.now, sleep: wait, log: deps.log, signal: deps.signal };
+    await checkEndpoint({ ...preflight, endpoint: engine.endpoint, model: engine.model, apiKey: engine.apiKey });
+    if (engine.judge) await checkEndpoint({ ...preflight, ...engine.judge });
+    const engineDeps: EngineDeps = { fetch: deps.fetch, now: deps.now, random: deps.random ?? Math.random, sleep: wait,
+      progress: deps.progress ?? SILENT_PROGRESS, signal: deps.signal };
+    const evaluated = await evaluateSelected(run, benchmarks, engineDeps, deps.log);
+    return await finish(run, benchmarks, evaluated, { ...deps, startedAt, env, cwd: opts.cwd ?? process.cwd() });
+  } finally {
+    await served?.stop();
+  }
+}
+
+interface Evaluated {
+  outcomes: ItemOutcome[][];
+  latencies: number[];
+  tokens: { prompt: number; completion: number };
+  fresh: number;
+  predictionsPath: string;
+}
+
+async function evaluateSelected(run: NormalizedRun, benchmarks: PreparedBenchmark[], deps: EngineDeps, log: (m: string) => void): Promise<Evaluated> {
+  writeRunConfig(run.out, { ...run.data, limit: run.limit });
+  const predictionsPath = path.join(run.out, PREDICTIONS_FILE);
+  const store = await openPredictions(predictionsPath);
+  if (store.skippedLines > 0) log(`predictions.jsonl: ignored ${store.skippedLines} torn or unreadable line(s)`);
+  if (store.cache.size > 0) log(`resuming: ${store.cache.size} finished item(s) in ${predictionsPath}`);
+  const selected = benchmarks.map((pb) => selectIndices(pb, run.shard, run.limit));
+  const byId = new Map(benchmarks.map((pb, b) => [pb.def.id as string, b]));
+  const ev: Evaluated = { outcomes: benchmarks.map((pb) => pb.items.map(() => ABSENT)), latencies: [], tokens: { prompt: 0, completion: 0 }, fresh: 0, predictionsPath };
+  const total = selected.reduce((s, xs) => s + xs.length, 0);
+  const shardNote = run.shard ? `, shard ${run.shard.index + 1}/${run.shard.count}` : '';
+  log(`evaluating ${total} item(s) of ${benchmarks.map((pb) => pb.def.id).join(', ')} with ${run.engine.model} at ${endpointHost(run.engine.endpoint)} (concurrency ${run.engine.concurrency}${shardNote})`);
+  try {
+    const pbOf = (task: EvalTask) => benchmarks[byId.get(task.benchmark)!]!;
+    const scorer: Scorer = Object.assign((task: EvalTask, answer: ModelAnswer) => {
+      const pb = pbOf(task);
+      return scoreResponse(pb.items[task.item.index]!, answer, pb.def.extraction);
+    }, { version: (task: EvalTask) => (pbOf(task).def.extraction === 'mmmu' ? MMMU_EXTRACTION_ID : CHAIN_EXTRACTION_ID) });
+    await evaluateTasks(tasksOf(benchmarks, selected), total, run.engine, deps, store, scorer, (r) => {
+      ev.outcomes[byId.get(r.task.benchmark)!]![r.task.item.index] = r.outcome;
+      if (!r.cached) ev.fresh++;
+      if (!r.outcome.error) ev.latencies.push(r.latencyMs);
+      ev.tokens.prompt += r.tokens.prompt;
+      ev.tokens.completion += r.tokens.completion;
+    });
+  } finally {
+    store.close();
+  }
+  return ev;
+}
+
+function* tasksOf(benchmarks: PreparedBenchmark[], selected: number[][]): Generator<EvalTask> {
+  for (const [b, pb] of benchmarks.entries()) {
+    for (const i of selected[b]!) yield { benchmark: pb.def.id, item: pb.items[i]!, promptVersion: pb.promptVersion };
+  }
+}
+
+async function finish(
+  run: NormalizedRun, benchmarks: PreparedBenchmark[], ev: Evaluated,
+  ctx: RunDeps & { startedAt: number; env: Record<string, string | undefined>; cwd: string },
+): Promise<RunOutput> {
+  const { engine } = run;
+  const identity = await resolveIdentity(ctx.env, ctx.cwd);
+  const results = benchmarks.map((pb, b) => buildBenchmarkResult(pb, ev.outcomes[b]!));
+  const judge = engine.judge ? { model: engine.judge.model, promptVersion: JUDGE_PROMPT_VERSION } : null;
+  const decoding = { ...engine.decoding };
+  const shard = run.shard && {
+    runKey: computeRunKey({ model: engine.model, checkpoint: run.checkpoint, decoding, protocol: run.data.protocol,
+      benchmarks: results, commit: identity.commit, shardCount: run.shard.count, limit: run.limit, judge }),
+    shardIndex: run.shard.index,
+    shardCount: run.shard.count,
+  };
+  const result = assembleRunResult({
+    toolVersion: ctx.version ?? '0.0.0',
+    suiteVersion: suiteVersion(benchmarks),
+    identity,
+    model: { name: engine.model, checkpoint: run.checkpoint, endpointHost: endpointHost(engine.endpoint) },
+    decoding,
+    protocol: run.data.protocol,
+    judge,
+    shard,
+    timing: buildTiming({ startedAt: ctx.startedAt, finishedAt: ctx.now(), freshItems: ev.fresh, latenciesMs: ev.latencies, tokens: ev.tokens }),
+    benchmarks: results,
+  });
+  const resultsPath = writeResultsAtomic(run.out, result);
+  return { result, resultsPath, predictionsPath: ev.predictionsPath };
+}
+
+/** "id@version" of each benchmark, e.g. "vqa-rad@1,slake@2": what a score's comparability depends on. */
+export function suiteVersion(benchmarks: Array<{ def: { id: string; version: number } }>): string {
+  const s = benchmarks.map((pb) => `${pb.def.id}@${pb.def.version}`).join(',');
+  return s.length <= 32 ? s : `sha256:${sha256Hex(s).slice(0, 24)}`;
+}
