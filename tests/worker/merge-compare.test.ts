@@ -1,10 +1,10 @@
 /** Pure functions behind shards and compare, on full-protocol results (open items with graded scores). */
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../schemas/results';
-import { wilson } from '../../schemas/stats';
-import { compareResults } from '../../worker/src/compare';
-import { mergeShards, shardDifference } from '../../worker/src/merge';
-import { makeRun, splitIntoShards } from '../helpers/run-fixture';
+import type { RunResult } from '../../schemas/results.js';
+import { wilson } from '../../schemas/stats.js';
+import { compareResults } from '../../worker/src/compare.js';
+import { mergeShards, shardDifference } from '../../worker/src/merge.js';
+import { makeRun, splitIntoShards } from '../helpers/run-fixture.js';
 
 const N = 90;
 const isOpen = (i: number) => i % 3 === 0;

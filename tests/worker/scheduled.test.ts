@@ -2,9 +2,9 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import worker from '../../worker/src/index';
-import { makeRun } from '../helpers/run-fixture';
-import { createApiToken, json, postRun } from './support';
+import worker from '../../worker/src/index.js';
+import { makeRun } from '../helpers/run-fixture.js';
+import { createApiToken, json, postRun } from './support.js';
 
 const DAY = 86_400_000;
 

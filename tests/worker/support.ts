@@ -1,8 +1,8 @@
 /** Shared by the worker route tests: calling the app with extra vars, auth headers, row counts. */
 import { env } from 'cloudflare:workers';
-import { app } from '../../worker/src/index';
-import { sha256Hex } from '../../worker/src/auth';
-import { createTestIssuer, TEST_ISSUER, type TestIssuer } from '../helpers/oidc';
+import { app } from '../../worker/src/index.js';
+import { sha256Hex } from '../../worker/src/auth.js';
+import { createTestIssuer, TEST_ISSUER, type TestIssuer } from '../helpers/oidc.js';
 
 export const TABLES = ['repositories', 'runs', 'scores', 'shards', 'blobs', 'used_jti'] as const;
 

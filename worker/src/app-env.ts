@@ -1,6 +1,6 @@
 /** Hono environment shared by every route module. */
-import type { Uploader } from './auth';
-import type { ReadAccess } from './read-access';
+import type { Uploader } from './auth.js';
+import type { ReadAccess } from './read-access.js';
 
 export interface AppEnv {
   Bindings: Env;

@@ -5,11 +5,11 @@
  * read-access.ts.
  */
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import type { RunResult } from '../../schemas/results';
-import type { Config } from './config';
-import { findApiToken, getRepository, isJtiUsed } from './db';
-import { ApiError } from './errors';
-import { bindIdentity, isVerifiedWorkflow } from './identity';
+import type { RunResult } from '../../schemas/results.js';
+import type { Config } from './config.js';
+import { findApiToken, getRepository, isJtiUsed } from './db.js';
+import { ApiError } from './errors.js';
+import { bindIdentity, isVerifiedWorkflow } from './identity.js';
 
 export type Uploader =
   | { kind: 'oidc'; repository: string; repositoryId: number; ownerId: number; jti: string; expiresAt: number;

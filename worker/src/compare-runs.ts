@@ -1,8 +1,8 @@
 /** Loads two stored runs and compares them; shared by the compare API and WORKER-UI's compare page. */
-import type { CompareResult, ComparedRun } from '../../schemas/compare';
-import { compareResults, type CompareOptions } from './compare';
-import { getRun, getRunResult, type RunSummary } from './db';
-import { ApiError, notFound } from './errors';
+import type { CompareResult, ComparedRun } from '../../schemas/compare.js';
+import { compareResults, type CompareOptions } from './compare.js';
+import { getRun, getRunResult, type RunSummary } from './db.js';
+import { ApiError, notFound } from './errors.js';
 
 export async function compareRuns(db: D1Database, baseId: string, headId: string, opts: CompareOptions): Promise<CompareResult> {
   const [base, head] = await Promise.all([loadComplete(db, baseId, 'base'), loadComplete(db, headId, 'head')]);

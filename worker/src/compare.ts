@@ -2,10 +2,10 @@
  * The compare API's comparison: schemas/paired-compare.ts does all pairing and statistics (shared with the action's
  * gates, so the PR comment and this API agree); here only the API's rule that different fingerprints are a 422.
  */
-import type { CompareResult } from '../../schemas/compare';
-import { DEFAULT_COMPARE_OPTIONS, pairRuns, type CompareOptions } from '../../schemas/paired-compare';
-import type { RunResult } from '../../schemas/results';
-import { ApiError } from './errors';
+import type { CompareResult } from '../../schemas/compare.js';
+import { DEFAULT_COMPARE_OPTIONS, pairRuns, type CompareOptions } from '../../schemas/paired-compare.js';
+import type { RunResult } from '../../schemas/results.js';
+import { ApiError } from './errors.js';
 
 export { DEFAULT_COMPARE_OPTIONS, type CompareOptions };
 

@@ -6,7 +6,7 @@
  *   db/reads.ts       runs, listings, latest, history, badges, the default branch
  *   db/leaderboard.ts the leaderboard's candidate rows
  */
-export * from './db/rows';
-export * from './db/writes';
-export * from './db/reads';
-export * from './db/leaderboard';
+export * from './db/rows.js';
+export * from './db/writes.js';
+export * from './db/reads.js';
+export * from './db/leaderboard.js';

@@ -4,8 +4,8 @@
  * them out, and then gets the token's), the pull-request number follows from a refs/pull/N/… ref, and `verified`
  * needs a trusted workflow that did not run from a pull-request ref (a PR can edit the workflow it runs).
  */
-import type { RunResult } from '../../schemas/results';
-import { ApiError } from './errors';
+import type { RunResult } from '../../schemas/results.js';
+import { ApiError } from './errors.js';
 
 export interface TokenIdentity { sha: string | null; ref: string | null; runId: string | null }
 

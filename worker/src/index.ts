@@ -3,11 +3,11 @@
  * WORKER-UI mounts its badge/chart/page routes with one line below the API.
  */
 import { Hono } from 'hono';
-import type { AppEnv } from './app-env';
-import { ApiError, errorResponse } from './errors';
-import { api } from './routes/api/index';
-import { runScheduled } from './scheduled';
-import { ui } from './routes/pages';
+import type { AppEnv } from './app-env.js';
+import { ApiError, errorResponse } from './errors.js';
+import { api } from './routes/api/index.js';
+import { runScheduled } from './scheduled.js';
+import { ui } from './routes/pages.js';
 
 export const app = new Hono<AppEnv>();
 app.get('/health', (c) => c.json({ ok: true }));

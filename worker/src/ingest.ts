@@ -4,16 +4,16 @@
  * uploader. Every refusal (409, replay, pin race) happens before or inside the one write transaction, so a refused
  * upload leaves no row.
  */
-import type { RunResult } from '../../schemas/results';
-import { pinMismatch, replayed, sha256Hex, type Uploader } from './auth';
+import type { RunResult } from '../../schemas/results.js';
+import { pinMismatch, replayed, sha256Hex, type Uploader } from './auth.js';
 import {
   completeShardedRun, consumeJti, findRunByKey, getRepository, getShardBody, getShardHash, insertRun, insertShard,
   isJtiUsed, listShardIndexes, NO_GUARD, type NewRun, type RunStatus, type WriteGuard,
-} from './db';
-import { ApiError } from './errors';
-import { bindIdentity } from './identity';
-import { mergeShards, mismatch, shardDifference } from './merge';
-import { scoreMean, scoreRecords } from './metrics';
+} from './db.js';
+import { ApiError } from './errors.js';
+import { bindIdentity } from './identity.js';
+import { mergeShards, mismatch, shardDifference } from './merge.js';
+import { scoreMean, scoreRecords } from './metrics.js';
 
 export interface IngestResult { id: string; status: RunStatus; created: boolean; missingShards: number[] }
 

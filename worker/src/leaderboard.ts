@@ -3,8 +3,8 @@
  * only among runs scored on identical items (one fingerprint), ranked with rank ranges from Wilson intervals and
  * closed by the chance-level row.
  */
-import { wilson } from '../../schemas/stats';
-import { leaderboardCandidates, type LeaderboardRow } from './db';
+import { wilson } from '../../schemas/stats.js';
+import { leaderboardCandidates, type LeaderboardRow } from './db.js';
 
 export interface LeaderboardEntry extends LeaderboardRow {
   ci95: [number, number];

@@ -2,10 +2,10 @@
  * Shards → one run. Shards must agree on everything but which items they hold; the merged outcomes are the OR of
  * the shards' bitsets (shards may not overlap) and every metric is recomputed from them, never averaged.
  */
-import { packBits, unpackBits } from '../../schemas/bitset';
-import type { BenchmarkResult, RunResult, Timing } from '../../schemas/results';
-import { ApiError } from './errors';
-import { computeMetrics, openMask, unpackOutcomes, type UnpackedOutcomes } from './metrics';
+import { packBits, unpackBits } from '../../schemas/bitset.js';
+import type { BenchmarkResult, RunResult, Timing } from '../../schemas/results.js';
+import { ApiError } from './errors.js';
+import { computeMetrics, openMask, unpackOutcomes, type UnpackedOutcomes } from './metrics.js';
 
 /** The fields every shard of a run must share; anything else (outcomes, metrics, timing) may differ. */
 function shardSettings(r: RunResult) {

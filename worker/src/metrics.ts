@@ -3,11 +3,11 @@
  * keeps per run. Item kind is derived from the graded arrays: an item with any non-null graded score is open-ended,
  * every other item is multiple-choice/closed — the `accuracy` metric counts only the latter (see CONTRACTS.md).
  */
-import { unpackBits } from '../../schemas/bitset';
-import { openMask } from '../../schemas/paired-compare';
-import type { BenchmarkResult, Metric, Outcomes, RunResult } from '../../schemas/results';
-import { wilson } from '../../schemas/stats';
-import type { ScoreRecord } from './db';
+import { unpackBits } from '../../schemas/bitset.js';
+import { openMask } from '../../schemas/paired-compare.js';
+import type { BenchmarkResult, Metric, Outcomes, RunResult } from '../../schemas/results.js';
+import { wilson } from '../../schemas/stats.js';
+import type { ScoreRecord } from './db.js';
 
 // 0/1 graded metrics are proportions and get a Wilson interval; token overlap scores have no closed form.
 const PROPORTION_METRICS = new Set(['open_exact_match', 'open_judge_accuracy']);

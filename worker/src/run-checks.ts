@@ -2,10 +2,10 @@
  * Checks zod cannot express on a RunResult: bitsets that decode to the declared item count, graded arrays of that
  * length, unique benchmark ids / metric names / groups. Every finding names its field, like the validation hook.
  */
-import { base64ToBytes } from '../../schemas/bitset';
-import type { RunResult } from '../../schemas/results';
-import { ApiError, type Issue } from './errors';
-import { findValueIssues } from './value-checks';
+import { base64ToBytes } from '../../schemas/bitset.js';
+import type { RunResult } from '../../schemas/results.js';
+import { ApiError, type Issue } from './errors.js';
+import { findValueIssues } from './value-checks.js';
 
 const BITSETS = ['present', 'correct', 'unparsed', 'error', 'truncated'] as const;
 

@@ -1,7 +1,7 @@
 /** Cron handler: retention. Pull-request runs older than RETENTION_PR_DAYS go; so do expired token ids. */
-import { readConfig } from './config';
-import { deleteExpiredJti, deleteOldPullRequestRuns } from './db';
-import { invalidateReads } from './read-cache';
+import { readConfig } from './config.js';
+import { deleteExpiredJti, deleteOldPullRequestRuns } from './db.js';
+import { invalidateReads } from './read-cache.js';
 
 const DAY_MS = 86_400_000;
 // Bounded work per invocation keeps one cron run well inside the CPU limit; the next run continues.

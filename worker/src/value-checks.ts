@@ -10,10 +10,10 @@
  *     uploaded value is the rounded mean of unrounded grades.
  * Shards are not checked here: their figures are never served, the merge recomputes them from the bits.
  */
-import { unpackBits } from '../../schemas/bitset';
-import type { BenchmarkResult, Metric, RunResult } from '../../schemas/results';
-import type { Issue } from './errors';
-import { computeMetrics, unpackOutcomes, type UnpackedOutcomes } from './metrics';
+import { unpackBits } from '../../schemas/bitset.js';
+import type { BenchmarkResult, Metric, RunResult } from '../../schemas/results.js';
+import type { Issue } from './errors.js';
+import { computeMetrics, unpackOutcomes, type UnpackedOutcomes } from './metrics.js';
 
 /** Figures derived from integers: anything beyond floating-point noise is a different number. */
 export const TOLERANCE = 1e-9;

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   consumeJti, getRepository, getRun, getRunResult, getRunScores, insertRun, latestRun, listRuns, runHistory,
   type NewRun, type ScoreRecord,
-} from '../../../worker/src/db';
-import { scoreRecords } from '../../../worker/src/metrics';
-import { makeRun } from '../../helpers/run-fixture';
+} from '../../../worker/src/db.js';
+import { scoreRecords } from '../../../worker/src/metrics.js';
+import { makeRun } from '../../helpers/run-fixture.js';
 
 const db = env.DB;
 let seq = 0;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CompareResult } from '../../../schemas/compare';
-import { fingerprintOf, makeRun } from '../../helpers/run-fixture';
-import { call, createApiToken, json, postRun } from '../support';
+import { CompareResult } from '../../../schemas/compare.js';
+import { fingerprintOf, makeRun } from '../../helpers/run-fixture.js';
+import { call, createApiToken, json, postRun } from '../support.js';
 
 let token: string;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 /** The attack table: every forged, stale, misdirected or replayed upload is refused and writes no rows. */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestIssuer, hs256WithPublicKey, payloadOf, unsignedToken, type TestIssuer } from '../../helpers/oidc';
-import { makeRun } from '../../helpers/run-fixture';
-import { createApiToken, json, postRun, rowCounts, setupIssuer } from '../support';
+import { createTestIssuer, hs256WithPublicKey, payloadOf, unsignedToken, type TestIssuer } from '../../helpers/oidc.js';
+import { makeRun } from '../../helpers/run-fixture.js';
+import { createApiToken, json, postRun, rowCounts, setupIssuer } from '../support.js';
 
 let issuer: TestIssuer;
 let vars: Record<string, string>;

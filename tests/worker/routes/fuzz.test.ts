@@ -4,10 +4,10 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RunResult } from '../../../schemas/results';
-import { findRunIssues } from '../../../worker/src/run-checks';
-import { makeRun } from '../../helpers/run-fixture';
-import { createApiToken, json, postRun, rowCounts } from '../support';
+import { RunResult } from '../../../schemas/results.js';
+import { findRunIssues } from '../../../worker/src/run-checks.js';
+import { makeRun } from '../../helpers/run-fixture.js';
+import { createApiToken, json, postRun, rowCounts } from '../support.js';
 
 const VALID = makeRun({ n: 24, commit: '9'.repeat(40) });
 type Path = (string | number)[];

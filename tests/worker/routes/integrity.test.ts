@@ -4,11 +4,11 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { packBits } from '../../../schemas/bitset';
-import { wilson } from '../../../schemas/stats';
-import type { TestIssuer } from '../../helpers/oidc';
-import { makeRun } from '../../helpers/run-fixture';
-import { call, createApiToken, json, postRun, rowCounts, setupIssuer } from '../support';
+import { packBits } from '../../../schemas/bitset.js';
+import { wilson } from '../../../schemas/stats.js';
+import type { TestIssuer } from '../../helpers/oidc.js';
+import { makeRun } from '../../helpers/run-fixture.js';
+import { call, createApiToken, json, postRun, rowCounts, setupIssuer } from '../support.js';
 
 let issuer: TestIssuer;
 let vars: Record<string, string>;

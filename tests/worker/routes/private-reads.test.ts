@@ -4,9 +4,9 @@
  * audience). Badges and charts answer a grey "private" image with status 200 unless PUBLIC_BADGES=true.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TestIssuer } from '../../helpers/oidc';
-import { makeRun } from '../../helpers/run-fixture';
-import { call, createApiToken, json, postRun, setupIssuer } from '../support';
+import type { TestIssuer } from '../../helpers/oidc.js';
+import { makeRun } from '../../helpers/run-fixture.js';
+import { call, createApiToken, json, postRun, setupIssuer } from '../support.js';
 
 let issuer: TestIssuer;
 let vars: Record<string, string>;

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeRun } from '../../helpers/run-fixture';
-import type { TestIssuer } from '../../helpers/oidc';
-import { call, createApiToken, json, postRun, rowCounts, setupIssuer } from '../support';
+import { makeRun } from '../../helpers/run-fixture.js';
+import type { TestIssuer } from '../../helpers/oidc.js';
+import { call, createApiToken, json, postRun, rowCounts, setupIssuer } from '../support.js';
 
 let issuer: TestIssuer;
 let vars: Record<string, string>;

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../../../schemas/results';
-import { makeRun, splitIntoShards } from '../../helpers/run-fixture';
-import { call, createApiToken, json, postRun } from '../support';
+import type { RunResult } from '../../../schemas/results.js';
+import { makeRun, splitIntoShards } from '../../helpers/run-fixture.js';
+import { call, createApiToken, json, postRun } from '../support.js';
 
 let token: string;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 /** The leaderboard's one query: who represents each (repository, model) on a benchmark. */
-import { iso, IS_PR_RUN } from './rows';
+import { iso, IS_PR_RUN } from './rows.js';
 
 export interface LeaderboardRow {
   repository: string; model: string; checkpoint: string | null; runId: string; commit: string | null;

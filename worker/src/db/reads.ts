@@ -1,9 +1,9 @@
 /** Read queries over runs and scores: single runs, listings, "latest", history, badges, the default branch. */
-import type { RunResult } from '../../../schemas/results';
+import type { RunResult } from '../../../schemas/results.js';
 import {
   FILTERS, iso, IS_PR_RUN, NEWEST_COMPLETE, readBlob, RUN_COLUMNS, runBlobKey, toRunSummary, toScore,
   type Cursor, type RunFilters, type RunSummary, type ScoreRecord,
-} from './rows';
+} from './rows.js';
 
 const FROM_RUNS = 'FROM runs r JOIN repositories p ON p.id = r.repository_id';
 

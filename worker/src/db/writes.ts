@@ -3,7 +3,7 @@
  * id pin, the consumed OIDC jti and the run (or shard) with its scores and body parts commit together, so a write
  * that fails — or an upload refused before it — leaves no row anywhere.
  */
-import { readBlob, runBlobKey, shardBlobKey, toRepository, type NewRun, type RepositoryRecord, type ScoreRecord } from './rows';
+import { readBlob, runBlobKey, shardBlobKey, toRepository, type NewRun, type RepositoryRecord, type ScoreRecord } from './rows.js';
 
 // Bodies are split so no row exceeds D1's 2 MB limit even with 3-byte characters.
 const BLOB_PART_CHARS = 500_000;

@@ -1,16 +1,16 @@
 /** GET /compare and GET /leaderboard. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { CompareMode } from '../../../../schemas/compare';
-import { BenchmarkId, Protocol } from '../../../../schemas/results';
-import type { AppEnv } from '../../app-env';
-import { DEFAULT_COMPARE_OPTIONS } from '../../compare';
-import { compareRuns } from '../../compare-runs';
-import { getRun } from '../../db';
-import { notFound, validate } from '../../errors';
-import { buildLeaderboard } from '../../leaderboard';
-import { PUBLIC_ACCESS, type ReadAccess } from '../../read-access';
-import { RunId } from './params';
+import { CompareMode } from '../../../../schemas/compare.js';
+import { BenchmarkId, Protocol } from '../../../../schemas/results.js';
+import type { AppEnv } from '../../app-env.js';
+import { DEFAULT_COMPARE_OPTIONS } from '../../compare.js';
+import { compareRuns } from '../../compare-runs.js';
+import { getRun } from '../../db.js';
+import { notFound, validate } from '../../errors.js';
+import { buildLeaderboard } from '../../leaderboard.js';
+import { PUBLIC_ACCESS, type ReadAccess } from '../../read-access.js';
+import { RunId } from './params.js';
 
 const CompareQuery = z.object({
   base: RunId,

@@ -1,12 +1,12 @@
 /** GET /repos/:owner/:repo/runs (cursor pagination) and /repos/:owner/:repo/latest. */
 import { Hono } from 'hono';
-import type { AppEnv } from '../../app-env';
-import { latestRun, listRuns } from '../../db';
-import { notFound, validate } from '../../errors';
-import { assertCanRead } from '../../read-access';
-import { memoRead } from '../../read-cache';
-import { formatCursor, ListQuery, parseCursor, RepoParams, RunFilterQuery } from './params';
-import { runUrl } from './runs';
+import type { AppEnv } from '../../app-env.js';
+import { latestRun, listRuns } from '../../db.js';
+import { notFound, validate } from '../../errors.js';
+import { assertCanRead } from '../../read-access.js';
+import { memoRead } from '../../read-cache.js';
+import { formatCursor, ListQuery, parseCursor, RepoParams, RunFilterQuery } from './params.js';
+import { runUrl } from './runs.js';
 
 export const repos = new Hono<AppEnv>()
   .get('/:owner/:repo/runs', validate('param', RepoParams), validate('query', ListQuery), async (c) => {

@@ -1,16 +1,16 @@
 /** POST /runs (authenticated upload) and GET /runs/:id. */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { RunResult } from '../../../../schemas/results';
-import type { AppEnv } from '../../app-env';
-import { authenticate, authorizeUpload } from '../../auth';
-import { MAX_BODY_BYTES, readConfig } from '../../config';
-import { getRun, getRunResult, listShardIndexes } from '../../db';
-import { ApiError, notFound, validate } from '../../errors';
-import { ingestRun } from '../../ingest';
-import { invalidateReads } from '../../read-cache';
-import { assertRunConsistent } from '../../run-checks';
-import { RunId } from './params';
+import { RunResult } from '../../../../schemas/results.js';
+import type { AppEnv } from '../../app-env.js';
+import { authenticate, authorizeUpload } from '../../auth.js';
+import { MAX_BODY_BYTES, readConfig } from '../../config.js';
+import { getRun, getRunResult, listShardIndexes } from '../../db.js';
+import { ApiError, notFound, validate } from '../../errors.js';
+import { ingestRun } from '../../ingest.js';
+import { invalidateReads } from '../../read-cache.js';
+import { assertRunConsistent } from '../../run-checks.js';
+import { RunId } from './params.js';
 import { z } from 'zod';
 
 export function runUrl(requestUrl: string, id: string): string {
