@@ -44,7 +44,8 @@ export function computeMetrics(template: readonly Metric[], u: UnpackedOutcomes,
       for (let i = 0; i < u.n; i++) if (sel[i]) { n++; k += u.correct[i]!; }
       return { ...m, value: n ? k / n : 0, n, ci95: n ? wilson(k, n) : null };
     }
-    const values = u.graded[m.name];
+    // own keys only: graded['toString'] would be Object.prototype's function
+    const values = Object.hasOwn(u.graded, m.name) ? u.graded[m.name] : undefined;
     if (!values) return m; // nothing to recompute from: keep the uploaded figure
     let n = 0, sum = 0;
     values.forEach((v, i) => { if (v !== null && u.present[i] && (!mask || mask[i])) { n++; sum += v; } });

@@ -5,6 +5,7 @@
 import { base64ToBytes } from '../../schemas/bitset.js';
 import type { RunResult } from '../../schemas/results.js';
 import { ApiError, type Issue } from './errors.js';
+import { findReservedNames } from './reserved-names.js';
 import { findValueIssues } from './value-checks.js';
 
 const BITSETS = ['present', 'correct', 'unparsed', 'error', 'truncated'] as const;
@@ -27,6 +28,7 @@ export function findRunIssues(run: RunResult): Issue[] {
   if (run.identity.repository === null) {
     issues.push({ path: 'identity.repository', message: 'uploads need the repository ("owner/name")' });
   }
+  issues.push(...findReservedNames(run));
   duplicates(run.benchmarks.map((b) => b.id)).forEach((id) =>
     issues.push({ path: 'benchmarks', message: `benchmark "${id}" appears more than once` }));
   run.benchmarks.forEach((b, bi) => {
