@@ -148,11 +148,19 @@ function tailQuantile(p: number): number {
     ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
 }
 
+/**
+ * Newcombe's φ for method 10: the numerator ad − bc is continuity-corrected (reduced by n/2 when above n/2, 0 when
+ * in [0, n/2], kept when negative). Without the correction the interval misses his published examples
+ * (e.g. 18/12/2/18 gives 0.0618–0.3239 instead of 0.0562–0.3290).
+ */
 function phiCoefficient(c: PairedCounts): number {
   // rows: head correct / wrong; columns: base correct / wrong
   const a = c.both, b = c.headOnly, cc = c.baseOnly, d = c.neither;
+  const n = a + b + cc + d;
   const den = Math.sqrt((a + b) * (cc + d) * (a + cc) * (b + d));
-  return den === 0 ? 0 : (a * d - b * cc) / den;
+  const cross = a * d - b * cc;
+  const corrected = cross > n / 2 ? cross - n / 2 : cross < 0 ? cross : 0;
+  return den === 0 ? 0 : corrected / den;
 }
 
 function clamp01(x: number): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holm, mcnemarExact, pairCounts, pairedDifference, verdict, wilson } from '../../schemas/stats.js';
+import { holm, mcnemarExact, normalQuantile, pairCounts, pairedDifference, verdict, wilson } from '../../schemas/stats.js';
 import { countBits, packBits, unpackBits } from '../../schemas/bitset.js';
 
 describe('wilson', () => {
@@ -23,10 +23,46 @@ describe('mcnemarExact', () => {
     expect(mcnemarExact(0, 0)).toBe(1);
     expect(mcnemarExact(5, 5)).toBe(1);
   });
-  it('stays finite for large tables', () => {
-    const p = mcnemarExact(40_000, 41_000);
-    expect(p).toBeGreaterThan(0);
-    expect(p).toBeLessThan(0.05);
+  // Oracle: 2·Σ_{i≤k} C(m, i) / 2^m summed with exact big integers in Python (fractions, no floating point)
+  it.each([
+    [40_000, 41_000, 4.47821823137557e-4],
+    [100, 150, 1.88330093507616e-3],
+    [0, 30, 1.86264514923096e-9],
+    [6, 0, 0.03125],
+  ])('matches the exact binomial sum for b = %i, c = %i (large tables without underflow)', (b, c, exact) => {
+    const p = mcnemarExact(b, c);
+    expect(Math.abs(p - exact) / exact).toBeLessThan(1e-9);
+  });
+});
+
+describe('normalQuantile', () => {
+  // Oracle: Python's statistics.NormalDist().inv_cdf (Wichura's AS 241, a different algorithm), to 7 significant digits
+  it.each([
+    [0.5, 0], [0.9, 1.2815516], [0.95, 1.6448536], [0.975, 1.959964], [0.99, 2.3263479],
+    // 1 − 0.05/8: the one-sided level of four benchmarks sharing alpha 0.05 (two-sided 1 − alpha/m)
+    [0.99375, 2.4977055], [0.995, 2.5758293], [0.999, 3.0902323], [0.9999, 3.7190165],
+    // p < 0.02425 and p > 0.97575 take the tail branch of the approximation
+    [0.01, -2.3263479], [0.001, -3.0902323], [1e-10, -6.3613409], [0.02425, -1.9729611], [0.03, -1.8807936],
+  ])('Φ⁻¹(%d) = %d', (p, z) => {
+    expect(normalQuantile(p)).toBeCloseTo(z, 6);
+  });
+  it('refuses probabilities outside (0, 1)', () => {
+    for (const p of [0, 1, -0.1, Number.NaN]) expect(() => normalQuantile(p)).toThrow(/needs 0 < p < 1/);
+  });
+});
+
+describe('pairedDifference: Newcombe (1998) method 10, published examples', () => {
+  // Newcombe RG, Stat Med 1998;17:2635-2650, Table II (e both positive, f first only, g second only, h neither);
+  // the same figures are re-derived with his formulas in a few lines of Python (statistics.NormalDist, no shared code)
+  it.each([
+    [36, 12, 2, 0, 0.0569, 0.3404],
+    [18, 12, 2, 18, 0.0562, 0.3290],
+    [53, 0, 0, 1, -0.0729, 0.0729],
+  ])('e=%i f=%i g=%i h=%i → %d to %d', (e, f, g, h, lo, hi) => {
+    const d = pairedDifference({ both: e, headOnly: f, baseOnly: g, neither: h });
+    expect(d.diff).toBeCloseTo((f - g) / (e + f + g + h), 12);
+    expect(d.ci95[0]).toBeCloseTo(lo, 4);
+    expect(d.ci95[1]).toBeCloseTo(hi, 4);
   });
 });
 
