@@ -15,6 +15,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** cap on a server's Retry-After, so one header cannot stall the run for hours */
   maxRetryAfterMs: number;
+  /** attempts that hit the request timeout: a request that hangs once usually hangs again (2 = retried once) */
+  maxTimeouts: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -23,6 +25,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 30_000,
   maxRetryAfterMs: 120_000,
+  maxTimeouts: 2,
 };
 
 /** Full jitter (AWS architecture blog): uniform in [0, min(cap, base·2^retry)]. retry is 0-based. */
@@ -118,11 +121,20 @@ export interface RetryDeps {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
   signal?: AbortSignal;
+  /**
+   * Called with a refused attempt (4xx/5xx/error body). True: the request's settings were changed to what the server
+   * can take (a smaller token budget, max_completion_tokens, no temperature), so the next attempt is a different
+   * request and this refusal does not use up one of the item's attempts. Must only say true when it changed something.
+   */
+  adapt?: (out: Extract<AttemptOutcome, { ok: false }>) => boolean;
 }
 
 export type RetryResult =
   | { ok: true; reply: ChatReply; attempts: number }
-  | { ok: false; error: string; attempts: number };
+  | { ok: false; error: string; attempts: number; failure: Extract<AttemptOutcome, { ok: false }> };
+
+/** Free re-sends after adaptations, per request: each adaptation changes a setting for good, so a few suffice. */
+const MAX_ADAPTATIONS = 8;
 
 /**
  * Calls `attempt(n)` until it succeeds, fails permanently, or runs out of attempts. Fatal answers (401/403/404) and
@@ -137,6 +149,8 @@ export async function sendWithRetries(
 ): Promise<RetryResult> {
   let badReplies = 0;
   let counted = 0;
+  let timeouts = 0;
+  let adapted = 0;
   for (let n = 1; ; n++) {
     circuit.check();
     const startedAt = circuit.time();
@@ -147,14 +161,19 @@ export async function sendWithRetries(
     }
     if (out.kind !== 'network') circuit.recordAnswer();
     if (out.fatal) throw new FatalEndpointError(url, out.message);
+    if (out.kind !== 'network' && adapted < MAX_ADAPTATIONS && deps.adapt?.(out)) {
+      adapted++;
+      continue;
+    }
     if (out.kind === 'reply') badReplies++;
     // While the endpoint answers nothing at all, network failures do not use up the item's attempts: the circuit
     // decides when to stop the run, so a dead endpoint ends in one clear error rather than every item failed.
     // When it does answer (other requests, or the probe), a timeout or reset is this item's problem and counts.
     const endpointDown = out.kind === 'network' && !(await circuit.answeredSince(startedAt, out.message));
     if (!endpointDown) counted++;
-    const exhausted = !endpointDown && (counted >= policy.maxAttempts || badReplies >= policy.maxBadReplies);
-    if (!out.retryable || exhausted) return { ok: false, error: `${out.message} (after ${n} attempt${n > 1 ? 's' : ''})`, attempts: n };
+    if (!endpointDown && out.timedOut) timeouts++;
+    const exhausted = !endpointDown && (counted >= policy.maxAttempts || badReplies >= policy.maxBadReplies || timeouts >= policy.maxTimeouts);
+    if (!out.retryable || exhausted) return { ok: false, error: `${out.message} (after ${n} attempt${n > 1 ? 's' : ''})`, attempts: n, failure: out };
     const backoff = backoffDelayMs(Math.min(n - 1, 30), policy, deps.random);
     const wait = out.retryAfterMs !== null ? Math.min(out.retryAfterMs, policy.maxRetryAfterMs) : backoff;
     await deps.sleep(Math.min(wait, circuit.remainingMs()), deps.signal);

@@ -13,6 +13,15 @@ export interface DecodingSettings {
   topP: number | null;
   maxTokens: number;
   seed: number | null;
+  /** how the settings go on the wire when a server refused the defaults (absent: `max_tokens` and `temperature`) */
+  wire?: WireFormat;
+}
+
+/** OpenAI reasoning models refuse `max_tokens` (they take `max_completion_tokens`) and any temperature but 1. */
+export interface WireFormat {
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** false: no `temperature` field (the server's default) */
+  temperature: boolean;
 }
 
 export interface ChatReply {
@@ -37,6 +46,13 @@ export type AttemptOutcome =
       message: string;
       retryAfterMs: number | null;
       status: number | null;
+      /** the server's own words from an error body (vLLM/SGLang `message`, OpenAI `error.message`, TGI `error`) */
+      serverMessage?: string;
+      /** OpenAI-style `error.param` / `error.code` (e.g. "max_tokens" / "unsupported_parameter") */
+      param?: string | null;
+      code?: string | null;
+      /** the attempt hit the request timeout (retried once only: a deterministic hang costs 2 timeouts, not 6) */
+      timedOut?: boolean;
     };
 
 export interface PostOptions {
@@ -78,6 +94,12 @@ export async function postChat(url: string, body: Body, o: PostOptions): Promise
   if (res.status !== 200) return httpFailure(res, o.now ?? Date.now);
   const reply = parseChatReply(res.text);
   if (typeof reply === 'string') {
+    const err = errorBody(res.text);
+    if (err) {
+      // HTTP 200 carrying an error object ({"object":"error","message":"…CUDA out of memory"}): the server's words
+      return { ok: false, kind: 'reply', retryable: true, fatal: false, message: `HTTP 200 with an error: ${err.message}`,
+        retryAfterMs: null, status: 200, serverMessage: err.message, param: err.param, code: err.code };
+    }
     return { ok: false, kind: 'reply', retryable: true, fatal: false, message: reply, retryAfterMs: null, status: 200 };
   }
   return { ok: true, reply, status: 200 };
@@ -89,13 +111,14 @@ function networkFailure(e: unknown, timeoutMs: number, timedOut: boolean): Attem
   const message = timedOut
     ? `no answer within ${seconds} s (request timeout)`
     : `${err.cause?.code ?? err.code ?? err.name ?? 'Error'}: ${err.cause?.message ?? err.message ?? String(e)}`;
-  return { ok: false, kind: 'network', retryable: true, fatal: false, message, retryAfterMs: null, status: null };
+  return { ok: false, kind: 'network', retryable: true, fatal: false, message, retryAfterMs: null, status: null, timedOut };
 }
 
 function httpFailure(res: HttpReply, now: () => number): AttemptOutcome {
   const { status, text } = res;
   const retryable = status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
-  const detail = text.replace(/\s+/g, ' ').slice(0, 300);
+  const err = errorBody(text);
+  const detail = (err?.message ?? text).replace(/\s+/g, ' ').slice(0, 500);
   return {
     ok: false,
     kind: 'http',
@@ -104,7 +127,41 @@ function httpFailure(res: HttpReply, now: () => number): AttemptOutcome {
     message: `HTTP ${status}${detail ? `: ${detail}` : ''}`,
     retryAfterMs: parseRetryAfter(res.retryAfter, now()),
     status,
+    serverMessage: err?.message,
+    param: err?.param ?? null,
+    code: err?.code ?? null,
   };
+}
+
+export interface ServerError {
+  message: string;
+  param: string | null;
+  code: string | null;
+}
+
+/**
+ * The message of an error body in the shapes servers use: vLLM/SGLang/LMDeploy `{"object":"error","message":…}`,
+ * OpenAI (and vLLM ≥ 0.10) `{"error":{"message":…,"param":…,"code":…}}`, TGI `{"error":"…","error_type":…}`,
+ * FastAPI `{"detail":…}`, Ollama/llama.cpp `{"error":…}`. Null when the text is none of these.
+ */
+export function errorBody(text: string): ServerError | null {
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!j || typeof j !== 'object' || Array.isArray(j)) return null;
+  const o = j as Record<string, unknown>;
+  if ('choices' in o && Array.isArray(o.choices) && o.choices.length > 0) return null;
+  const str = (x: unknown): string | null => (typeof x === 'string' && x.trim() ? x.trim() : null);
+  const inner = o.error && typeof o.error === 'object' ? (o.error as Record<string, unknown>) : null;
+  const detail = Array.isArray(o.detail) ? JSON.stringify(o.detail) : o.detail;
+  const message = str(inner?.message) ?? str(o.error) ?? (o.object === 'error' ? str(o.message) : null) ?? str(detail) ?? str(o.message);
+  if (!message) return null;
+  const param = inner ? inner.param : o.param;
+  const code = inner ? inner.code : o.code;
+  return { message: message.slice(0, 1000), param: str(param), code: typeof code === 'number' ? String(code) : str(code) };
 }
 
 /** Retry-After is either delta-seconds or an HTTP date. */
