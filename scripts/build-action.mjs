@@ -2,7 +2,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['action/src/github-action/main.ts'],
+  entryPoints: ['action/src/github-action/index.ts'],
   outfile: 'action/dist/index.js',
   bundle: true,
   platform: 'node',

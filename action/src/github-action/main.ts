@@ -1,6 +1,8 @@
 /**
- * Action entry (bundled to action/dist/index.js): read inputs, wire real side effects, run the core, set outputs.
- * Everything else lives in action-run.ts so it can be tested without the Actions runtime.
+ * The Action's logic entry, as in GitHub's TypeScript action template: `run()` reads the inputs, wires the real side
+ * effects, runs the core and sets the outputs. index.ts (bundled to action/dist/index.js) only calls it, so tools
+ * that import the logic entry and call `run()` themselves (`@github/local-action`) work. The core lives in run.ts so
+ * it can be tested without the Actions runtime.
  */
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as core from '@actions/core';
@@ -9,7 +11,7 @@ import { UserError } from '../core/errors.js';
 import { createGithubApi } from './github/client.js';
 import { readInputs } from './inputs.js';
 
-async function main(): Promise<void> {
+export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     if (inputs.hfToken) core.setSecret(inputs.hfToken);
@@ -31,4 +33,3 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
