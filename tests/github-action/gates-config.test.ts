@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkGatedBenchmarksRun, DEFAULT_GATES_CONFIG, loadGatesConfig, parseGatesConfig } from '../../action/src/github-action/gates/config.js';
+import { checkGatedBenchmarksRun, loadGatesConfig, parseGatesConfig } from '../../action/src/github-action/gates/config.js';
 import { UserError } from '../../action/src/core/errors.js';
 
 const fs = { existsSync, readFileSync: (p: string, e: 'utf8') => readFileSync(p, e) };
@@ -35,18 +35,18 @@ describe('parseGatesConfig', () => {
       ].join('\n'),
       'x',
     );
-    expect(c.gates).toHaveLength(2);
-    expect(c.gates[0]).toMatchObject({ benchmark: 'vqa-rad', group: 'questionType=reasoning', metric: 'accuracy', min: 0.6, 'max-drop': 0.02 });
-    expect(c.alpha).toBe(0.1);
-    expect(c.mode).toBe('non-inferiority');
-    expect(c['max-unparsed']).toBe(0.02);
+    expect(c).toEqual({
+      gates: [
+        { benchmark: 'vqa-rad', group: 'questionType=reasoning', metric: 'accuracy', min: 0.6, 'max-drop': 0.02 },
+        { benchmark: '*', metric: 'accuracy', 'max-drop': 0.01 },
+      ],
+      alpha: 0.1, mode: 'non-inferiority', 'max-unparsed': 0.02, 'max-errors': 0.01,
+    });
   });
 
   it('accepts JSON (inline) too', () => {
     const c = parseGatesConfig('{"gates": [{"benchmark": "slake", "min": 0.5}], "alpha": 0.01}', 'x');
-    expect(c.gates[0]!.benchmark).toBe('slake');
-    expect(c.alpha).toBe(0.01);
-    expect(c.mode).toBe('regression');
+    expect(c).toEqual({ gates: [{ benchmark: 'slake', metric: 'accuracy', min: 0.5 }], alpha: 0.01, mode: 'regression' });
   });
 
   it('names the line, field and problem for an out-of-range value', () => {
@@ -94,14 +94,16 @@ describe('loadGatesConfig', () => {
     writeFileSync(join(dir, '.github', 'medvlm-bench.yml'), 'gates:\n  - benchmark: pathvqa\n    min: 0.7\n');
     const g = loadGatesConfig('', { cwd: dir, fs });
     expect(g.source).toBe('.github/medvlm-bench.yml');
-    expect(g.config.gates[0]!.benchmark).toBe('pathvqa');
+    expect(g.config).toEqual({ gates: [{ benchmark: 'pathvqa', metric: 'accuracy', min: 0.7 }], alpha: 0.05, mode: 'regression' });
+    expect(g.gateLocations).toEqual(['.github/medvlm-bench.yml:2:16']);
   });
 
   it('falls back to the built-in default without a file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gates-'));
     const g = loadGatesConfig('  ', { cwd: dir, fs });
     expect(g.source).toBe('default');
-    expect(g.config).toEqual(DEFAULT_GATES_CONFIG);
+    // docs/action.md: "every benchmark, accuracy, max-drop: 0.02, alpha: 0.05"
+    expect(g.config).toEqual({ gates: [{ benchmark: '*', metric: 'accuracy', 'max-drop': 0.02 }], alpha: 0.05, mode: 'regression' });
   });
 
   it('reads a path relative to the workspace and names it in errors', () => {
@@ -114,7 +116,7 @@ describe('loadGatesConfig', () => {
   it('treats text with a colon as inline config', () => {
     const g = loadGatesConfig('max-errors: 0.1', { cwd: '/nonexistent', fs });
     expect(g.source).toBe('inline');
-    expect(g.config['max-errors']).toBe(0.1);
+    expect(g.config).toEqual({ gates: [], alpha: 0.05, mode: 'regression', 'max-errors': 0.1 });
   });
 });
 
@@ -128,8 +130,19 @@ describe('checkGatedBenchmarksRun', () => {
       'gates input:6:16: gates[2].benchmark: pathvqa is gated but will not run (benchmarks: vqa-rad); add it to `benchmarks` or remove the gate');
   });
 
-  it('accepts covered gates, "*", and "all"/merged runs (null)', () => {
-    expect(() => checkGatedBenchmarksRun(loaded, ['pathvqa', 'slake'])).not.toThrow();
-    expect(() => checkGatedBenchmarksRun(loaded, null)).not.toThrow();
+  it('parses the three gates with their default metric and the line of each benchmark value', () => {
+    expect(loaded.config.gates).toEqual([
+      { benchmark: '*', metric: 'accuracy', min: 0.1 },
+      { benchmark: 'slake', metric: 'accuracy', min: 0.5 },
+      { benchmark: 'pathvqa', metric: 'accuracy', 'max-drop': 0.02 },
+    ]);
+    expect(loaded.gateLocations).toEqual(['gates input:2:16', 'gates input:4:16', 'gates input:6:16']);
+  });
+
+  it('accepts covered gates, "*", and "all"/merged runs (null); one uncovered gate is enough to refuse', () => {
+    expect(checkGatedBenchmarksRun(loaded, ['pathvqa', 'slake'])).toBeUndefined();
+    expect(checkGatedBenchmarksRun(loaded, ['slake', 'vqa-rad', 'pathvqa'])).toBeUndefined();
+    expect(checkGatedBenchmarksRun(loaded, null)).toBeUndefined();
+    expect(() => checkGatedBenchmarksRun(loaded, ['slake'])).toThrow(/^invalid gates config:\ngates input:6:16: gates\[2\]\.benchmark: pathvqa is gated but will not run \(benchmarks: slake\)/);
   });
 });

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { ImageRef } from '../../action/src/core/benchmarks/types.js';
 import { fileImage } from '../../action/src/core/data/images.js';
 import { fileStamp, knownDigest, rememberDigest } from '../../action/src/core/data/image-digests.js';
 import { ImageCache } from '../../action/src/runner/images/image-cache.js';
-import { ImageWorkers, imageWorkers, startImageWorkers } from '../../action/src/runner/images/image-workers.js';
+import { ImageWorkers, startImageWorkers } from '../../action/src/runner/images/image-workers.js';
 import { buildChatBody, buildRequest, chatBody, concatParts } from '../../action/src/runner/http/request-body.js';
 import { requestHashOfBody } from './helpers.js';
 import type { DecodingSettings } from '../../action/src/runner/http/client.js';
@@ -214,8 +214,25 @@ describe('image worker threads (MEDVLM_IMAGE_WORKERS=N)', () => {
     expect(await workers.prepare(path.join(dir, 'missing.png'))).toBeNull();
   });
 
-  it('are off unless asked for', () => {
-    expect(process.env.MEDVLM_IMAGE_WORKERS === undefined ? imageWorkers() : null).toBeNull();
+  // imageWorkers() decides once per process, so each setting gets a fresh copy of the module (vi.resetModules)
+  it.each([
+    [undefined, false], ['', false], ['0', false], ['abc', false], ['2', true],
+  ])('MEDVLM_IMAGE_WORKERS=%j → workers on: %s', async (value, on) => {
+    const saved = process.env.MEDVLM_IMAGE_WORKERS;
+    try {
+      if (value === undefined) delete process.env.MEDVLM_IMAGE_WORKERS;
+      else process.env.MEDVLM_IMAGE_WORKERS = value;
+      vi.resetModules();
+      const fresh = await import('../../action/src/runner/images/image-workers.js');
+      const workers = fresh.imageWorkers();
+      expect(workers !== null).toBe(on);
+      if (!workers) return;
+      const { file, bytes } = pngFile('env.png', 7);
+      expect((await workers.prepare(file))!.sha256).toBe(sha(bytes));
+    } finally {
+      if (saved === undefined) delete process.env.MEDVLM_IMAGE_WORKERS;
+      else process.env.MEDVLM_IMAGE_WORKERS = saved;
+    }
   });
 });
 

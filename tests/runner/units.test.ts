@@ -15,8 +15,10 @@ describe('sharding', () => {
     expect(parseShard('2/4')).toEqual({ index: 1, count: 4 });
     for (const bad of ['0/3', '4/3', '1/0', 'a/b', '1-3']) expect(() => parseShard(bad)).toThrow(/must be I\/N/);
   });
-  it('is stable, balanced, and independent of item order', () => {
-    expect(shardOf('vqa-rad', 'item-17', 5)).toBe(shardOf('vqa-rad', 'item-17', 5));
+  it('is stable across machines, balanced, and independent of item order', () => {
+    // the documented rule, computed with Python's hashlib: first 4 bytes (big-endian) of SHA-256("benchmark\0id") mod N
+    expect([shardOf('vqa-rad', 'item-17', 5), shardOf('vqa-rad', 'item-18', 5), shardOf('slake', 'q0', 4), shardOf('slake', 'q1', 4),
+      shardOf('pathvqa', 'img_1_q3', 7), shardOf('pathvqa', 'img_1_q3', 1)]).toEqual([2, 4, 1, 2, 5, 0]);
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < 4000; i++) counts[shardOf('slake', `q${i}`, 4)]!++;
     for (const c of counts) expect(c).toBeGreaterThan(900);
@@ -139,7 +141,8 @@ describe('results helpers', () => {
   it('run keys change with any setting', () => {
     const k = { model: 'm', checkpoint: 'm', decoding: { temperature: 0, topP: null, maxTokens: 9, seed: 1 }, protocol: 'paper' as const,
       benchmarks: [{ id: 'vqa-rad', fingerprint: 'f' }], commit: null, shardCount: 3, limit: null, judge: null };
-    expect(computeRunKey(k)).toBe(computeRunKey({ ...k }));
+    // shards on different machines must agree: SHA-256 of the settings as a JSON array, first 32 hex (Python's hashlib)
+    expect(computeRunKey(k)).toBe('e71ba7896e2ac0447fa5c0cbfcc34abb');
     expect(computeRunKey({ ...k, limit: 5 })).not.toBe(computeRunKey(k));
     expect(computeRunKey({ ...k, decoding: { ...k.decoding, seed: 2 } })).not.toBe(computeRunKey(k));
   });

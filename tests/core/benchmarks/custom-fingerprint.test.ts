@@ -158,10 +158,20 @@ describe('fingerprint of the prepared benchmark (what is asked and scored)', () 
     expect((await prepared()).fingerprint).toBe(base.fingerprint);
   });
 
-  it('items[i].prompt is computed on read and stable', async () => {
+  it('items[i].prompt is the documented template (docs/scoring.md), rebuilt on every read, never stored', async () => {
     const pb = await prepared();
-    expect(pb.items[0]!.prompt).toBe(pb.items[0]!.prompt);
-    expect(pb.items[0]!.prompt).toContain('Is there a fracture?\n\nOptions:\nA. yes\nB. no');
+    const documented = 'Is there a fracture?\n\nOptions:\nA. yes\nB. no\n\n'
+      + 'Think through the question step by step. Then give your final answer as the letter of the correct option inside \\boxed{}.';
+    expect(pb.items[0]!.prompt).toBe(documented);
     expect(Object.keys(pb.items[0]!)).not.toContain('prompt');
+    const original = TEMPLATES.en.mcqInstruction;
+    try {
+      TEMPLATES.en.mcqInstruction = 'Reply with one letter.';
+      // the same prepared item: a stored string would still end with the old instruction
+      expect(pb.items[0]!.prompt).toBe('Is there a fracture?\n\nOptions:\nA. yes\nB. no\n\nReply with one letter.');
+    } finally {
+      TEMPLATES.en.mcqInstruction = original;
+    }
+    expect(pb.items[0]!.prompt).toBe(documented);
   });
 });
