@@ -12,7 +12,7 @@ export const BENCHMARK_IDS = [
 export const BenchmarkId = z.enum(BENCHMARK_IDS);
 export type BenchmarkId = z.infer<typeof BenchmarkId>;
 
-export const Protocol = z.enum(['paper', 'full']);
+export const Protocol = z.enum(['paper', 'closed', 'full']);
 export type Protocol = z.infer<typeof Protocol>;
 
 const MAX_ITEMS = 1_000_000;

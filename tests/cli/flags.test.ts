@@ -49,9 +49,9 @@ describe('values', () => {
     [['run', '--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--limit', '-1'], '--limit must be a positive integer, got \'-1\''],
     [['run', '--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--limit', '0'], '--limit must be a positive integer, got \'0\''],
     [['serve-baseline', '--port', '-5'], "--port '-5' must be an integer between 0 and 65535"],
-    [['run', '--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--protocol', 'x'], "--protocol 'x' must be one of: paper, full"],
-    [['inspect', 'custom', '--protocol', 'x'], "--protocol 'x' must be one of: paper, full"],
-    [['score', 'custom', '--predictions', 'p.jsonl', '--protocol', 'x'], "--protocol 'x' must be one of: paper, full"],
+    [['run', '--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--protocol', 'x'], "--protocol 'x' must be one of: paper, closed, full"],
+    [['inspect', 'custom', '--protocol', 'x'], "--protocol 'x' must be one of: paper, closed, full"],
+    [['score', 'custom', '--predictions', 'p.jsonl', '--protocol', 'x'], "--protocol 'x' must be one of: paper, closed, full"],
   ])('%j → exit 2: %s', async (argv, message) => {
     const { code, err } = await cli(argv);
     expect(code).toBe(2);

@@ -69,7 +69,7 @@ describe('inspect', () => {
     [['inspect', 'custom', '--bogus'], 2, /unknown option '--bogus'/],
     [['inspect'], 2, /expected exactly one benchmark id/],
     [['inspect', 'nope'], 2, /unknown benchmark 'nope'/],
-    [['inspect', 'custom', '--protocol', 'fast'], 2, /--protocol 'fast' must be one of: paper, full/],
+    [['inspect', 'custom', '--protocol', 'fast'], 2, /--protocol 'fast' must be one of: paper, closed, full/],
     [['inspect', 'vqa-rad', '--language', 'en', '--data-dir', '.'], 2, /vqa-rad has no language variants/],
   ])('%j exits %i with a clear error', async (argv, code, message) => {
     const { d, err } = deps();
@@ -87,8 +87,8 @@ describe('inspect', () => {
 
 /** Exact `inspect --json` figures per benchmark on ../shared/data (paper protocol); each skips on its own. */
 const REAL: Array<{ id: string; folder: string; items: number; scored: number; missingImages: number; extra?: string[] }> = [
-  { id: 'vqa-rad', folder: 'vqa_rad', items: 451, scored: 271, missingImages: 0 },
-  { id: 'slake', folder: 'slake', items: 1061, scored: 415, missingImages: 0 },
+  { id: 'vqa-rad', folder: 'vqa_rad', items: 451, scored: 251, missingImages: 0 },
+  { id: 'slake', folder: 'slake', items: 1061, scored: 416, missingImages: 0 },
   { id: 'pathvqa', folder: 'pathvqa', items: 6719, scored: 3362, missingImages: 0 },
   { id: 'medxpertqa-mm', folder: 'medxpertqa', items: 2000, scored: 2000, missingImages: 2852 },
   { id: 'omnimedvqa', folder: 'omnimedvqa', items: 17919, scored: 17919, missingImages: 17919 },
@@ -102,7 +102,7 @@ for (const c of REAL) {
       const j = JSON.parse(out.join(''));
       expect([j.items, j.scored, j.excluded, j.missingImages]).toEqual([c.items, c.scored, c.items - c.scored, c.missingImages]);
       expect(j.fingerprint).toMatch(/^[0-9a-f]{64}$/);
-      if (c.id === 'vqa-rad') expect([j.groups.answerType, j.excludedReasons]).toEqual([{ closed: 272, open: 179 }, { 'open-ended': 179, 'closed-not-binary': 1 }]);
+      if (c.id === 'vqa-rad') expect([j.groups.answerType, j.excludedReasons]).toEqual([{ closed: 272, open: 179 }, { 'open-ended': 179, 'closed-not-yes-no': 21 }]);
       if (c.id === 'medxpertqa-mm') expect(j.groups.questionType).toEqual({ reasoning: 1446, understanding: 554 });
     });
   });
@@ -115,7 +115,7 @@ describe('list', () => {
     const text = out.join('\n');
     for (const id of ['vqa-rad', 'slake', 'pathvqa', 'pmc-vqa', 'omnimedvqa', 'mmmu-med', 'medxpertqa-mm', 'medframeqa', 'custom']) expect(text).toContain(`${id} v${getBenchmark(id).version}`);
     expect(text).toMatch(/source: Hugging Face flaviagiammarino\/vqa-rad@74b6acbd67e6/);
-    expect(text).toMatch(/protocols: paper, full · languages: en, zh, all \(default en\)/);
+    expect(text).toMatch(/protocols: paper, closed, full · languages: en, zh, all \(default en\)/);
     const j = deps();
     expect(await main(['list', '--json'], j.d)).toBe(0);
     expect(JSON.parse(j.out.join('')).map((b: { id: string }) => b.id)).toHaveLength(9);

@@ -233,7 +233,7 @@ describe('run: bad flags', () => {
     [['--model', 'm'], /--endpoint URL is required/],
     [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--concurrency', 'abc'], /--concurrency 'abc' must be an integer between 1 and 4096/],
     [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--shard', '4/3'], /--shard '4\/3' must be I\/N/],
-    [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--protocol', 'exact'], /--protocol 'exact' must be one of: paper, full/],
+    [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--protocol', 'exact'], /--protocol 'exact' must be one of: paper, closed, full/],
     [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--api-key-env', 'MEDVLM_NO_SUCH_VAR'], /MEDVLM_NO_SUCH_VAR: that environment variable is not set/],
     // the unknown id is reported before vqa-rad's (missing) data is even looked at
     [['--endpoint', 'http://127.0.0.1:1', '--model', 'm', '--benchmarks', 'vqa-rad,foo', '--data-dir', '/nonexistent-medvlm'],

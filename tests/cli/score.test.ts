@@ -183,6 +183,6 @@ describe.skipIf(!rad.available)('score on real VQA-RAD (../shared/data)', () => 
     const j = JSON.parse(out.join(''));
     const even = Math.ceil(pb.items.length / 2);
     expect(j).toMatchObject({ benchmark: 'vqa-rad', n: pb.items.length, correct: even, unparsed: pb.items.length - even, fingerprint: pb.fingerprint });
-    expect(pb.items.length).toBe(271);
+    expect(pb.items.length).toBe(251);
   });
 });

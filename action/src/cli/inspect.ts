@@ -1,5 +1,5 @@
 /**
- * `medvlm-bench inspect <benchmark> [--data-dir DIR] [--manifest FILE] [--protocol paper|full] [--language L]
+ * `medvlm-bench inspect <benchmark> [--data-dir DIR] [--manifest FILE] [--protocol paper|closed|full] [--language L]
  *  [--question-types FILE] [--json]`: loads a benchmark exactly as `run` would and reports item counts overall and
  * per group, scored/excluded (with reasons), missing image files (counted, not fatal here), the fingerprint and
  * one sample preview. JSON: {benchmark, version, protocol, fingerprint, items, scored, excluded, groups, …}.
@@ -13,11 +13,11 @@ import { enumFlag, parseFlags, stringFlag } from './flags.js';
 import { prepareBenchmark, readQuestionTypeOverrides, type PreparedBenchmark } from '../core/suite.js';
 import type { CliDeps } from './deps.js';
 
-const USAGE = `usage: medvlm-bench inspect <benchmark> [--data-dir DIR] [--manifest FILE] [--protocol paper|full]
+const USAGE = `usage: medvlm-bench inspect <benchmark> [--data-dir DIR] [--manifest FILE] [--protocol paper|closed|full]
                               [--language L] [--question-types FILE] [--json]
   --data-dir DIR         local data folder (default: $MEDVLM_DATA_DIR; else the Hugging Face cache/Hub)
   --manifest FILE        JSONL manifest for the 'custom' benchmark
-  --protocol P           paper (default) or full
+  --protocol P           paper (default), closed or full
   --language L           language variant (slake: en | zh | all; default en)
   --question-types FILE  JSON {id: "reasoning"|"understanding"}; wins over dataset labels and the classifier
   --json                 print one JSON object`;
@@ -27,7 +27,7 @@ const OPTIONS = {
   'question-types': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const PROTOCOLS: readonly Protocol[] = ['paper', 'full'];
+export const PROTOCOLS: readonly Protocol[] = ['paper', 'closed', 'full'];
 
 function groupValue(s: Sample, key: GroupKey): string | null {
   const v = key === 'answerType' ? s.answerType : key === 'questionType' ? s.questionType : s.metadata[key];

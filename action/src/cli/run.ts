@@ -15,7 +15,7 @@ const HELP = `usage: medvlm-bench run --endpoint URL --model NAME [options]
   --benchmarks IDS|all    comma list of benchmark ids, or all = every benchmark whose data is found (default all)
   --data-dir DIR          local benchmark folders (else Hugging Face download)
   --manifest FILE         JSONL manifest for the custom benchmark
-  --protocol paper|full   default paper
+  --protocol paper|closed|full   default paper
   --language L            slake: en (default), zh or all
   --question-types FILE   {id: "reasoning"|"understanding"} overrides
   --out DIR               predictions.jsonl + results.json (default medvlm-results); rerun to resume
@@ -78,7 +78,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
 
 function toRunOptions(flags: FlagValues, deps: CliDeps): RunOptions {
   const s = (name: string) => stringFlag(flags, name);
-  const protocol = enumFlag(flags, 'protocol', ['paper', 'full'] as const, 'paper');
+  const protocol = enumFlag(flags, 'protocol', ['paper', 'closed', 'full'] as const, 'paper');
   if (!s('endpoint') && !s('serve')) throw new UserError('--endpoint URL is required (or --serve "COMMAND" to start a server)', 2);
   if (!s('model')) throw new UserError('--model NAME is required (the model name the endpoint serves)', 2);
   if (Boolean(s('judge-endpoint')) !== Boolean(s('judge-model'))) throw new UserError('--judge-endpoint and --judge-model go together', 2);

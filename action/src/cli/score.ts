@@ -1,5 +1,5 @@
 /**
- * `medvlm-bench score <benchmark> --predictions FILE [--data-dir DIR] [--manifest FILE] [--protocol paper|full]
+ * `medvlm-bench score <benchmark> --predictions FILE [--data-dir DIR] [--manifest FILE] [--protocol paper|closed|full]
  *  [--language L] [--question-types FILE] [--json]`: scores model responses that already exist (a JSONL of
  * {id, response}, see scoring/read-predictions.ts) with exactly the prompts' protocol, extraction and metrics a
  * `run` uses, without calling any model.
@@ -29,11 +29,11 @@ import { enumFlag, parseFlags, stringFlag } from './flags.js';
 import { PROTOCOLS } from './inspect.js';
 
 const USAGE = `usage: medvlm-bench score <benchmark> --predictions FILE [--data-dir DIR] [--manifest FILE]
-                            [--protocol paper|full] [--language L] [--question-types FILE] [--allow-missing] [--json]
+                            [--protocol paper|closed|full] [--language L] [--question-types FILE] [--allow-missing] [--json]
   --predictions FILE     JSONL, one {"id": …, "response": "…"} per line (optional: reasoning, truncated, error)
   --data-dir DIR         local data folder (default: $MEDVLM_DATA_DIR; else the Hugging Face cache/Hub)
   --manifest FILE        JSONL manifest for the 'custom' benchmark
-  --protocol P           paper (default) or full
+  --protocol P           paper (default), closed or full
   --language L           language variant (slake: en | zh | all; default en)
   --question-types FILE  JSON {id: "reasoning"|"understanding"}; overrides dataset labels and the classifier
   --allow-missing        exit 0 even when some scored items have no prediction (default: exit 3)

@@ -12,7 +12,7 @@ export interface ActionInputs {
   checkpoint: string | null;
   serveCommand: string | null;
   benchmarks: string;
-  protocol: 'paper' | 'full';
+  protocol: 'paper' | 'closed' | 'full';
   dataDir: string | null;
   manifest: string | null;
   hfToken: string | null;
@@ -45,7 +45,7 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     checkpoint: s('checkpoint'),
     serveCommand: s('serve-command'),
     benchmarks: s('benchmarks') ?? 'all',
-    protocol: oneOf(get, 'protocol', ['paper', 'full'], 'paper'),
+    protocol: oneOf(get, 'protocol', ['paper', 'closed', 'full'], 'paper'),
     dataDir: s('data-dir'),
     manifest: s('manifest'),
     hfToken: s('hf-token'),

@@ -18,7 +18,7 @@ describe('registry', () => {
     for (const b of BENCHMARKS) {
       expect(b.sources.length).toBeGreaterThan(0);
       expect(b.groupBy.length).toBeGreaterThan(0);
-      expect(b.protocols).toEqual(['paper', 'full']);
+      expect(b.protocols).toEqual(['paper', 'closed', 'full']);
     }
     expect(getBenchmark('mmmu-med').extraction).toBe('mmmu');
     expect(getBenchmark('slake')).toMatchObject({ languages: ['en', 'zh', 'all'], defaultLanguage: 'en' });

@@ -84,7 +84,7 @@ const custom: BenchmarkDef = {
   description: 'Your own benchmark from a JSONL manifest: {id, question, options?, answer, images?, answerType?, questionType?, …metadata}.',
   license: 'user-provided',
   sources: [{ kind: 'manifest', note: '--manifest FILE (JSONL; image paths relative to the manifest)' }],
-  protocols: ['paper', 'full'],
+  protocols: ['paper', 'closed', 'full'],
   groupBy: ['answerType', 'questionType', 'category', 'modality'],
   extraction: 'chain',
   downloadHint: 'write a JSONL manifest; see docs/benchmarks.md',

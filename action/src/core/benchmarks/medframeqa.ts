@@ -61,7 +61,7 @@ export default defineBenchmark({
   description: 'Multi-image MCQ over medical video frames: 2,851 items, 2–5 images each.',
   license: 'CC-BY-4.0',
   split: 'test',
-  protocols: ['paper', 'full'],
+  protocols: ['paper', 'closed', 'full'],
   groupBy: ['questionType', 'system', 'modality'],
   extraction: 'chain',
   folderNames: ['medframeqa', 'MedFrameQA', 'med-frame-qa', 'SuhaoYu1020--MedFrameQA'],

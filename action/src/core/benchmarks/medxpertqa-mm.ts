@@ -81,7 +81,7 @@ export default defineBenchmark({
   description: 'Expert-level multimodal MCQ (A–E). MM test: 2,000 items, Reasoning 1,446 / Understanding 554, 1–6 images each.',
   license: 'MIT',
   split: 'test',
-  protocols: ['paper', 'full'],
+  protocols: ['paper', 'closed', 'full'],
   groupBy: ['questionType', 'medical_task', 'body_system'],
   extraction: 'chain',
   folderNames: ['medxpertqa-mm', 'medxpertqa', 'medxpertqa_mm', 'MedXpertQA', 'TsinghuaC3I--MedXpertQA'],

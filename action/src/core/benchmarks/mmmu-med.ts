@@ -73,7 +73,7 @@ export default defineBenchmark({
   description: 'MMMU validation, Health & Medicine subjects: 150 items (30 per subject; 145 multiple-choice, 5 open).',
   license: 'Apache-2.0',
   split: 'validation',
-  protocols: ['paper', 'full'],
+  protocols: ['paper', 'closed', 'full'],
   groupBy: ['answerType', 'questionType', 'subject'],
   extraction: 'mmmu',
   folderNames: ['mmmu-med', 'mmmu', 'MMMU', 'mmmu_med', 'MMMU--MMMU'],

@@ -144,7 +144,7 @@ export default defineBenchmark({
   description: 'Large multi-modality MCQ benchmark (73 datasets, 12 modalities). Evaluates the open-access QA files.',
   license: 'per source dataset',
   split: 'open-access',
-  protocols: ['paper', 'full'],
+  protocols: ['paper', 'closed', 'full'],
   groupBy: ['questionType', 'omniQuestionType', 'modality'],
   extraction: 'chain',
   folderNames: ['omnimedvqa', 'OmniMedVQA', 'omni-med-vqa', 'omnimed'],

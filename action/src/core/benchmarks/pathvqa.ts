@@ -55,7 +55,7 @@ export default defineBenchmark({
   description: 'Pathology VQA. HF test split: 6,719 QA, 3,362 yes/no (closed) and 3,357 open.',
   license: 'MIT',
   split: 'test',
-  protocols: ['paper', 'full'],
+  protocols: ['paper', 'closed', 'full'],
   groupBy: ['answerType', 'questionType'],
   extraction: 'chain',
   folderNames: ['pathvqa', 'path-vqa', 'path_vqa', 'PathVQA', 'flaviagiammarino--path-vqa'],

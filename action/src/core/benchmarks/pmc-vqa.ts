@@ -60,7 +60,7 @@ export default defineBenchmark({
   description: 'Multiple choice (A–D) over PubMed Central figures. test_clean: 2,000 questions over 1,440 figures.',
   license: 'CC-BY-SA-4.0',
   split: 'test_clean',
-  protocols: ['paper', 'full'],
+  protocols: ['paper', 'closed', 'full'],
   groupBy: ['questionType'],
   extraction: 'chain',
   folderNames: ['pmc-vqa', 'pmc_vqa', 'pmcvqa', 'PMC-VQA', 'xmcmic--PMC-VQA'],

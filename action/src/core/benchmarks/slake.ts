@@ -7,8 +7,9 @@
  *   (no commit could be verified offline; pass a pinned revision through LoadOptions.hf when you need one).
  * - Original release / checkout layout: `test.json` + `imgs/` (e.g. imgs/xmlab102/source.jpg).
  * Split: test, 2,094 QA = English 1,061 (CLOSED 416 / OPEN 645) + Chinese 1,033. Language: en (default) | zh | all.
- * Protocol notes: 61 English CLOSED answers are not yes/no ("Lung", "T2"…); paper keeps those of the form
- * "X or Y?" as two options and excludes the rest; original casing ("Yes") is normalised by scoring.
+ * Protocol notes: 61 English CLOSED answers are not yes/no ("Lung", "T2"…); paper scores all 416 English closed
+ * items ("X or Y?" as options; qid 12130, gold outside its alternatives, gets them plus the gold: scoring/paper-subsets.ts),
+ * closed scores the 415 with derivable options; original casing ("Yes") is normalised by scoring.
  * Changelog: v1 initial; v2 Chinese closed items: options from X或者Y哪个, X和Y哪个/谁, X还是Y without a comma (zh 372 → 410 of 420 scored under paper).
  */
 import path from 'node:path';
@@ -42,7 +43,7 @@ export default defineBenchmark({
   description: 'Bilingual radiology VQA. Test split: 2,094 QA; English 1,061 (CLOSED 416 / OPEN 645), Chinese 1,033.',
   license: 'CC-BY-4.0',
   split: 'test',
-  protocols: ['paper', 'full'],
+  protocols: ['paper', 'closed', 'full'],
   languages: ['en', 'zh', 'all'],
   defaultLanguage: 'en',
   groupBy: ['answerType', 'questionType', 'modality', 'content_type'],

@@ -69,7 +69,7 @@ export interface BenchmarkDef {
   license: string;
   sources: SourceDecl[];
   /** protocols this benchmark supports */
-  protocols: Array<'paper' | 'full'>;
+  protocols: Array<'paper' | 'closed' | 'full'>;
   languages?: string[];
   defaultLanguage?: string;
   groupBy: GroupKey[];

@@ -9,7 +9,8 @@
  * - Original OSF release (osf.io/89kps): `VQA_RAD Dataset Public.json` (test = phrase_type test_freeform |
  *   test_para) + `VQA_RAD Image Folder/`; or the MEVF split `testset.json` (same 451 QA, ids differ).
  * Split: test, 451 items; answer_type CLOSED 272 / OPEN 179; yes/no-answered 251.
- * Protocol notes: paper = closed yes/no (and "X or Y?") items as MCQ, the rest excluded; full adds open items.
+ * Protocol notes: paper = the 251 closed yes/no items as MCQ (the paper's n; scoring/paper-subsets.ts); closed also
+ * scores "X or Y?" items (271); full adds open items.
  * Answer case is mixed in the original release ("Yes"/"yes"); scoring normalises.
  * Changelog: v1 initial; v2 paper-protocol options: "left or right side" gives left side / right side (review 2-3).
  */
@@ -49,7 +50,7 @@ export default defineBenchmark({
   description: 'Radiology VQA (MedPix). Test split: 451 QA (CLOSED 272 / OPEN 179 by answer_type; 251 yes/no answers).',
   license: 'CC0-1.0',
   split: 'test',
-  protocols: ['paper', 'full'],
+  protocols: ['paper', 'closed', 'full'],
   groupBy: ['answerType', 'questionType', 'organ'],
   extraction: 'chain',
   folderNames: ['vqa-rad', 'vqa_rad', 'vqarad', 'VQA_RAD', 'VQA-RAD', 'flaviagiammarino--vqa-rad'],

@@ -3,7 +3,9 @@
  *
  * 1. Yes/no: a gold answer that normalises to "yes"/"no" (Chinese: 是/是的/有/包含/存在/可以/对 and
  *    否/不是/没有/不包含/不存在/不可以/无/不对) gets the two options **A. yes, B. no** (Chinese: A. 是, B. 否), always
- *    in that order, so a model's letter bias is measurable the same way on every item.
+ *    in that order, so a model's letter bias is measurable the same way on every item. Chinese golds 正常/不正常 and
+ *    健康/不健康 are yes/no too when the question asks that predicate as a yes/no question ("这张图片看起来正常吗?"
+ *    → 不正常 = no; "肝脏是健康的吗?" → 健康 = yes), as their English twins are ("Does this image look normal?" No).
  * 2. "… X or Y?": the alternatives named in the question, in the order they appear, when the gold answer is exactly
  *    one of them (normalised). Lists "X, Y or Z" are accepted too. How the alternatives are cut out of the sentence:
  *    - the last " or " (also ", or") splits the question into a left part L and a right part R;
@@ -30,11 +32,25 @@ const MAX_ALTERNATIVE_WORDS = 4;
 const MAX_SHARED_WORDS = 3;
 
 /** 'yes' | 'no' when the gold answer is a yes/no answer (English or Chinese), else null. */
-export function yesNoPolarity(gold: string): 'yes' | 'no' | null {
+export function yesNoPolarity(gold: string, question = ''): 'yes' | 'no' | null {
   const g = normalizeAnswer(gold);
   if (g === 'yes' || YES_ZH.has(g)) return 'yes';
   if (g === 'no' || NO_ZH.has(g)) return 'no';
-  return null;
+  return chinesePredicatePolarity(g, question);
+}
+
+const ZH_PREDICATES = ['正常', '健康'];
+
+/**
+ * 正常/不正常, 健康/不健康 answering a yes/no question about that predicate: the question names the predicate, asks
+ * with 吗 or 是否, and offers no alternatives (还是, 或), so "这是正常的还是不正常的?" stays an either-or item.
+ */
+function chinesePredicatePolarity(g: string, question: string): 'yes' | 'no' | null {
+  const positive = g.startsWith('不') ? g.slice(1) : g;
+  if (!ZH_PREDICATES.includes(positive)) return null;
+  const q = question.trim();
+  if (!q.includes(positive) || !/吗|是否/u.test(q) || /还是|或/u.test(q)) return null;
+  return g === positive ? 'yes' : 'no';
 }
 
 /** The alternatives offered by "… X or Y?" (or "X, Y or Z?") when the gold is exactly one of them; else null. */
