@@ -7,7 +7,7 @@ import { mergeRunResults, ShardOverlap } from '../../schemas/shard-merge.js';
 import { ApiError } from './errors.js';
 
 /** The fields every shard of a run must share; anything else (outcomes, metrics, timing) may differ. */
-function shardSettings(r: RunResult) {
+export function shardSettings(r: RunResult) {
   return {
     schemaVersion: r.schemaVersion, suiteVersion: r.suiteVersion, tool: r.tool,
     identity: { ...r.identity, runId: null }, model: r.model, decoding: r.decoding, protocol: r.protocol,

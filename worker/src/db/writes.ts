@@ -3,7 +3,8 @@
  * id pin, the consumed OIDC jti and the run (or shard) with its scores and body parts commit together, so a write
  * that fails — or an upload refused before it — leaves no row anywhere.
  */
-import { readBlob, runBlobKey, shardBlobKey, toRepository, type NewRun, type RepositoryRecord, type ScoreRecord } from './rows.js';
+import { boardStatements } from './board.js';
+import { readBlob, runBlobKey, shardBlobKey, shardBlobRange, toRepository, type NewRun, type RepositoryRecord, type ScoreRecord } from './rows.js';
 
 // Bodies are split so no row exceeds D1's 2 MB limit even with 3-byte characters.
 const BLOB_PART_CHARS = 500_000;
@@ -27,7 +28,7 @@ export async function getRepository(db: D1Database, fullName: string): Promise<R
  * The statements every upload write starts with: the repository row if new, the GitHub ids pinned if not yet
  * pinned, the jti recorded (a plain INSERT: a concurrent replay makes the whole batch fail).
  */
-function prologue(db: D1Database, repository: string, guard: WriteGuard, now: number): D1PreparedStatement[] {
+export function prologue(db: D1Database, repository: string, guard: WriteGuard, now: number): D1PreparedStatement[] {
   const out = [
     db.prepare('INSERT OR IGNORE INTO repositories (full_name, github_id, owner_github_id, created_at) VALUES (?, ?, ?, ?)')
       .bind(repository, guard.pin?.githubId ?? null, guard.pin?.ownerGithubId ?? null, now),
@@ -53,7 +54,7 @@ export async function insertRun(
   db: D1Database, run: NewRun, body: string, scores: ScoreRecord[], guard: WriteGuard = NO_GUARD,
 ): Promise<void> {
   await db.batch([...prologue(db, run.repository, guard, run.createdAt), insertRunStatement(db, run, guard, ''),
-    ...scoreStatements(db, run.id, scores), ...blobStatements(db, runBlobKey(run.id), body)]);
+    ...scoreStatements(db, run.id, scores), ...blobStatements(db, runBlobKey(run.id), body), ...boardStatements(db, run.id, scores)]);
 }
 
 /**
@@ -89,6 +90,21 @@ export async function getShardBody(db: D1Database, runId: string, index: number)
   return readBlob(db, shardBlobKey(runId, index));
 }
 
+/** Blob parts read per query by the shard merge: at most 8 × 500,000 characters (16 MB as UTF-16) in memory. */
+export const SHARD_PAGE_PARTS = 8;
+
+/** The next `limit` shard blob parts of a run after `cursor`, in (key, part) order: the merge's paged read. */
+export async function readShardBlobPage(
+  db: D1Database, runId: string, cursor: { key: string; part: number } | null, limit: number,
+): Promise<{ key: string; part: number; data: string }[]> {
+  const [from, to] = shardBlobRange(runId);
+  // a row-value range: an index seek per page, so rows read = parts returned
+  const { results } = await db.prepare(`SELECT key, part, data FROM blobs
+    WHERE (key, part) > (?1, ?2) AND key < ?3 ORDER BY key, part LIMIT ?4`)
+    .bind(cursor?.key ?? from, cursor?.part ?? -1, to, limit).all<{ key: string; part: number; data: string }>();
+  return results;
+}
+
 /** Marks a sharded run complete with its merged body and scores; shard bodies are no longer needed. */
 export async function completeShardedRun(
   db: D1Database, runId: string, done: { bodySha256: string; scoreMean: number | null; completedAt: number },
@@ -101,8 +117,11 @@ export async function completeShardedRun(
     ...scoreStatements(db, runId, scores),
     db.prepare('DELETE FROM blobs WHERE key = ?').bind(runBlobKey(runId)),
     ...blobStatements(db, runBlobKey(runId), body),
-    ...Array.from({ length: shardCount }, (_, i) => db.prepare('DELETE FROM blobs WHERE key = ?').bind(shardBlobKey(runId, i))),
+    // every shard body in one range delete (one statement whatever the shard count)
+    db.prepare('DELETE FROM blobs WHERE key >= ? AND key < ?').bind(...shardBlobRange(runId)),
+    ...boardStatements(db, runId, scores),
   ]);
+  void shardCount;
 }
 
 /**
@@ -110,7 +129,7 @@ export async function completeShardedRun(
  * uploader's: if a concurrent first upload pinned another id, the id is NULL and the NOT NULL constraint fails the
  * whole batch (nothing is written).
  */
-function insertRunStatement(db: D1Database, r: NewRun, guard: WriteGuard, onConflict: string): D1PreparedStatement {
+export function insertRunStatement(db: D1Database, r: NewRun, guard: WriteGuard, onConflict: string): D1PreparedStatement {
   return db.prepare(`INSERT INTO runs (id, repository_id, run_key, body_sha256, status, shard_count, commit_sha, ref,
       pr_number, base_ref, model, checkpoint, protocol, suite_version, score_mean, workflow_ref, gh_run_id, verified,
       uploader, created_at, completed_at)
@@ -121,14 +140,43 @@ function insertRunStatement(db: D1Database, r: NewRun, guard: WriteGuard, onConf
       r.uploader, r.createdAt, r.status === 'complete' ? r.createdAt : null, guard.pin?.githubId ?? null);
 }
 
-function scoreStatements(db: D1Database, runId: string, scores: ScoreRecord[]): D1PreparedStatement[] {
-  const stmt = db.prepare(`INSERT INTO scores (run_id, benchmark, group_key, group_value, metric, value, n, ci_low,
-    ci_high, fingerprint, protocol, chance_accuracy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  return scores.map((s) => stmt.bind(runId, s.benchmark, s.groupKey, s.groupValue, s.metric, s.value, s.n, s.ciLow,
-    s.ciHigh, s.fingerprint, s.protocol, s.chanceAccuracy));
+/**
+ * The score rows one upload stores: only `accuracy` (the one metric badges, history charts and the leaderboard
+ * read; every other figure stays in the body blob), for the benchmark and for at most MAX_GROUP_SCORE_ROWS groups
+ * per benchmark (in upload order). With 9 benchmarks that is at most 9 × 33 = 297 rows, whatever the body holds.
+ */
+export const MAX_GROUP_SCORE_ROWS = 32;
+export const STORED_METRIC = 'accuracy';
+
+export function storedScores(scores: readonly ScoreRecord[]): ScoreRecord[] {
+  const groups = new Map<string, Set<string>>();
+  return scores.filter((s) => {
+    if (s.metric !== STORED_METRIC) return false;
+    if (s.groupKey === '') return true;
+    const seen = groups.get(s.benchmark) ?? new Set<string>();
+    groups.set(s.benchmark, seen);
+    const key = JSON.stringify([s.groupKey, s.groupValue]);
+    if (!seen.has(key) && seen.size >= MAX_GROUP_SCORE_ROWS) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
-function blobStatements(db: D1Database, key: string, text: string): D1PreparedStatement[] {
+/**
+ * One INSERT … SELECT FROM json_each(?) for all of a run's score rows: a batch statement may count as a D1 query
+ * (50 per invocation on Free), so rows never become statements.
+ */
+function scoreStatements(db: D1Database, runId: string, scores: readonly ScoreRecord[]): D1PreparedStatement[] {
+  const rows = storedScores(scores).map((s) => [s.benchmark, s.groupKey, s.groupValue, s.metric, s.value, s.n, s.ciLow,
+    s.ciHigh, s.fingerprint, s.protocol, s.chanceAccuracy]);
+  if (rows.length === 0) return [];
+  const col = (i: number) => `json_extract(j.value, '$[${i}]')`;
+  return [db.prepare(`INSERT INTO scores (run_id, benchmark, group_key, group_value, metric, value, n, ci_low, ci_high,
+      fingerprint, protocol, chance_accuracy)
+    SELECT ?1, ${Array.from({ length: 11 }, (_, i) => col(i)).join(', ')} FROM json_each(?2) j`).bind(runId, JSON.stringify(rows))];
+}
+
+export function blobStatements(db: D1Database, key: string, text: string): D1PreparedStatement[] {
   const stmt = db.prepare('INSERT INTO blobs (key, part, data) VALUES (?, ?, ?)');
   const out: D1PreparedStatement[] = [];
   for (let i = 0, part = 0; i < text.length || part === 0; i += BLOB_PART_CHARS, part++) {
@@ -154,28 +202,4 @@ export async function findApiToken(db: D1Database, sha256: string) {
     .bind(sha256).first<{ id: number; repos: string; revoked_at: number | null }>();
   if (!row) return null;
   return { id: row.id, repos: row.repos.split(',').filter(Boolean), revoked: row.revoked_at !== null };
-}
-
-// ---------------------------------------------------------------------------------------------- retention
-
-/** Deletes up to `max` pull-request runs created before `cutoff` (ms) with everything hanging off them. */
-export async function deleteOldPullRequestRuns(db: D1Database, cutoff: number, max = 200): Promise<number> {
-  // ingest derives pr_number from refs/pull/N/… refs, so the partial index on pr_number covers every PR run
-  const { results } = await db.prepare(`SELECT id FROM runs
-    WHERE pr_number IS NOT NULL AND created_at < ? ORDER BY created_at LIMIT ?`)
-    .bind(cutoff, max).all<{ id: string }>();
-  if (!results.length) return 0;
-  await db.batch(results.flatMap((r) => [
-    db.prepare('DELETE FROM blobs WHERE key = ?').bind(runBlobKey(r.id)),
-    db.prepare(`DELETE FROM blobs WHERE key >= ? AND key < ?`).bind(`shard:${r.id}:`, `shard:${r.id};`),
-    db.prepare('DELETE FROM scores WHERE run_id = ?').bind(r.id),
-    db.prepare('DELETE FROM shards WHERE run_id = ?').bind(r.id),
-    db.prepare('DELETE FROM runs WHERE id = ?').bind(r.id),
-  ]));
-  return results.length;
-}
-
-export async function deleteExpiredJti(db: D1Database, now: number): Promise<number> {
-  const res = await db.prepare('DELETE FROM used_jti WHERE expires_at < ?').bind(now).run();
-  return res.meta.changes;
 }

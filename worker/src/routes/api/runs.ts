@@ -5,7 +5,7 @@ import { RunResult } from '../../../../schemas/results.js';
 import type { AppEnv } from '../../app-env.js';
 import { authenticate, authorizeUpload } from '../../auth.js';
 import { MAX_BODY_BYTES, readConfig } from '../../config.js';
-import { getRun, getRunResult, listShardIndexes } from '../../db.js';
+import { getRun, getRunFailure, getRunResult, listShardIndexes } from '../../db.js';
 import { ApiError, notFound, validate } from '../../errors.js';
 import { ingestRun } from '../../ingest.js';
 import { invalidateReads } from '../../read-cache.js';
@@ -50,7 +50,9 @@ export const runs = new Hono<AppEnv>()
     if (!run || !c.get('reader').canRead(run.repository)) throw notFound(`run ${id}`);
     const missingShards = run.status === 'incomplete' ? await missingShardIndexes(c.env.DB, id, run.shardCount ?? 0) : [];
     const result = run.status === 'complete' ? await getRunResult(c.env.DB, id) : null;
-    return c.json({ ...run, url: runUrl(c.req.url, id), missingShards, result });
+    // a sharded run whose shards could not be merged reads 'failed' with the reason until its shards come again
+    const failure = run.status === 'incomplete' ? await getRunFailure(c.env.DB, id) : null;
+    return c.json({ ...run, status: failure ? 'failed' : run.status, failure, url: runUrl(c.req.url, id), missingShards, result });
   });
 
 /** A body that is not declared as JSON would reach the validator as {} and fail on an unrelated field. */
