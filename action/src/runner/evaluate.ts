@@ -3,7 +3,7 @@
  * possible, else ask the endpoint (bounded concurrency, retries), score, optionally judge, append the record, and
  * report the outcome. Benchmark-agnostic: run.ts feeds it the suite's items and folds outcomes into results.
  */
-import { buildTextBody, chatCompletionsUrl, modelsUrl, postChat, sha256Hex, type DecodingSettings } from './http/client.js';
+import { buildTextBody, chatCompletionsUrl, modelsUrl, postChat, sha256Hex, type AttemptOutcome, type DecodingSettings } from './http/client.js';
 import { ImageCache, type CachedImage } from './images/image-cache.js';
 import { buildRequest } from './http/request-body.js';
 import { buildJudgePrompt, JUDGE_PROMPT_VERSION, parseVerdict } from './judge.js';
@@ -12,6 +12,7 @@ import { defaultTransport, type Body, type Transport } from './http/transport.js
 import type { CachedPrediction, JudgeRecord, JudgeStamp, PredictionsFile } from './predictions.js';
 import type { ProgressCounts, ProgressSink } from './progress.js';
 import { ReachabilityCircuit, sendWithRetries, type RetryPolicy } from './retry.js';
+import { AdaptiveGate, type GateLimits, type ItemGateState } from './http/gate.js';
 import type { ItemOutcome } from '../core/scoring/summary.js';
 import type { EvalTask, Scored, Scorer } from './types.js';
 
@@ -49,6 +50,9 @@ export interface EngineDeps {
   signal?: AbortSignal;
   /** image hashes and base64 text; one per evaluateTasks call (one run) unless given */
   imageCache?: ImageCache;
+  /** rate-limit / 503 handling bounds (http/gate.ts) and where the gate reports what it does */
+  gate?: Partial<GateLimits>;
+  log?: (msg: string) => void;
 }
 
 export interface ItemResult {
@@ -112,13 +116,26 @@ function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport, i
   const judgeCircuit = o.judge
     ? new ReachabilityCircuit(o.judge.endpoint, o.unreachableMs, deps.now, livenessProbe(o.judge.endpoint, o.judge.apiKey, o, deps))
     : null;
+  // one admission gate per endpoint: adapts in-flight requests to 429s and pauses the run on 503s
+  const gates = new Map<string, AdaptiveGate>();
+  const gateOf = (target: string) => gates.get(target) ?? gates.set(target, new AdaptiveGate(o.concurrency, target, deps.log ?? (() => {}), deps.gate)).get(target)!;
   const send = (target: string, c: ReachabilityCircuit, key: string | null, body: Body, signal: AbortSignal) => {
     let latencyMs = 0;
+    const gate = gateOf(target);
+    const item: ItemGateState = { limitedSince: null };
     const attempt = async () => {
+      const slot = gate.acquire(signal);
+      if (slot) await slot;
+      const startedAt = gate.now();
       const t0 = performance.now();
-      const out = await postChat(target, body, { transport, apiKey: key, timeoutMs: o.requestTimeoutMs, signal, now: deps.now });
+      let out: AttemptOutcome;
+      try {
+        out = await postChat(target, body, { transport, apiKey: key, timeoutMs: o.requestTimeoutMs, signal, now: deps.now });
+      } finally {
+        gate.release();
+      }
       latencyMs = performance.now() - t0;
-      return out;
+      return gate.observe(out, item, startedAt);
     };
     return sendWithRetries(target, attempt, o.retry, c, { sleep: deps.sleep, random: deps.random, signal })
       .then((r) => ({ ...r, latencyMs }));

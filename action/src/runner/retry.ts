@@ -170,7 +170,7 @@ export async function sendWithRetries(
     // decides when to stop the run, so a dead endpoint ends in one clear error rather than every item failed.
     // When it does answer (other requests, or the probe), a timeout or reset is this item's problem and counts.
     const endpointDown = out.kind === 'network' && !(await circuit.answeredSince(startedAt, out.message));
-    if (!endpointDown) counted++;
+    if (!endpointDown && !out.uncounted) counted++;
     if (!endpointDown && out.timedOut) timeouts++;
     const exhausted = !endpointDown && (counted >= policy.maxAttempts || badReplies >= policy.maxBadReplies || timeouts >= policy.maxTimeouts);
     if (!out.retryable || exhausted) return { ok: false, error: `${out.message} (after ${n} attempt${n > 1 ? 's' : ''})`, attempts: n, failure: out };

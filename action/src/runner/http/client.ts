@@ -53,6 +53,8 @@ export type AttemptOutcome =
       code?: string | null;
       /** the attempt hit the request timeout (retried once only: a deterministic hang costs 2 timeouts, not 6) */
       timedOut?: boolean;
+      /** a rate limit or a 503 pause the admission gate (gate.ts) waits out: not counted against the item's attempts */
+      uncounted?: boolean;
     };
 
 export interface PostOptions {
