@@ -66,8 +66,10 @@ function headParts(model: string, images: readonly EncodedImage[]): Parts {
 }
 
 function tailPart(prompt: string, d: DecodingSettings): string {
-  let tail = `{"type":"text","text":${JSON.stringify(prompt)}}]}],"max_tokens":${JSON.stringify(d.maxTokens)}`;
-  tail += `,"temperature":${JSON.stringify(d.temperature)},"stream":false`;
+  // d.wire: what a server that refused the defaults takes instead (OpenAI reasoning models); see adapt.ts
+  let tail = `{"type":"text","text":${JSON.stringify(prompt)}}]}],"${d.wire?.maxTokensField ?? 'max_tokens'}":${JSON.stringify(d.maxTokens)}`;
+  if (d.wire?.temperature !== false) tail += `,"temperature":${JSON.stringify(d.temperature)}`;
+  tail += ',"stream":false';
   if (d.topP !== null) tail += `,"top_p":${JSON.stringify(d.topP)}`;
   if (d.seed !== null) tail += `,"seed":${JSON.stringify(d.seed)}`;
   return `${tail}}`;
@@ -109,7 +111,10 @@ export const REQUEST_FORMAT_VERSION = 'chat-body/1';
  * Every byte of the body follows from these (base64 from the image bytes), so equal hashes mean equal bodies.
  */
 export function requestHash(model: string, prompt: string, images: ReadonlyArray<{ mime: string; sha256: string }>, d: DecodingSettings): string {
-  const content = [REQUEST_FORMAT_VERSION, model, d.maxTokens, d.temperature, d.topP, d.seed, prompt, images.map((im) => [im.mime, im.sha256])];
+  // an adapted wire format names its token field in the version and hashes an unsent temperature as null
+  const version = d.wire && d.wire.maxTokensField !== 'max_tokens' ? `${REQUEST_FORMAT_VERSION}+${d.wire.maxTokensField}` : REQUEST_FORMAT_VERSION;
+  const temperature = d.wire?.temperature === false ? null : d.temperature;
+  const content = [version, model, d.maxTokens, temperature, d.topP, d.seed, prompt, images.map((im) => [im.mime, im.sha256])];
   return sha256Hex(JSON.stringify(content));
 }
 
