@@ -135,6 +135,35 @@ export const Timing = z.object({
 });
 export type Timing = z.infer<typeof Timing>;
 
+/** What the runner sent in the end when the server refused the requested settings (docs/results-schema.md). */
+export const EffectiveDecoding = z.object({
+  /** token budget of the last requests sent */
+  maxTokens: z.number().int().min(1).max(1_000_000),
+  /** smallest and largest budget an answered item was sent with (null: no item answered in this invocation) */
+  maxTokensMin: z.number().int().min(1).max(1_000_000).nullable(),
+  maxTokensMax: z.number().int().min(1).max(1_000_000).nullable(),
+  maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']),
+  /** null: not sent, the server's default applied */
+  temperature: z.number().min(0).max(2).nullable(),
+  topP: z.number().min(0).max(1).nullable(),
+  seed: z.number().int().nullable(),
+  /** the server's context length in tokens, when it reported one */
+  contextLimit: z.number().int().min(1).nullable(),
+  /** why each setting changed, in order */
+  changes: z.array(z.string().max(400)).max(12),
+});
+export type EffectiveDecoding = z.infer<typeof EffectiveDecoding>;
+
+/** What went wrong in a run, without item text: error reasons are the servers' messages. */
+export const RunDiagnostics = z.object({
+  /** the most frequent error reasons (digits aside), most frequent first */
+  errorReasons: z.array(z.object({ reason: z.string().max(400), count: z.number().int().min(1) })).max(10),
+  /** answered items with empty content and all text in reasoning (a reasoning parser took the answer) */
+  reasoningOnly: z.number().int().min(0),
+  warnings: z.array(z.string().max(1000)).max(10),
+});
+export type RunDiagnostics = z.infer<typeof RunDiagnostics>;
+
 export const RunResult = z.object({
   schemaVersion: z.literal(1),
   tool: z.object({ name: z.literal('medvlm-bench'), version: z.string().max(32) }),
@@ -153,5 +182,10 @@ export const RunResult = z.object({
   shard: Shard.nullable().default(null),
   timing: Timing,
   benchmarks: z.array(BenchmarkResult).min(1).max(32),
+  /** absent or "complete"; "failed": the run stopped early on a systematic failure (`failure`); never uploaded */
+  status: z.enum(['complete', 'failed']).optional(),
+  failure: z.object({ reason: z.string().max(2000), items: z.number().int().min(0) }).nullable().optional(),
+  effectiveDecoding: EffectiveDecoding.nullable().optional(),
+  diagnostics: RunDiagnostics.nullable().optional(),
 });
 export type RunResult = z.infer<typeof RunResult>;
