@@ -73,7 +73,17 @@ async function mergeBaseSha(ctx: GithubContext, deps: BaselineDeps): Promise<{ s
     }
   }
   if (ctx.pushBefore) return { sha: ctx.pushBefore, why: '' };
-  return { sha: null, why: 'not a pull request or push event, so no merge-base' };
+  return { sha: null, why: noAnchorReason(ctx) };
+}
+
+/** Why there is no commit to compare against, in the event's own terms. */
+function noAnchorReason(ctx: GithubContext): string {
+  if (ctx.eventName === 'push') {
+    // GitHub sends before = 000… when the push created the branch or tag: there is no previous tip
+    return 'push with no previous commit (`before` is 000…: the push created the branch or tag), so no baseline commit';
+  }
+  if (ctx.eventName) return `a \`${ctx.eventName}\` event has no merge-base (only pull requests and pushes do)`;
+  return 'no pull request or push payload in the event (GITHUB_EVENT_NAME unset), so no merge-base';
 }
 
 function branchOf(ref: string | null): string | null {

@@ -54,8 +54,11 @@ export function renderComment(input: ReportInput, limit = COMMENT_LIMIT): string
 }
 
 export function headline(input: ReportInput): string {
-  const failed = input.gates.checks.filter((c) => c.status === 'fail').length;
+  const { failed, passed, skipped } = gateTally(input.gates);
   const name = cell(modelLabel(input.head));
+  if (failed === 0 && passed === 0 && skipped > 0) return `⚠️ medvlm-bench · ${name}: no gate could be checked (${skipped} skipped)`;
+  if (failed === 0 && skipped > 0) return `✅ medvlm-bench · ${name}: ${passed} gate${passed > 1 ? 's' : ''} passed, ${skipped} skipped`;
+  if (failed === 0 && passed === 0) return `✅ medvlm-bench · ${name}: no gates configured`;
   if (failed === 0) return `✅ medvlm-bench · ${name}: all gates passed`;
   const tail = input.failOn === 'never' ? ' (not failing the job: fail-on is never)' : '';
   return `❌ medvlm-bench · ${name}: ${failed} gate${failed > 1 ? 's' : ''} failed${tail}`;
@@ -138,6 +141,11 @@ function marginsByRow(g: GateReport): Map<string, number> {
   return m;
 }
 
+function gateTally(g: GateReport): { failed: number; passed: number; skipped: number } {
+  const count = (s: GateCheck['status']) => g.checks.filter((c) => c.status === s).length;
+  return { failed: count('fail'), passed: count('pass'), skipped: count('skipped') };
+}
+
 const STATUS_ICON: Record<GateCheck['status'], string> = { pass: '✅', fail: '❌', skipped: '⏭️' };
 const KIND_NAME: Record<GateCheck['kind'], string> = {
   floor: 'floor', regression: 'regression', 'non-inferiority': 'non-inferiority', 'unparsed-budget': 'unparsed budget', 'error-budget': 'error budget',
@@ -151,8 +159,8 @@ function gatesSection(g: GateReport, maxRows: number): string {
   const rows = sorted.map((c) => [
     STATUS_ICON[c.status], KIND_NAME[c.kind], cell(label(c.benchmark, c.group)), c.metric ?? '–', cell(c.message),
   ]);
-  const failed = g.checks.filter((c) => c.status === 'fail').length;
-  return `### Gates (${failed} failed, ${g.checks.length} checked)\n\n${table(['', 'Gate', 'Target', 'Metric', 'Result'], rows, maxRows)}`;
+  const { failed, passed, skipped } = gateTally(g);
+  return `### Gates (${failed} failed, ${passed} passed, ${skipped} skipped)\n\n${table(['', 'Gate', 'Target', 'Metric', 'Result'], rows, maxRows)}`;
 }
 
 function countsSection(run: RunResult, maxRows: number): string {

@@ -31,13 +31,13 @@ export async function publishReport(
         name: `medvlm-bench (${modelLabel(input.head)})`,
         headSha,
         conclusion: checkConclusion(input.gates, input.failOn),
-        title: headline(input).replace(/^[✅❌] /, ''),
+        title: headline(input).replace(/^(✅|❌|⚠️) /u, ''),
         summary: renderComment(input, 65_535),
         detailsUrl: input.links.compare ?? input.links.run ?? null,
       });
       out.checkRunUrl = r.url;
     } catch (e) {
-      warn(`could not create the check run (needs \`permissions: checks: write\`): ${(e as Error).message}`);
+      warn(`could not create the check run: ${githubFailure(e, 'checks: write')}`);
     }
   }
   return out;
@@ -66,8 +66,24 @@ async function publishComment(
   } catch (e) {
     out.comment = 'failed';
     out.commentReason = (e as Error).message;
-    warn(`could not write the PR comment (needs \`permissions: pull-requests: write\`; fork PRs get a read-only token): ${(e as Error).message}`);
+    warn(`could not write the PR comment: ${githubFailure(e, 'pull-requests: write', ctx.pr?.fromFork)}`);
   }
+}
+
+/**
+ * Blame permissions only when GitHub said so (401/403, or 404, which GitHub answers for a resource the token may not
+ * see); a network failure (DNS, reset, timeout) or a 5xx is reported as what it is.
+ */
+function githubFailure(e: unknown, permission: string, fromFork = false): string {
+  const status = (e as { status?: unknown }).status;
+  const message = (e as Error).message ?? String(e);
+  if (status === 401 || status === 403 || status === 404) {
+    const fork = fromFork ? '; this PR comes from a fork, whose GITHUB_TOKEN is read-only' : '';
+    return `GitHub answered ${status} (the job needs \`permissions: ${permission}\`${fork}): ${message}`;
+  }
+  if (typeof status === 'number') return `GitHub answered ${status}: ${message}`;
+  const code = (e as { code?: unknown; cause?: { code?: unknown } }).code ?? (e as { cause?: { code?: unknown } }).cause?.code;
+  return `could not reach the GitHub API${typeof code === 'string' ? ` (${code})` : ''}: ${message}`;
 }
 
 /** on-change: comment when a gate failed, a score moved significantly, or something needs attention. */
