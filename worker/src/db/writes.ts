@@ -176,11 +176,18 @@ function scoreStatements(db: D1Database, runId: string, scores: readonly ScoreRe
     SELECT ?1, ${Array.from({ length: 11 }, (_, i) => col(i)).join(', ')} FROM json_each(?2) j`).bind(runId, JSON.stringify(rows))];
 }
 
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
 export function blobStatements(db: D1Database, key: string, text: string): D1PreparedStatement[] {
   const stmt = db.prepare('INSERT INTO blobs (key, part, data) VALUES (?, ?, ?)');
   const out: D1PreparedStatement[] = [];
-  for (let i = 0, part = 0; i < text.length || part === 0; i += BLOB_PART_CHARS, part++) {
-    out.push(stmt.bind(key, part, text.slice(i, i + BLOB_PART_CHARS)));
+  for (let i = 0, part = 0; i < text.length || part === 0; part++) {
+    let end = Math.min(i + BLOB_PART_CHARS, text.length);
+    // never between the halves of a surrogate pair: a lone half is not UTF-8, D1 would store U+FFFD and the
+    // re-joined body would no longer match its hash
+    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
+    out.push(stmt.bind(key, part, text.slice(i, end)));
+    i = end;
   }
   return out;
 }
