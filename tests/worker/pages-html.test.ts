@@ -37,7 +37,7 @@ describe('GET / (leaderboard)', () => {
     expect(html).not.toContain(EVIL);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     // 80% vs 30% on 200 items: intervals apart, so distinct ranks 1 and 2
-    expect(html).toMatch(/<td class="num">1<\/td>\s*<th scope="row"><a href="\/acme\/vision">/);
+    expect(html).toMatch(/<td class="num">1<\/td>\s*<th scope="row" class="name"><a href="\/acme\/vision">/);
   });
 
   it('filters by benchmark', async () => {

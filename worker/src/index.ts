@@ -4,12 +4,22 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from './app-env.js';
+import { countingD1, emptyStats, formatStats } from './d1-stats.js';
 import { ApiError, errorResponse } from './errors.js';
 import { api } from './routes/api/index.js';
 import { runScheduled } from './scheduled.js';
 import { ui } from './routes/pages.js';
 
 export const app = new Hono<AppEnv>();
+// bench/worker.ts only (D1_STATS=true): each response reports the D1 queries, rows read/written and SQL time it cost
+app.use('*', async (c, next) => {
+  if ((c.env as { D1_STATS?: string }).D1_STATS !== 'true') return next();
+  const stats = emptyStats();
+  c.env = { ...c.env, DB: countingD1(c.env.DB, stats) };
+  await next();
+  c.res = new Response(c.res.body, c.res);
+  c.res.headers.set('X-D1-Stats', formatStats(stats));
+});
 app.get('/health', (c) => c.json({ ok: true }));
 app.route('/api/v1', api);
 // WORKER-UI: mount render/page routes here (one line).

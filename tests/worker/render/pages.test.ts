@@ -12,6 +12,7 @@ function leaderboard(model = 'model-a'): LeaderboardView {
   return {
     boards: [{
       benchmark: 'vqa-rad', title: 'VQA-RAD', protocol: 'paper', fingerprint: FP, chance: 0.5, otherItemSets: [{ fingerprint: 'e'.repeat(64), entries: 3 }],
+      total: 2, offset: 0, pages: { previous: null, next: null, all: null },
       entries: [
         { rankRange: [1, 2], repository: 'org/alpha', model, checkpoint: null, runId: 'r1', commit: 'b'.repeat(40), createdAt: '2026-11-02T00:00:00Z', score: score(200, 272) },
         { rankRange: [1, 2], repository: 'org/beta', model: 'model-b', checkpoint: 'ckpt-9', runId: 'r2', commit: null, createdAt: '2026-11-03T00:00:00Z', score: score(190, 272) },
@@ -35,7 +36,8 @@ function compareView(model = 'model-a'): CompareView {
   const row = { base: score(180, 272), head: score(195, 272), diff: 15 / 272, ci95: [0.01, 0.1] as const, baseOnly: 4, headOnly: 19, p: 0.0026, pHolm: 0.0052 };
   return {
     owner: 'org', repo: 'alpha', margin: 0.01, alpha: 0.05, mode: 'regression', verdict: 'worse', onlyInBase: ['pathvqa'], onlyInHead: [],
-    base: run({ id: 'base-id', model }), head: run({ id: 'head-id', model, commit: 'e'.repeat(40) }),
+    base: { ...run({ id: 'base-id', model }), repository: 'org/alpha' },
+    head: { ...run({ id: 'head-id', model, commit: 'e'.repeat(40) }), repository: 'org/alpha' },
     rows: [
       { benchmark: 'vqa-rad', group: null, verdict: 'better', ...row },
       { benchmark: 'vqa-rad', group: { key: 'questionType', value: 'reasoning' }, verdict: 'no-significant-change', ...row, pHolm: 0.31 },
@@ -61,7 +63,7 @@ describe('leaderboard page', () => {
     expect(page).toMatch(/<td class="num">1–2<\/td>/);
     expect(page).toContain('<tr class="chance">');
     expect(page).toContain('ckpt-9');
-    expect(page.match(/<th scope="col"/g)!.length).toBe(7);
+    expect(page.match(/<th scope="col"/g)!.length).toBe(8); // pick-to-compare column + 7
     expect(page).toContain('3 latest runs on item set');
   });
 

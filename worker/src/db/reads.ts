@@ -123,14 +123,6 @@ export async function latestDefaultBranchRun(
   return row ? toRunSummary(row) : null;
 }
 
-/** Every (benchmark, protocol) with at least one complete run's whole-benchmark accuracy: the leaderboard's boards. */
-export async function listScoredBenchmarks(db: D1Database): Promise<{ benchmark: string; protocol: string }[]> {
-  const { results } = await db.prepare(`SELECT DISTINCT s.benchmark, s.protocol FROM scores s JOIN runs r ON r.id = s.run_id
-    WHERE s.group_key = '' AND s.metric = 'accuracy' AND r.status = 'complete' ORDER BY s.benchmark, s.protocol`)
-    .all<{ benchmark: string; protocol: string }>();
-  return results;
-}
-
 /**
  * One round trip for a badge: the newest complete run on any of `refs` (optionally of one model) with its
  * accuracy rows (optionally of one benchmark). null when there is no such run.

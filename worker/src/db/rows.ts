@@ -64,6 +64,8 @@ export const IS_PR_RUN = `(r.pr_number IS NOT NULL OR r.ref LIKE 'refs/pull/%')`
 
 export const runBlobKey = (runId: string) => `run:${runId}`;
 export const shardBlobKey = (runId: string, index: number) => `shard:${runId}:${index}`;
+/** [from, to) covering every shard body key of a run (':' + 1 = ';'), for range reads and deletes. */
+export const shardBlobRange = (runId: string): [string, string] => [`shard:${runId}:`, `shard:${runId};`];
 
 export function toRepository(r: Record<string, unknown>): RepositoryRecord {
   return { id: Number(r.id), fullName: String(r.full_name), githubId: r.github_id as number | null,

@@ -92,12 +92,25 @@ export function questionTypeSplit(rows: readonly BenchmarkScoreRow[]): { underst
   return { understanding: poolOf((r) => r.understanding), reasoning: poolOf((r) => r.reasoning) };
 }
 
-/** A leaderboard (worker/src/leaderboard.ts, which ranks) as one board; null when nothing was uploaded. */
-export function toLeaderboardBoard(lb: Leaderboard): LeaderboardBoard | null {
+/**
+ * A leaderboard (worker/src/leaderboard.ts, which ranks) as one board; null when nothing was uploaded. `summary`:
+ * the home page's top entries, linking to the whole board; else a page of `pageSize` with previous/next links.
+ */
+export function toLeaderboardBoard(lb: Leaderboard, paging: { summary: boolean; pageSize: number }): LeaderboardBoard | null {
   if (!lb.fingerprint) return null;
+  const link = (page: number | null) => {
+    const q = new URLSearchParams({ benchmark: lb.benchmark, protocol: lb.protocol });
+    if (page !== null && page > 1) q.set('page', String(page));
+    return `/?${q.toString()}`;
+  };
+  const page = Math.floor(lb.offset / paging.pageSize) + 1;
+  const more = lb.offset + lb.entries.length < lb.total;
   return {
     benchmark: lb.benchmark, protocol: lb.protocol, fingerprint: lb.fingerprint, title: benchmarkTitle(lb.benchmark),
-    chance: lb.chance, otherItemSets: lb.otherFingerprints,
+    chance: lb.chance, otherItemSets: lb.otherFingerprints, total: lb.total, offset: lb.offset,
+    pages: paging.summary
+      ? { previous: null, next: null, all: more ? link(null) : null }
+      : { previous: page > 1 ? link(page - 1) : null, next: more ? link(page + 1) : null, all: null },
     entries: lb.entries.map((e) => ({
       rankRange: [e.rank.best, e.rank.worst], repository: e.repository, model: e.model, checkpoint: e.checkpoint,
       runId: e.runId, commit: e.commit, createdAt: e.createdAt, score: { value: e.value, n: e.n, ci95: e.ci95 },
@@ -106,7 +119,7 @@ export function toLeaderboardBoard(lb: Leaderboard): LeaderboardBoard | null {
 }
 
 /** The compare API's answer as table rows: each benchmark followed by its groups. */
-export function toCompareView(repo: { owner: string; repo: string }, r: CompareResult): CompareView {
+export function toCompareView(repo: { owner: string | null; repo: string | null }, r: CompareResult): CompareView {
   const row = (benchmark: string, group: CompareRow['group'], c: PairedComparison): CompareRow => ({
     benchmark, group, base: c.base, head: c.head, diff: c.diff, ci95: c.ci95, baseOnly: c.counts.baseOnly,
     headOnly: c.counts.headOnly, p: c.pValue, pHolm: c.pAdjusted, verdict: c.verdict,

@@ -48,6 +48,11 @@ export interface LeaderboardBoard {
   chance: number | null;
   /** latest runs scored on other item sets (not ranked here), with how many entries each would hold */
   otherItemSets: readonly { fingerprint: string; entries: number }[];
+  /** entries on the board; `entries` are ranks offset + 1 … offset + entries.length of them */
+  total: number;
+  offset: number;
+  /** page links (null where there is no such page); summary: the home page's top entries, linking to the board */
+  pages: { previous: string | null; next: string | null; all: string | null };
 }
 
 export interface LeaderboardView {
@@ -103,11 +108,12 @@ export interface CompareRow {
   verdict: Verdict;
 }
 
-export type ComparedRunView = Pick<RunSummary, 'id' | 'commit' | 'ref' | 'model' | 'checkpoint' | 'createdAt'>;
+export type ComparedRunView = Pick<RunSummary, 'id' | 'commit' | 'ref' | 'model' | 'checkpoint' | 'createdAt'> & { repository: string };
 
 export interface CompareView {
-  owner: string;
-  repo: string;
+  /** the repository both runs belong to; null for a comparison across repositories (/compare?run=…&run=…) */
+  owner: string | null;
+  repo: string | null;
   base: ComparedRunView;
   head: ComparedRunView;
   margin: number;

@@ -4,16 +4,15 @@
  * Unknown repositories and runs get a friendly HTML 404.
  */
 import { Hono, type Context } from 'hono';
-import { BENCHMARK_IDS } from '../../../schemas/results.js';
 import type { AppEnv } from '../app-env.js';
 import { compareRuns } from '../compare-runs.js';
 import { DEFAULT_COMPARE_OPTIONS } from '../compare.js';
-import { getRepository, getRun, getRunResult, latestRunAtCommit, listRuns, listScoredBenchmarks, runHistory } from '../db.js';
+import { getRepository, getRun, getRunResult, latestRunAtCommit, listRuns, runHistory } from '../db.js';
 import { assertCanRead, requireReader } from '../read-access.js';
 import { ApiError } from '../errors.js';
-import { buildLeaderboard } from '../leaderboard.js';
+import { loadLeaderboardBoards } from '../leaderboard-view.js';
 import {
-  benchmarkRows, questionTypeSplit, toChartPoints, toCompareView, toLeaderboardBoard, toRunView,
+  benchmarkRows, questionTypeSplit, toChartPoints, toCompareView, toRunView,
 } from '../render/adapt.js';
 import { cachedResponse, IMAGE_CSP, PAGE_CSP, PAGE_MAX_AGE } from '../render/http-cache.js';
 import { FAVICON_SVG } from '../render/layout.js';
@@ -21,12 +20,10 @@ import { renderComparePage } from '../render/pages/compare.js';
 import { renderLeaderboardPage } from '../render/pages/leaderboard.js';
 import { renderErrorPage, renderNotFoundPage, type PageErrorStatus } from '../render/pages/not-found.js';
 import { renderRepoPage } from '../render/pages/repo.js';
-import type { LeaderboardBoard } from '../render/view-models.js';
 import { badges, selectRun } from './badges.js';
 import { CHART_RUNS, charts } from './charts.js';
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
-const FINGERPRINT = /^[0-9a-f]{64}$/;
 const RUN_ID = /^[0-9a-f]{16}$/;
 const SHA_PREFIX = /^[0-9a-f]{7,40}$/;
 const RECENT_RUNS = 15;
@@ -39,19 +36,6 @@ export function sendPage(c: Context<AppEnv>, body: string, status: 200 | PageErr
 
 export function notFoundPage(c: Context<AppEnv>, what: string, hint?: string): Promise<Response> {
   return sendPage(c, renderNotFoundPage(what, hint), 404);
-}
-
-/** One board per (benchmark, protocol) in the suite's order, ranked by worker/src/leaderboard.ts. */
-async function loadBoards(
-  db: D1Database, only: { benchmark?: string; protocol?: string; fingerprint?: string }, canRead: (repo: string) => boolean,
-) {
-  const order = (id: string) => (BENCHMARK_IDS as readonly string[]).indexOf(id);
-  const combos = (await listScoredBenchmarks(db))
-    .filter((k) => (!only.benchmark || k.benchmark === only.benchmark) && (!only.protocol || k.protocol === only.protocol))
-    .sort((a, b) => order(a.benchmark) - order(b.benchmark) || a.protocol.localeCompare(b.protocol));
-  const fingerprint = only.fingerprint && FINGERPRINT.test(only.fingerprint) ? only.fingerprint : null;
-  const boards = await Promise.all(combos.map(async (k) => toLeaderboardBoard(await buildLeaderboard(db, { ...k, fingerprint }, canRead))));
-  return boards.filter((b): b is LeaderboardBoard => b !== null);
 }
 
 async function loadRepoView(c: Context<AppEnv>, repository: string) {
@@ -91,9 +75,8 @@ export async function requireRead(c: Context<AppEnv>, next: () => Promise<void>)
 export const pages = new Hono<AppEnv>()
   .get('/favicon.svg', (c) => cachedResponse(c.req.raw, FAVICON_SVG, { contentType: 'image/svg+xml', maxAge: 86_400, csp: IMAGE_CSP }))
   .get('/', requireRead, async (c) => {
-    const only = { benchmark: c.req.query('benchmark'), protocol: c.req.query('protocol'), fingerprint: c.req.query('fingerprint') };
-    const canRead = (repo: string) => c.get('reader').canRead(repo);
-    return sendPage(c, renderLeaderboardPage({ boards: await loadBoards(c.env.DB, only, canRead) }));
+    const q = { benchmark: c.req.query('benchmark'), protocol: c.req.query('protocol'), fingerprint: c.req.query('fingerprint'), page: c.req.query('page') };
+    return sendPage(c, renderLeaderboardPage({ boards: await loadLeaderboardBoards(c.env.DB, q, c.get('reader')) }));
   })
   .get('/:owner/:repo', requireRead, async (c) => {
     const owner = c.req.param('owner') ?? '';

@@ -8,7 +8,7 @@ import { DEFAULT_COMPARE_OPTIONS } from '../../compare.js';
 import { compareRuns } from '../../compare-runs.js';
 import { getRun } from '../../db.js';
 import { notFound, validate } from '../../errors.js';
-import { buildLeaderboard } from '../../leaderboard.js';
+import { buildLeaderboard, DEFAULT_PAGE, MAX_PAGE } from '../../leaderboard.js';
 import { PUBLIC_ACCESS, type ReadAccess } from '../../read-access.js';
 import { RunId } from './params.js';
 
@@ -24,6 +24,8 @@ const LeaderboardQuery = z.object({
   benchmark: BenchmarkId,
   protocol: Protocol.default('paper'),
   fingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 fingerprint').optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
 export const analysis = new Hono<AppEnv>()
