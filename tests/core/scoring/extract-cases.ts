@@ -15,6 +15,8 @@ export const MXQ = {
 };
 
 export type Case = [label: string, response: string, choices: Record<string, string>, expected: string | null];
+/** A case whose reading needs the item's question (yes/no statements are read against it). */
+export type QuestionCase = [label: string, response: string, choices: Record<string, string>, expected: string | null, question: string];
 
 export const BOXED_CASES: Case[] = [
   ['plain box', 'The opacity is in the right lower lobe.\n\n\\boxed{A}', ORGANS, 'A'],
@@ -145,6 +147,50 @@ export const REFUSAL_CASES: Case[] = [
   ['Chinese refusal', '抱歉，我无法确定图中的器官。', ORGANS, null],
   ['refusal then explicit answer', 'I cannot be certain, but the answer is B.', ORGANS, 'B'],
   ['empty response', '', ORGANS, null],
+];
+
+/**
+ * Every misread listed in issue 10, as found with the CLI on real items (SLAKE-zh 12999 / 13000 / 13006, gold
+ * 不包含; VQA-RAD 295 "Is the liver normal?", gold yes; VQA-RAD 10 and MedXpertQA MM-0). Each was read wrongly, or
+ * left unparsed although a careful reader reads it, by medvlm-chain/2.
+ */
+const KIDNEY_ZH = '图片中包含肾脏吗?';
+const SPLEEN_ZH = '图片中包含脾脏吗?';
+const LIVER_ZH = '图片中包含肝脏吗?';
+const CHOLE = { A: 'Acute cholecystitis', B: 'Choledocholithiasis', C: 'Pancreatitis', D: 'Hepatitis' };
+export const ISSUE_CASES: QuestionCase[] = [
+  ['zh: boxed uncertainty is no answer (12999)', '\\boxed{无法确定}', YES_NO_ZH, null, KIDNEY_ZH],
+  ['zh: 答案：无法确定 is no answer (13000)', '答案：无法确定', YES_NO_ZH, null, SPLEEN_ZH],
+  ['zh: 不清楚 is no answer (13006)', '不清楚', YES_NO_ZH, null, LIVER_ZH],
+  ['zh: 不确定 is no answer, not 否', '不确定。', YES_NO_ZH, null, KIDNEY_ZH],
+  ['zh: 不知道', '我不知道。', YES_NO_ZH, null, KIDNEY_ZH],
+  ['zh: 无法判断', '仅凭这张图像无法判断。', YES_NO_ZH, null, SPLEEN_ZH],
+  ['zh: "not visible" starting with 对 is no', '对于这张图像，肾脏是不可见的。', YES_NO_ZH, 'B', KIDNEY_ZH],
+  ['zh: "there is no spleen" starting with 可以 is no', '可以看到，图中并没有脾脏。', YES_NO_ZH, 'B', SPLEEN_ZH],
+  ['zh: restated question then 不包含', '是否包含肝脏：不包含。', YES_NO_ZH, 'B', LIVER_ZH],
+  ['zh: 不包含', '不包含', YES_NO_ZH, 'B', LIVER_ZH],
+  ['zh: 没有', '没有，图中只能看到肺和心脏。', YES_NO_ZH, 'B', LIVER_ZH],
+  ['en: side finding "No abnormality…" answers "Is the liver normal?" with yes (VQA-RAD 295)',
+    'The image is an axial CT scan of the abdomen. The liver shows homogeneous attenuation. No abnormality is seen in the liver.', YES_NO, 'A', 'Is the liver normal?'],
+  ['en: negated side finding, asserted nodule', 'There is no mass, but a small nodule is present.', YES_NO, 'A', 'Is there a nodule?'],
+  ['en: \\boxed{No idea} is no answer', 'I am not certain about this one. \\boxed{No idea}', YES_NO, null, 'Is there a nodule?'],
+  ['en: conclusion "so yes"', 'The cortex is thinned and the collecting system is dilated, so yes.', YES_NO, 'A', 'Is there hydronephrosis?'],
+  ['en: conclusion "therefore no" after a side "yes"-like finding', 'Yes-like densities are overlying the hilum, but they are vessels. Therefore, no.', YES_NO, 'B', 'Is there a hilar mass?'],
+  ['self-correction outside <think> (MedXpertQA MM-0)', 'Hmm, the answer is B. Wait, actually looking again, it\'s A.', MXQ, 'A', 'Which surgical step…?'],
+  ['self-correction on a yes/no item (VQA-RAD 10)', 'Hmm, the answer is B. Wait, actually looking again, it\'s A.', YES_NO, 'A', 'Is there evidence of an aortic aneurysm?'],
+  ['negated option: T1, not T2', 'It is T1-weighted, not T2-weighted.', { A: 'T1', B: 'T2' }, 'A', 'Is this a T1 weighted or T2 weighted MRI image?'],
+  ['negated option: CT, not MRI', "It's a CT scan, not an MRI.", { A: 'CT', B: 'MRI' }, 'A', 'Is this a CT or an MRI?'],
+  ['negated letter then the asserted one', 'The answer is not A, it is C.', ORGANS, 'C', 'Which organ is enlarged?'],
+  ["easy: I'd go with D", "I'd go with D.", ORGANS, 'D', 'Which organ?'],
+  ['easy: quoted letter', 'The answer is "E".', MXQ, 'E', 'Which step?'],
+  ['easy: letter because …', 'A because of the sonographic Murphy sign.', CHOLE, 'A', 'What is the most likely diagnosis?'],
+  ['easy: "…, so C."', 'The enzymes point to the pancreas, so C.', CHOLE, 'C', 'What is the most likely diagnosis?'],
+  ['easy: "This suggests B."', 'The common bile duct is dilated with an echogenic focus. This suggests B.', CHOLE, 'B', 'What is the most likely diagnosis?'],
+  ['easy: Normal. for "Is … normal?"', 'Normal.', YES_NO, 'A', 'Is the liver normal?'],
+  ['easy: Abnormal. for "Is … normal?"', 'Abnormal.', YES_NO, 'B', 'Is the chest x-ray normal?'],
+  ['easy: absent', 'Absent.', YES_NO, 'B', 'Is there a pneumothorax?'],
+  ['easy: present', 'Present.', YES_NO, 'A', 'Is there a pleural effusion?'],
+  ['easy: negative for', 'Negative for pneumothorax.', YES_NO, 'B', 'Is there a pneumothorax?'],
 ];
 
 export const ALL_CASES: Case[] = [

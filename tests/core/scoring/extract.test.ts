@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractChoice, extractOpenAnswer } from '../../../action/src/core/scoring/extract.js';
-import { ALL_CASES, BARE_CASES, BOXED_CASES, ORGANS, REFUSAL_CASES, TEXT_CASES, THINKING_CASES, TRIGGER_CASES } from './extract-cases.js';
+import { ALL_CASES, BARE_CASES, ISSUE_CASES, BOXED_CASES, ORGANS, REFUSAL_CASES, TEXT_CASES, THINKING_CASES, TRIGGER_CASES } from './extract-cases.js';
 
 describe('extractChoice (chain)', () => {
   it('has at least 80 realistic cases', () => expect(ALL_CASES.length).toBeGreaterThanOrEqual(80));
@@ -11,6 +11,12 @@ describe('extractChoice (chain)', () => {
       });
     });
   }
+
+  describe('issue 10 misreads (read with the question, as the scorer does)', () => {
+    it.each(ISSUE_CASES)('%s', (_label, response, choices, expected, question) => {
+      expect(extractChoice(response, choices, { question }).answer).toBe(expected);
+    });
+  });
 
   it('reports the deciding stage', () => {
     expect(extractChoice('<think>A</think>\\boxed{B}', ORGANS).stage).toBe('boxed');

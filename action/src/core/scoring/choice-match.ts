@@ -5,6 +5,7 @@
  */
 import { hasCjk, normalizeAnswer } from './normalize.js';
 import { stripMarkdown } from './response-text.js';
+import { readYesNo } from './yes-no.js';
 
 export const AMBIGUOUS = Symbol('ambiguous');
 export type Match = string | null | typeof AMBIGUOUS;
@@ -17,6 +18,9 @@ const LETTER_A_FOLLOWERS = new Set(['because', 'since', 'as', 'which', 'and', 'f
 /** A letter written as an answer at the start of `text`: "B", "(B)", "B.", "B)", "B: Lung", "b" (only alone). */
 export function leadingLetter(text: string, choices: Record<string, string>): string | null {
   const t = stripMarkdown(text).trim().replace(LEAD_FILLER, '');
+  // a quoted letter ('The answer is "E".') is as explicit as a parenthesised one
+  const quoted = /^["'“‘]([A-Za-z])["'”’](?![A-Za-z])/.exec(t);
+  if (quoted) return quoted[1]!.toUpperCase() in choices ? quoted[1]!.toUpperCase() : null;
   const m = /^[([]?([A-Za-z])(?:[)\]]|(?=[.:,;!?。，：；！？、]|\s|$))/.exec(t);
   if (!m) return null;
   const raw = m[1]!;
@@ -73,56 +77,24 @@ export function matchOptionText(text: string, choices: Record<string, string>): 
   const entries = Object.entries(choices).map(([k, v]) => [k, normalizeAnswer(v)] as const).filter(([, v]) => v.length > 0);
   const exact = entries.filter(([, v]) => v === norm);
   if (exact.length === 1) return exact[0]![0];
-  const contained = entries.filter(([, v]) => containsPhrase(norm, v));
+  const contained = entries.filter(([, v]) => containsPhrase(norm, v) && !alwaysNegated(text, v));
   const maximal = contained.filter(([k, v]) => !contained.some(([k2, v2]) => k2 !== k && v2 !== v && containsPhrase(v2, v)));
   const letters = new Set(maximal.map(([k]) => k));
   if (letters.size === 1) return [...letters][0]!;
   return letters.size > 1 ? AMBIGUOUS : null;
 }
 
-const ZH_NO = /^(?:不是|不包含|没有|不存在|不可以|不对|否|无|不)/u;
-const ZH_YES = /^(?:是|有|包含|存在|可以|对)/u;
-/** The first word of the text, when it is yes/no: "Yes, …", "**No.**", "no" (markdown and quotes skipped). */
-const LEADING_YES_NO = /^[\s"'“(\[]*(yes|no)\b(.*)$/is;
-/** "yes and no", "yes or no", "yes/no": a hedge, not an answer. */
-const HEDGE = /^\s*(?:and|or|\/|,\s*(?:and|or))\s*(?:yes|no)\b/i;
-
 /**
- * Yes/no for items whose options are exactly yes/no:
- *   1. the LEADING word decides: "Yes, the liver shows no lesions." → yes; "No." / "No, …" → no. A leading "no"
- *      followed directly by a word is a determiner ("No evidence of …") and falls through to rule 2, as does a
- *      hedge ("Yes and no: …" → AMBIGUOUS);
- *   2. otherwise "yes" and "no" as whole words anywhere (so "unknown", "node", "nobody", "not" are never a "no"),
- *      ignoring negated ones ("not yes" is not a yes, and not a no either); both present → AMBIGUOUS.
- * Chinese options (是/否): the answer's leading word decides (不是/没有/不包含/否… → no; 是/有/包含… → yes).
+ * Yes/no for items whose options are exactly yes/no (either language), read as a careful reader would
+ * (yes-no.ts): verdict words in answer position, then statements read against the question. A "no" inside a side
+ * finding ("No abnormality is seen in the liver" for "Is the liver normal?") does not decide.
  */
-export function matchYesNo(text: string, choices: Record<string, string>): Match {
+export function matchYesNo(text: string, choices: Record<string, string>, question?: string): Match {
   const letterOf = yesNoLetters(choices);
   if (!letterOf) return null;
-  const norm = normalizeAnswer(text);
-  if (hasCjk(choices.A ?? '') || hasCjk(norm)) {
-    const lead = norm.replace(/^[\s]+/, '');
-    if (ZH_NO.test(lead)) return letterOf.no;
-    if (ZH_YES.test(lead)) return letterOf.yes;
-  }
-  const leading = leadingYesNo(stripMarkdown(text));
-  if (leading !== null) return leading === AMBIGUOUS ? AMBIGUOUS : letterOf[leading];
-  const words = norm.split(' ');
-  const said = (w: string) => words.some((x, i) => x === w && words[i - 1] !== 'not');
-  const yes = said('yes');
-  const no = said('no');
-  if (yes && no) return AMBIGUOUS;
-  return yes ? letterOf.yes : no ? letterOf.no : null;
-}
-
-function leadingYesNo(text: string): 'yes' | 'no' | typeof AMBIGUOUS | null {
-  const m = LEADING_YES_NO.exec(text);
-  if (!m) return null;
-  const word = m[1]!.toLowerCase() as 'yes' | 'no';
-  const rest = m[2]!;
-  if (HEDGE.test(rest)) return AMBIGUOUS;
-  if (word === 'no' && /^\s+[\p{L}\d]/u.test(rest)) return null; // determiner: "No evidence of fracture"
-  return word;
+  const r = readYesNo(text, question);
+  if (r === 'ambiguous') return AMBIGUOUS;
+  return r === null ? null : letterOf[r];
 }
 
 /** When the options are exactly {yes, no} (either language), the letters of each; else null. */
@@ -138,13 +110,13 @@ export function yesNoLetters(choices: Record<string, string>): { yes: string; no
  * Resolves an explicit answer (a box, an <answer> tag, the text after a trigger): a leading letter, then option text,
  * then yes/no, then a single unmistakable letter mention.
  */
-export function resolveExplicit(segment: string, choices: Record<string, string>): Match {
+export function resolveExplicit(segment: string, choices: Record<string, string>, question?: string): Match {
   if (listsSeveralLetters(segment, choices)) return AMBIGUOUS;
   const letter = leadingLetter(segment, choices);
   if (letter) return negatedLeadingLetter(segment) ? null : letter;
   const byText = matchOptionText(segment, choices);
   if (byText !== null) return byText;
-  const yn = matchYesNo(segment, choices);
+  const yn = matchYesNo(segment, choices, question);
   if (yn !== null) return yn;
   const mentions = letterMentions(segment, choices);
   if (mentions.size === 1) return [...mentions][0]!;
@@ -165,6 +137,35 @@ function listsSeveralLetters(text: string, choices: Record<string, string>): boo
     if (m[1] !== m[2] && m[1]! in choices && m[2]! in choices) return true;
   }
   return false;
+}
+
+/**
+ * True when every mention of the option text is negated: "not T2-weighted", "rather than an MRI", "instead of the
+ * left", "不是T2", or followed by "is not / is unlikely / is ruled out". "It is T1-weighted, not T2-weighted" → T1.
+ */
+function alwaysNegated(text: string, option: string): boolean {
+  const words = option.split(' ').map(escapeRegExp).join('[^\\p{L}\\p{N}]+');
+  const re = hasCjk(option) ? new RegExp(words, 'gu') : new RegExp(`(?<![\\p{L}\\p{N}])${words}(?![\\p{L}\\p{N}])`, 'giu');
+  const flat = text.normalize('NFKC');
+  let mentions = 0;
+  for (const m of flat.matchAll(re)) {
+    mentions++;
+    const before = flat.slice(Math.max(0, m.index - 40), m.index);
+    const clause = before.split(/[,;.!?，。；！？\n]|\bbut\b/).at(-1) ?? '';
+    if (OPTION_NEGATED_BEFORE.test(clause) || isNegatedAfter(flat.slice(m.index + m[0].length))) continue;
+    return false;
+  }
+  return mentions > 0;
+}
+
+const OPTION_NEGATED_BEFORE = new RegExp([
+  String.raw`\b(?:not|no|never|rather than|instead of|as opposed to|unlike|excluding|except|nor|neither)\s+(?:[\p{L}\d-]+\s+){0,3}$`,
+  String.raw`n't\s+(?:[\p{L}\d-]+\s+){0,3}$`,
+  '(?:不是|并非|而非|而不是|非|不|没有|并没有|排除)(?:一[个张种])?$',
+].join('|'), 'iu');
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function containsPhrase(haystack: string, needle: string): boolean {

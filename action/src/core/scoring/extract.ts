@@ -23,11 +23,16 @@
  * Examples (options A. Lung, B. Liver, C. Heart): "<think>maybe A</think>\boxed{B}" → B; "The answer is (C)." → C;
  * "**Answer:** b" → B; "It is the liver." → B; "A or C, hard to say" → unparsed; "I cannot determine this." → unparsed.
  */
-import { AMBIGUOUS, letterMentions, matchOptionText, matchYesNo, resolveExplicit, type Match } from './choice-match.js';
+import { AMBIGUOUS, letterMentions, matchOptionText, matchYesNo, resolveExplicit, isNegatedAfter, type Match } from './choice-match.js';
 import { normalizeAnswer } from './normalize.js';
-import { afterLastTrigger, answerTag, isRefusal, lastBoxed, lastConcludedLetter, stripMarkdown, stripThinking } from './response-text.js';
+import {
+  answerTag, committedSegment, correctionIn, isRefusal, lastBoxedAt, lastConcluded, lastTrigger, stripMarkdown, stripThinking,
+} from './response-text.js';
 
-export const CHAIN_EXTRACTION_ID = 'medvlm-chain/2';
+/** Changelog: /1 first chain; /2 yes/no leading word and negations; /3 careful reading (issue 10): yes/no from
+ * verdicts and statements read against the question, Chinese never from the first character, self-corrections,
+ * negated options, more conclusion phrasings. */
+export const CHAIN_EXTRACTION_ID = 'medvlm-chain/3';
 
 export type ExtractionStage =
   | 'empty' | 'boxed' | 'answer-tag' | 'trigger' | 'refusal' | 'letter' | 'option-text' | 'yes-no' | 'none';
@@ -41,38 +46,77 @@ export interface Extraction {
   ambiguous?: boolean;
 }
 
+/** What the scorer knows about the item besides its options: the question (yes/no statements are read against it). */
+export interface ExtractionContext {
+  question?: string;
+}
+
 /** Extracts the chosen option letter from a multiple-choice response (see the chain above). */
-export function extractChoice(content: string, choices: Record<string, string>): Extraction {
+export function extractChoice(content: string, choices: Record<string, string>, context: ExtractionContext = {}): Extraction {
+  const q = context.question;
   const text = stripThinking(content);
   if (!text) return { answer: null, stage: 'empty' };
-  const boxed = lastBoxed(text);
-  if (boxed) return decided(resolveExplicit(boxed, choices), 'boxed');
+  const boxed = lastBoxedAt(text);
+  if (boxed?.content) return corrected(decided(resolveExplicit(boxed.content, choices, q), 'boxed'), boxed.tail, choices, q);
   const tag = answerTag(text);
   if (tag) {
-    const m = resolveExplicit(tag, choices);
+    const m = resolveExplicit(tag, choices, q);
     if (m !== null) return decided(m, 'answer-tag');
-    return extractImplicit(tag, choices);
+    return extractImplicit(tag, choices, q);
   }
-  return extractImplicit(text, choices);
+  return extractImplicit(text, choices, q);
 }
 
 /** Stages 3–7, on text without a box. */
-function extractImplicit(text: string, choices: Record<string, string>): Extraction {
-  const trigger = afterLastTrigger(text);
+function extractImplicit(text: string, choices: Record<string, string>, q: string | undefined): Extraction {
+  const trigger = lastTrigger(text);
   if (trigger) {
-    const m = resolveExplicit(trigger, choices);
-    if (m !== null) return decided(m, 'trigger');
+    const m = resolveExplicit(trigger.segment, choices, q);
+    if (m !== null) return corrected(decided(m, 'trigger'), trigger.tail, choices, q);
   }
-  const concluded = lastConcludedLetter(text);
-  if (concluded && concluded in choices) return { answer: concluded, stage: 'trigger' };
+  const concluded = lastConcluded(text);
+  if (concluded && concluded.letter in choices) return corrected({ answer: concluded.letter, stage: 'trigger' }, concluded.tail, choices, q);
   if (isRefusal(text)) return { answer: null, stage: 'refusal' };
   const letter = bareLetter(text, choices);
   if (letter !== null) return decided(letter, 'letter');
   const byText = matchOptionText(text, choices);
   if (byText !== null) return decided(byText, 'option-text');
-  const yn = matchYesNo(text, choices);
+  const yn = matchYesNo(text, choices, q);
   if (yn !== null) return decided(yn, 'yes-no');
   return { answer: null, stage: 'none' };
+}
+
+/**
+ * "The answer is B. Wait, actually looking again, it's A." → A: after a self-correction the last committed answer
+ * wins. A withdrawal ("Wait, let me reconsider…") with no new answer leaves the item unparsed; a mere "Actually, …"
+ * with no new answer keeps the earlier one.
+ */
+function corrected(found: Extraction, tail: string, choices: Record<string, string>, q: string | undefined): Extraction {
+  if (found.answer === null) return found;
+  const c = correctionIn(tail);
+  if (!c) return found;
+  const again = recommitted(c.after, choices, q);
+  if (again === AMBIGUOUS) return { answer: null, stage: found.stage, ambiguous: true };
+  if (again !== null) return { answer: again, stage: found.stage };
+  return c.strong ? { answer: null, stage: found.stage, ambiguous: true } : found;
+}
+
+function recommitted(after: string, choices: Record<string, string>, q: string | undefined): Match {
+  const box = lastBoxedAt(after);
+  if (box?.content) return resolveExplicit(box.content, choices, q);
+  const trigger = lastTrigger(after);
+  if (trigger) {
+    const m = resolveExplicit(trigger.segment, choices, q);
+    if (m !== null) return m;
+  }
+  const concluded = lastConcluded(after);
+  if (concluded && concluded.letter in choices) return concluded.letter;
+  const seg = committedSegment(after);
+  if (seg) {
+    const m = resolveExplicit(seg, choices, q);
+    if (m !== null) return m;
+  }
+  return matchYesNo(after, choices, q);
 }
 
 function bareLetter(text: string, choices: Record<string, string>): Match {
@@ -81,6 +125,8 @@ function bareLetter(text: string, choices: Record<string, string>): Match {
   const last = bareLine(lines.at(-1) ?? '', choices);
   if (first && last && first !== last) return AMBIGUOUS;
   if (first || last) return (first ?? last)!;
+  const reasoned = leadingReasonLetter(lines, choices);
+  if (reasoned) return reasoned;
   const mentions = letterMentions(text, choices);
   if (mentions.size === 1) return [...mentions][0]!;
   return mentions.size > 1 ? AMBIGUOUS : null;
@@ -95,6 +141,17 @@ function bareLine(line: string, choices: Record<string, string>): string | null 
   const rest = m[2]!.trim();
   if (rest === '') return letter;
   return normalizeAnswer(rest) === normalizeAnswer(choices[letter]!) ? letter : null;
+}
+
+/**
+ * A first line that opens with a letter and then gives the reason: "A because of the sonographic Murphy sign.",
+ * "C — the silhouette is enlarged", "B, since …". Not when other lines start with other letters (an option review).
+ */
+function leadingReasonLetter(lines: string[], choices: Record<string, string>): string | null {
+  const m = /^[("'“]?([A-Z])[)"'”]?(?:\s*[,:.]?\s+(?:because|since|as|given|due to)\b|\s*(?:[—–]|\s-)\s|\s*,\s)/.exec(lines[0] ?? '');
+  if (!m || !(m[1]! in choices) || isNegatedAfter(lines[0]!.slice(m[1]!.length + 1))) return null;
+  const others = lines.slice(1).some((l) => { const o = /^[([]?([A-Z])[.):\]]/.exec(l); return o !== null && o[1] !== m[1]; });
+  return others ? null : m[1]!;
 }
 
 function decided(m: Match, stage: ExtractionStage): Extraction {
@@ -113,11 +170,11 @@ export function extractOpenAnswer(content: string): Extraction {
     const t = s?.trim().replace(/[.。!！\s]+$/u, '') ?? '';
     return t ? { answer: t, stage } : null;
   };
-  const boxed = lastBoxed(text);
+  const boxed = lastBoxedAt(text)?.content ?? null;
   if (boxed !== null) return pick(boxed, 'boxed') ?? { answer: null, stage: 'boxed' };
   const tag = answerTag(text);
   const within = tag ?? text;
-  const fromTrigger = pick(afterLastTrigger(within), 'trigger');
+  const fromTrigger = pick(lastTrigger(within)?.segment ?? null, 'trigger');
   if (fromTrigger) return fromTrigger;
   if (isRefusal(within)) return { answer: null, stage: 'refusal' };
   return pick(stripMarkdown(within), tag ? 'answer-tag' : 'none') ?? { answer: null, stage: 'empty' };

@@ -28,13 +28,19 @@ export function stripMarkdown(text: string): string {
  * unwrapped ("\boxed{\text{B. Lung}}" → "B. Lung"). Returns null when there is no complete box.
  */
 export function lastBoxed(text: string): string | null {
+  return lastBoxedAt(text)?.content ?? null;
+}
+
+/** lastBoxed with the text that follows the box (where a later self-correction would be). */
+export function lastBoxedAt(text: string): { content: string; tail: string } | null {
   const re = /\\(?:boxed|fbox)\s*\{/g;
-  let found: string | null = null;
+  let found: { content: string; tail: string } | null = null;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const inner = balancedFrom(text, m.index + m[0].length);
-    if (inner !== null) found = inner;
+    const start = m.index + m[0].length;
+    const inner = balancedFrom(text, start);
+    if (inner !== null) found = { content: unwrapLatex(inner).trim(), tail: text.slice(start + inner.length + 1) };
   }
-  return found === null ? null : unwrapLatex(found).trim();
+  return found;
 }
 
 function balancedFrom(text: string, start: number): string | null {
@@ -72,6 +78,8 @@ const TRIGGERS = [
   'the final answer is', 'final answer is', 'final answer:', 'the answer is', 'answer is', 'correct answer:',
   'final answer', 'answer:', 'answer：', 'i would choose', 'i choose', 'i will choose', 'i would select',
   'correct option:', 'the correct option would be', 'the answer would be', 'the answer should be',
+  "i'd go with", 'i would go with', "i'll go with", 'i will go with', "i'd choose", "i'd pick", 'i would pick',
+  "i'll pick", "i'll choose", 'my answer is', 'my answer:', 'my choice is', 'the correct response is',
   '正确答案是', '正确答案为', '答案是', '答案为', '答案：', '答案:', '故选', '应选',
 ];
 const TRIGGER_RE = new RegExp(TRIGGERS.map(escapeRegExp).join('|'), 'gi');
@@ -80,30 +88,87 @@ const NEGATION_START = /^(?:not|never|n't)\b/i;
 /**
  * The text after the last trigger up to the end of its line (at most 300 characters), or null without a trigger.
  * A negated trigger ("the answer is not A because …", "the answer is never yes") names what the answer is NOT, so
- * it is skipped and the previous trigger counts ("Answer: B\nWhy not A? The answer is not A." → "B").
+ * it is skipped and the previous trigger counts ("Answer: B\nWhy not A? The answer is not A." → "B") — unless it
+ * goes on to assert another one: "The answer is not A, it is C" → "C".
  */
 export function afterLastTrigger(text: string): string | null {
+  return lastTrigger(text)?.segment ?? null;
+}
+
+/** afterLastTrigger with the text after the trigger's first sentence (where a later self-correction would be). */
+export function lastTrigger(text: string): { segment: string; tail: string } | null {
   const cleaned = stripMarkdown(text).replace(/\bamong\s+[A-Z]\s+(?:through|to)\s+[A-Z]\b,?/gi, ' ');
   const triggers = [...cleaned.matchAll(TRIGGER_RE)];
   for (let i = triggers.length - 1; i >= 0; i--) {
     const m = triggers[i]!;
-    const rest = cleaned.slice(m.index + m[0].length).replace(/^[\s:：]+/, '');
-    if (NEGATION_START.test(rest)) continue;
+    let rest = cleaned.slice(m.index + m[0].length).replace(/^[\s:：]+/, '');
+    if (NEGATION_START.test(rest)) {
+      const instead = NOT_X_BUT_Y.exec(rest);
+      if (!instead) continue;
+      rest = rest.slice(instead[0].length);
+    }
     const line = rest.split(/\n/)[0] ?? '';
-    return line.slice(0, 300).trim();
+    const firstSentence = /^.*?[.!?。！？](?=\s|$)/s.exec(line)?.[0] ?? line;
+    return { segment: line.slice(0, 300).trim(), tail: rest.slice(firstSentence.length) };
   }
   return null;
 }
 
+/** "not A, it is C" / "not (A) but (C)" / "not A; rather C": the part before the asserted option. */
+const NOT_X_BUT_Y = /^not\s+(?:option\s+)?\(?[A-Z]\)?\s*(?:[,;]\s*|\s+(?=but\b))(?:but\s+(?:rather\s+)?|rather\s+|instead\s+)?(?:it(?:'s|\s+is)\s+|the answer is\s+)?(?=\S)/i;
+
+/** "Wait", "on second thought", "let me reconsider": the answer given before is withdrawn. */
+const STRONG_CORRECTION = /(?:^|[.!?,;\n]\s*|\bhmm+,?\s*)(?:wait|on second thought|on reflection|let me reconsider|re-?(?:examining|considering)|correction|scratch that|i was wrong|i made a mistake|no,? wait)\b/gi;
+/** "Actually, …", "looking again": a new answer after it replaces the earlier one; without one nothing changes. */
+const WEAK_CORRECTION = /(?:^|[.!?,;\n]\s*)(?:actually|looking (?:again|more closely)|on closer (?:look|inspection|review)|upon (?:closer|further) (?:look|inspection|review)|re-?checking)\b/gi;
+
+/**
+ * A self-correction in `tail` (the text after an answer): the text after the LAST correction marker, and whether the
+ * marker withdraws the earlier answer even when no new one follows. Null when there is none.
+ */
+export function correctionIn(tail: string): { after: string; strong: boolean } | null {
+  const t = stripMarkdown(tail);
+  const last = (re: RegExp) => [...t.matchAll(re)].at(-1);
+  const strong = last(STRONG_CORRECTION);
+  const weak = last(WEAK_CORRECTION);
+  const pick = !strong ? weak : !weak ? strong : weak.index > strong.index ? weak : strong;
+  if (!pick) return null;
+  return { after: t.slice(pick.index + pick[0].length), strong: strong !== undefined };
+}
+
+/** The option a correction commits to: "…, it's A.", "…, it should be the liver", "…, so C", "I'll go with D". */
+export function committedSegment(text: string): string | null {
+  const re = /\b(?:it(?:'s| is| must be| should be| has to be| would be)|(?:the )?answer (?:is|should be|would be)|go(?:ing)? with|choose|pick|select|so|then|hence|therefore)\b\s*:?\s*/gi;
+  const m = [...text.matchAll(re)].at(-1);
+  if (!m) return null;
+  const seg = text.slice(m.index + m[0].length).split(/[\n]|(?<=[.!?])\s/)[0]!.trim();
+  return seg || null;
+}
+
 /**
  * A concluding sentence that names a letter without a trigger phrase: "Therefore, C is the correct answer",
- * "(B) is the best option", "option D is correct". Negations ("D is not correct") do not match. Last one wins.
+ * "(B) is the best option", "option D is correct", "D is the answer", "…, so C.", "This suggests B.",
+ * "Not A, but C". Negations ("D is not correct") do not match. The last one wins.
  */
 export function lastConcludedLetter(text: string): string | null {
-  const re = /(?:^|[^A-Za-z])(?:option\s+|choice\s+)?\(?([A-Z])\)?\s+(?:is|would be|seems)\s+(?:the\s+)?(?:correct|right|best|most (?:likely|appropriate|accurate))\b/gi;
-  let last: string | null = null;
-  for (const m of stripMarkdown(text).matchAll(re)) if (/[A-Z]/.test(m[1]!)) last = m[1]!;
-  return last;
+  return lastConcluded(text)?.letter ?? null;
+}
+
+const CONCLUDED = [
+  /(?:^|[^A-Za-z])(?:option\s+|choice\s+)?\(?([A-Z])\)?\s+(?:is|would be|seems)\s+(?:the\s+)?(?:correct|right|best|most (?:likely|appropriate|accurate)|answer)\b/gi,
+  /\b(?:so|therefore|thus|hence|suggests?|suggesting|indicates?|indicating|points? to|pointing to|favou?rs?|supports?)\s*,?\s+(?:option\s+|choice\s+|answer\s+)?\(?([A-Z])\)?(?=\s*(?:[.!;]|$))/gim,
+  /\bnot\s+(?:option\s+)?\(?[A-Z]\)?\s*,?\s*but\s+(?:rather\s+)?(?:option\s+)?\(?([A-Z])\)?(?![A-Za-z])/gi,
+];
+
+/** lastConcludedLetter with the text after it. */
+export function lastConcluded(text: string): { letter: string; tail: string } | null {
+  const t = stripMarkdown(text);
+  let best: { letter: string; end: number } | null = null;
+  for (const re of CONCLUDED) for (const m of t.matchAll(re)) {
+    const end = m.index + m[0].length;
+    if (/[A-Z]/.test(m[1]!) && (!best || end > best.end)) best = { letter: m[1]!, end };
+  }
+  return best && { letter: best.letter, tail: t.slice(best.end) };
 }
 
 const REFUSAL_RE = new RegExp([

@@ -42,7 +42,7 @@ export function scoreResponse(item: PreparedItem, r: ModelResponse, extraction: 
     const choices = item.choices ?? {};
     const extracted = extraction === 'mmmu'
       ? mmmuParseChoice(mmmuFocus(r.content), choices)
-      : extractChoice(r.content, choices).answer;
+      : extractChoice(r.content, choices, { question: item.sample.question }).answer;
     return { extracted, correct: extracted !== null && extracted === item.gold };
   }
   const answer = extractOpenAnswer(r.content).answer;
