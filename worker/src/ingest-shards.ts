@@ -16,7 +16,8 @@ import {
 } from './db.js';
 import { ApiError } from './errors.js';
 import { conflict, consumeGuardJti, explainFailedWrite, type IngestResult } from './ingest-common.js';
-import { mergeShards, mismatch, shardDifference, shardSettings } from './merge.js';
+import { mismatch, shardDifference, shardSettings } from './merge.js';
+import { mergeStoredShards } from './shard-fold.js';
 import { scoreMean, scoreRecords } from './metrics.js';
 
 // Each lost race costs two D1 calls; 16 simultaneous shards of one run settle within 16 attempts.
@@ -153,10 +154,10 @@ async function mergeOrFail(db: D1Database, row: NewRun, shardCount: number): Pro
 }
 
 async function mergeAndStore(db: D1Database, row: NewRun, shardCount: number): Promise<void> {
-  const bodies = await Promise.all(Array.from({ length: shardCount }, (_, i) => getShardBody(db, row.id, i)));
+  // shard bodies are read a page at a time and folded one by one (shard-fold.ts): bounded memory and D1 queries
+  const merged = await mergeStoredShards(db, row.id, shardCount);
   // a concurrent merge already finished and dropped the shard bodies
-  if (bodies.some((b) => b === null)) return;
-  const merged = mergeShards(bodies.map((b) => JSON.parse(b!) as RunResult));
+  if (!merged) return;
   const body = JSON.stringify(merged);
   await completeShardedRun(db, row.id, { bodySha256: await sha256Hex(body), scoreMean: scoreMean(merged),
     completedAt: row.createdAt }, body, scoreRecords(merged), shardCount);
