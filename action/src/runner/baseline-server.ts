@@ -116,6 +116,8 @@ async function route(
   if (req.method === 'GET' && path === '/v1/models') {
     return sendJson(res, 200, { object: 'list', data: [{ id: modelId, object: 'model', owned_by: 'medvlm-bench' }] });
   }
+  // like vLLM: ready once listening (the runner's preflight asks /health before the first item)
+  if (req.method === 'GET' && path === '/health') return sendJson(res, 200, {});
   if (req.method === 'POST' && path === '/v1/chat/completions') {
     const body = await readBody(req);
     if (body === null) return sendJson(res, 413, { error: { message: 'request body too large' } });
