@@ -2,18 +2,20 @@
  * Scoring one response against one prepared item.
  *
  * Multiple choice: the extracted letter (extract.ts chain, or the official MMMU rules) must equal the gold letter.
- * Open (full protocol): the answer text (extractOpenAnswer) is compared with the reference after normalizeAnswer
- * (NFKC, lowercase, punctuation → space, articles a/an/the dropped, whitespace collapsed). Three graded scores:
- *   - open_exact_match: 1 when the normalised texts are equal;
- *   - open_token_recall (LLaVA-Med style): the fraction of the reference's tokens found in the answer's tokens
- *     (multiset: a token repeated twice in the reference must appear twice);
+ * Open (full protocol): the answer text (extractOpenAnswer) is compared with the reference as openTokens
+ * (normalize.ts: NFKC, lowercase, numbers whole, punctuation → space, articles dropped, number words → digits,
+ * "x ray" → "xray", CJK one character per token). Three graded scores:
+ *   - open_exact_match: 1 when the token sequences are equal, or equal once parenthesised parts are removed from
+ *     both texts ("free air (pneumoperitoneum)" = "free air", lmms-eval's SLAKE rule);
+ *   - open_token_recall (LLaVA-Med's open recall): the fraction of the reference's tokens found in the answer's
+ *     tokens (multiset: a token repeated twice in the reference must appear twice);
  *   - open_token_f1: SQuAD-style token F1 over the same multisets.
  * `correct` for an open item is the exact match — except with extraction 'mmmu', where it is the official MMMU open
  * rule (a parsed candidate contains the gold string, or a parsed number equals it).
  */
 import { extractChoice, extractOpenAnswer } from './extract.js';
 import { mmmuFocus, mmmuOpenCorrect, mmmuParseChoice, mmmuParseOpen } from './mmmu-parse.js';
-import { normalizeAnswer, tokenize } from './normalize.js';
+import { normalizeAnswer, openTokens, withoutParentheses } from './normalize.js';
 import type { PreparedItem } from './protocol.js';
 
 export interface ModelResponse {
@@ -58,15 +60,25 @@ export function scoreResponse(item: PreparedItem, r: ModelResponse, extraction: 
 
 /** The three open-ended scores of a prediction against a reference (both raw; normalised here). */
 export function gradeOpen(prediction: string, reference: string): OpenGrades {
-  const pred = tokenize(prediction);
-  const gold = tokenize(reference);
-  const exact = pred.length > 0 && pred.join(' ') === gold.join(' ') ? 1 : 0;
+  const pred = openTokens(prediction);
+  const gold = openTokens(reference);
+  const exact = pred.length > 0 && (same(pred, gold) || sameWithoutParentheses(prediction, reference)) ? 1 : 0;
   if (gold.length === 0 || pred.length === 0) return { open_exact_match: exact, open_token_recall: exact, open_token_f1: exact };
   const common = multisetOverlap(pred, gold);
   const recall = common / gold.length;
   const precision = common / pred.length;
   const f1 = common === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   return { open_exact_match: exact, open_token_recall: round4(recall), open_token_f1: round4(f1) };
+}
+
+function same(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
+function sameWithoutParentheses(prediction: string, reference: string): boolean {
+  const p = openTokens(withoutParentheses(prediction));
+  const g = openTokens(withoutParentheses(reference));
+  return p.length > 0 && same(p, g);
 }
 
 function multisetOverlap(a: string[], b: string[]): number {
