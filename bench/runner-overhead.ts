@@ -26,7 +26,6 @@ import { openPredictions } from '../action/src/runner/predictions.js';
 import { SILENT_PROGRESS } from '../action/src/runner/progress.js';
 import { sleep } from '../action/src/runner/retry.js';
 import { normalizeRunOptions } from '../action/src/runner/run-options.js';
-import { scoreResponse } from '../action/src/core/scoring/score.js';
 import { prepareBenchmark, type PreparedBenchmark } from '../action/src/core/suite.js';
 import type { BenchmarkId } from '../schemas/results.js';
 import { autocannonRate, hasWrk, measure, wrkRate, wrkScript, type PhaseResult, type Sample, type Target } from './load-references.js';
@@ -107,7 +106,7 @@ async function engineRate(pbs: PreparedBenchmark[], engine: Engine, seconds: num
     const tasks = pbs.flatMap((pb) => pb.items.map((item) => ({ benchmark: pb.def.id, item, promptVersion: pb.promptVersion })));
     await evaluateTasks(tasks, tasks.length, engine, { fetch, now: Date.now, random: Math.random, sleep, progress: SILENT_PROGRESS }, store, (task, answer) => {
       const b = byId.get(task.benchmark)!;
-      return scoreResponse(b.items[task.item.index]!, answer, b.def.extraction);
+      return b.def.scorer.score(b.items[task.item.index]!, answer);
     }, () => items++);
     store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -133,7 +132,7 @@ async function cyclingRate(pb: PreparedBenchmark, engine: Engine, seconds: numbe
   }
   let items = 0;
   await evaluateTasks(tasks(), Infinity, engine, { fetch, now: Date.now, random: Math.random, sleep, progress: SILENT_PROGRESS, imageCache }, store,
-    (task, answer) => scoreResponse(pb.items[task.item.index]!, answer, pb.def.extraction), () => items++);
+    (task, answer) => pb.def.scorer.score(pb.items[task.item.index]!, answer), () => items++);
   const rate = items / ((performance.now() - t0) / 1000);
   store.close();
   rmSync(dir, { recursive: true, force: true });

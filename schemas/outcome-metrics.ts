@@ -29,7 +29,7 @@ export function metricNames(u: OutcomeBits, mask?: Uint8Array): string[] {
     else closed++;
   }
   const names: string[] = closed > 0 || open === 0 ? ['accuracy'] : [];
-  if (open > 0) names.push(...OPEN_METRICS.filter((m) => u.graded[m]));
+  if (open > 0) names.push(...OPEN_METRICS.filter((m) => Object.hasOwn(u.graded, m)));
   return names;
 }
 
@@ -41,7 +41,8 @@ export function computeMetric(name: string, u: OutcomeBits, mask?: Uint8Array): 
       if (u.present[i] && !u.open[i] && (!mask || mask[i])) { n++; sum += u.correct[i]!; }
     }
   } else {
-    const values = u.graded[name];
+    // own keys only: graded['toString'] would be Object.prototype's function
+    const values = Object.hasOwn(u.graded, name) ? u.graded[name] : undefined;
     if (!values) return null;
     for (let i = 0; i < u.n; i++) {
       const v = values[i];

@@ -82,7 +82,7 @@ export function uniteOutcomes(parts: readonly Outcomes[]): OutcomeBits {
       owner[i] = pi;
       out.present[i] = 1; out.correct[i] = s.correct[i]!; out.unparsed[i] = s.unparsed[i]!;
       out.error[i] = s.error[i]!; out.truncated[i] = s.truncated[i]!;
-      for (const k of names) graded[k]![i] = s.graded[k]?.[i] ?? null;
+      for (const k of names) graded[k]![i] = (Object.hasOwn(s.graded, k) ? s.graded[k]![i] : null) ?? null;
     }
   });
   out.open = openMask(graded, n);

@@ -16,6 +16,7 @@
 import type { BenchmarkComparison, GroupComparison, PairedComparison } from './compare.js';
 import type { BenchmarkResult, RunResult } from './results.js';
 import { unpackBits } from './bitset.js';
+import { openMask } from './outcomes.js';
 import {
   holm, mcnemarExact, normalQuantile, pairCounts, pairedDifference, verdict, wilson, type GateMode, type Verdict,
 } from './stats.js';
@@ -100,13 +101,6 @@ const UNADJUSTED = { pAdjusted: 1, verdict: 'no-significant-change' as Verdict }
  * Per-item 0/1 values of a metric and the items it applies to (present, and of the right kind). An item is
  * open-ended when any graded score is non-null; `accuracy` applies to the others.
  */
-/** 1 where the item is open-ended: it has any non-null graded score. The one definition worker and action use. */
-export function openMask(graded: Record<string, readonly (number | null)[]>, n: number): Uint8Array {
-  const open = new Uint8Array(n);
-  for (const values of Object.values(graded)) values.forEach((v, i) => { if (v !== null && i < n) open[i] = 1; });
-  return open;
-}
-
 export function itemValues(r: BenchmarkResult, metric: PairedMetric): { values: Uint8Array; applies: Uint8Array } {
   const n = r.outcomes.n;
   const present = unpackBits(r.outcomes.present, n);

@@ -5,12 +5,10 @@
  * with the same fingerprint can be paired item by item without ever shipping questions or responses.
  */
 import { z } from 'zod';
+import { BenchmarkId } from './catalog.js';
 
-export const BENCHMARK_IDS = [
-  'vqa-rad', 'slake', 'pathvqa', 'pmc-vqa', 'omnimedvqa', 'mmmu-med', 'medxpertqa-mm', 'medframeqa', 'custom',
-] as const;
-export const BenchmarkId = z.enum(BENCHMARK_IDS);
-export type BenchmarkId = z.infer<typeof BenchmarkId>;
+// the ids come from the benchmark catalog; re-exported because the id is part of this contract
+export { BENCHMARK_IDS, BenchmarkId } from './catalog.js';
 
 export const Protocol = z.enum(['paper', 'closed', 'full']);
 export type Protocol = z.infer<typeof Protocol>;

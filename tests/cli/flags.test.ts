@@ -20,7 +20,7 @@ describe('unknown options: same message in every command', () => {
     ['inspect', ['custom', '--protcol', 'full'], '--protocol'],
     ['score', ['custom', '--predictons', 'x.jsonl'], '--predictions'],
     ['list', ['--jsn'], '--json'],
-    ['merge', ['a', '--data-dri', 'x'], '--data-dir'],
+    ['merge', ['a', '--ot', 'x'], '--out'],
     ['run', ['--benchmark', 'vqa-rad'], '--benchmarks'],
     ['serve-baseline', ['--prot', '9'], '--port'],
     ['upload', ['r.json', '--aggregator', 'http://127.0.0.1:1'], '--aggregator-url'],

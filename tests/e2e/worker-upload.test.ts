@@ -12,7 +12,9 @@ import { startLocalWorker } from '../../scripts/local-worker.mjs';
 import { startOidcServer, type OidcServer } from '../helpers/oidc-server.js';
 import { makeRun } from '../helpers/run-fixture.js';
 import { buildBenchmarkResult, type ItemOutcome, type PreparedForSummary } from '../../action/src/core/scoring/summary.js';
-import type { BenchmarkDef, Sample } from '../../action/src/core/benchmarks/types.js';
+import type { BenchmarkDef } from '../../action/src/core/benchmarks/define.js';
+import type { Sample } from '../../action/src/core/benchmarks/types.js';
+import { CHAIN_SCORER } from '../../action/src/core/scoring/scorer.js';
 import type { PreparedItem } from '../../action/src/core/scoring/protocol.js';
 
 /** A full-protocol benchmark built by the runner's own buildBenchmarkResult: 3 of every 5 items closed, 2 open. */
@@ -25,7 +27,7 @@ function fullProtocolBenchmark() {
     index, sample, kind: index % 5 < 3 ? 'mcq' : 'open', choices: index % 5 < 3 ? { A: 'yes', B: 'no' } : null,
     gold: sample.answer, prompt: sample.question,
   }));
-  const def = { id: 'vqa-rad', version: 1, title: 'VQA-RAD', groupBy: ['answerType', 'modality'], extraction: 'chain' } as unknown as BenchmarkDef;
+  const def = { id: 'vqa-rad', version: 1, title: 'VQA-RAD', groupBy: ['answerType', 'modality'], scorer: CHAIN_SCORER } as unknown as BenchmarkDef;
   const pb = { def, protocol: 'full', language: null, samples, items, excluded: [], fingerprint: 'c'.repeat(64), promptVersion: 1 } as PreparedForSummary;
   const outcomes: ItemOutcome[] = items.map((it, i) => ({
     present: true, correct: i % 3 === 0, unparsed: i % 11 === 0, error: i === 7, truncated: false,

@@ -1,7 +1,7 @@
 /** Test helpers for the runner: synthetic items with in-memory images, a tiny scorer, a closed port. */
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { ImageRef } from '../../action/src/core/benchmarks/types.js';
+import type { ImageRef } from '../../action/src/core/data/images.js';
 import type { EvalTask, Scorer } from '../../action/src/runner/types.js';
 
 /** A port nothing listens on: bind, read it, close. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { ImageRef } from '../../action/src/core/benchmarks/types.js';
+import type { ImageRef } from '../../action/src/core/data/images.js';
 import { fileImage } from '../../action/src/core/data/images.js';
 import { fileStamp, knownDigest, rememberDigest } from '../../action/src/core/data/image-digests.js';
 import { ImageCache } from '../../action/src/runner/images/image-cache.js';

@@ -1,6 +1,7 @@
 /** `medvlm-bench list [--json]`: every benchmark with its version, split, protocols, languages and sources. */
 import { BENCHMARKS } from '../core/benchmarks/index.js';
-import type { BenchmarkDef, SourceDecl } from '../core/benchmarks/types.js';
+import type { BenchmarkDef } from '../core/benchmarks/define.js';
+import type { SourceDecl } from '../core/benchmarks/types.js';
 import type { CliDeps } from './deps.js';
 import { parseFlags } from './flags.js';
 
@@ -14,7 +15,7 @@ export function listJson(defs: readonly BenchmarkDef[] = BENCHMARKS) {
   return defs.map((d) => ({
     id: d.id, version: d.version, title: d.title, description: d.description, license: d.license, split: d.split ?? null,
     protocols: d.protocols, languages: d.languages ?? null, defaultLanguage: d.defaultLanguage ?? null,
-    groupBy: d.groupBy, extraction: d.extraction, sources: d.sources,
+    groupBy: d.groupBy, extraction: d.scorer.name, sources: d.sources,
   }));
 }
 
@@ -22,7 +23,7 @@ function humanList(defs: readonly BenchmarkDef[]): string {
   return defs.map((d) => [
     `${d.id} v${d.version} — ${d.title} [${d.license}]`,
     `  ${d.description}`,
-    `  protocols: ${d.protocols.join(', ')}${d.languages ? ` · languages: ${d.languages.join(', ')} (default ${d.defaultLanguage})` : ''} · groups: ${d.groupBy.join(', ')} · extraction: ${d.extraction}`,
+    `  protocols: ${d.protocols.join(', ')}${d.languages ? ` · languages: ${d.languages.join(', ')} (default ${d.defaultLanguage})` : ''} · groups: ${d.groupBy.join(', ')} · extraction: ${d.scorer.name}`,
     ...d.sources.map((s) => `  source: ${describeSource(s)}`),
   ].join('\n')).join('\n\n');
 }

@@ -4,19 +4,16 @@ import { parseFlags, stringFlag } from './flags.js';
 import { mergeResultDirs } from '../runner/merge.js';
 import type { CliDeps } from './deps.js';
 
-const HELP = `usage: medvlm-bench merge SHARD_DIR… -o OUT_DIR [--data-dir DIR] [--manifest FILE] [--question-types FILE]
+const HELP = `usage: medvlm-bench merge SHARD_DIR… -o OUT_DIR
 
   Merges the results.json of every shard of one run (medvlm-bench run --shard I/N) into OUT_DIR/results.json.
-  Refuses shards that differ in model, decoding, protocol, judge, commit or benchmark fingerprints, naming the
-  difference, and refuses missing or duplicate shards. Metrics are recomputed from the united per-item outcomes,
-  which needs the benchmark data: by default from the locations the shards recorded (run-config.json).`;
+  Refuses shards that differ in model, decoding, protocol, judge, commit, suite or benchmark fingerprints, naming
+  the difference, and refuses missing or duplicate shards. Counts and metrics are recomputed from the united
+  per-item outcomes (docs/results-schema.md, "Derived figures"); the benchmark data is not needed.`;
 
 export async function run(argv: string[], deps: CliDeps): Promise<number> {
   const flags = parseFlags('merge', argv, {
     out: { type: 'string', short: 'o' },
-    'data-dir': { type: 'string' },
-    manifest: { type: 'string' },
-    'question-types': { type: 'string' },
     help: { type: 'boolean' },
   }, true);
   if (flags.help) {
@@ -26,13 +23,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
   const out = stringFlag(flags, 'out');
   if (!out) throw new UserError('-o OUT_DIR is required', 2);
   if (flags._.length === 0) throw new UserError('give the shard folders to merge (each holding a results.json)', 2);
-  const merged = await mergeResultDirs(flags._, out, {
-    dataDir: stringFlag(flags, 'data-dir'),
-    manifest: stringFlag(flags, 'manifest'),
-    questionTypesFile: stringFlag(flags, 'question-types'),
-    env: deps.env,
-    log: (m) => deps.err(m),
-  });
+  const merged = await mergeResultDirs(flags._, out);
   const lines = merged.benchmarks.map((b) => {
     const acc = b.metrics.find((m) => m.name === 'accuracy');
     return `  ${b.id}: ${b.counts.scored} scored${acc ? `, accuracy ${(100 * acc.value).toFixed(1)}% (n=${acc.n})` : ''}`;

@@ -21,7 +21,6 @@ import { wilson } from '../../../schemas/stats.js';
 import { getBenchmark } from '../core/benchmarks/index.js';
 import { UserError } from '../core/errors.js';
 import { readPredictions, type Prediction } from '../core/scoring/read-predictions.js';
-import { scoreResponse } from '../core/scoring/score.js';
 import { buildBenchmarkResult, type ItemOutcome } from '../core/scoring/summary.js';
 import { prepareBenchmark, readQuestionTypeOverrides, type PreparedBenchmark } from '../core/suite.js';
 import type { CliDeps } from './deps.js';
@@ -92,7 +91,7 @@ export function scoreAll(pb: PreparedBenchmark, byId: Map<string, Prediction>) {
       return { present: false, correct: false, unparsed: false, error: false, truncated: false };
     }
     if (p.error !== null) return { present: true, correct: false, unparsed: false, error: true, truncated: p.truncated };
-    const s = scoreResponse(item, { content: p.response, reasoning: p.reasoning, truncated: p.truncated }, pb.def.extraction);
+    const s = pb.def.scorer.score(item, { content: p.response, reasoning: p.reasoning, truncated: p.truncated });
     return { present: true, correct: s.correct, unparsed: s.extracted === null, error: false, truncated: p.truncated, graded: s.graded };
   });
   const known = new Set(pb.samples.map((s) => s.id));

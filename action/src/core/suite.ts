@@ -3,28 +3,19 @@
  * question types, apply the protocol (scored items vs exclusions with reasons) and fingerprint the content.
  */
 import type { BenchmarkId, Protocol } from '../../../schemas/results.js';
+import type { BenchmarkDef } from './benchmarks/define.js';
 import { getBenchmark } from './benchmarks/index.js';
 import { resolveLanguage } from './benchmarks/define.js';
 import { computeFingerprint } from './benchmarks/fingerprint.js';
-import type { BenchmarkDef, LoadOptions, QuestionType, Sample } from './benchmarks/types.js';
+import type { LoadOptions, QuestionType, Sample } from './benchmarks/types.js';
 import { readJsonFile } from './data/records.js';
 import { UserError } from './errors.js';
 import { classifyQuestionType } from './scoring/classify.js';
-import { CHAIN_EXTRACTION_ID } from './scoring/extract.js';
-import { MMMU_EXTRACTION_ID } from './scoring/mmmu-parse.js';
 import { isExclusion, prepareItem, PROMPT_VERSION, type Exclusion, type PreparedItem } from './scoring/protocol.js';
+import type { PreparedForSummary } from './scoring/summary.js';
 
-export interface PreparedBenchmark {
+export interface PreparedBenchmark extends PreparedForSummary {
   def: BenchmarkDef;
-  protocol: Protocol;
-  language: string | null;
-  /** all items after the language filter, canonical order */
-  samples: Sample[];
-  /** scored items, canonical order; items[i].index === i */
-  items: PreparedItem[];
-  excluded: Exclusion[];
-  fingerprint: string;
-  promptVersion: number;
   missingImages: { sampleId: string; image: string }[];
   /** ids in the question-type override file that match no item of this benchmark (empty without a file) */
   unknownOverrideIds: string[];
@@ -111,11 +102,7 @@ export async function prepareBenchmark(id: BenchmarkId, opts: PrepareOptions): P
   }
   const promptVersion = PROMPT_VERSION[opts.protocol];
   const { fingerprint, missingImages } = await computeFingerprint(samples, {
-    benchmarkId: def.id, version: def.version, protocol: opts.protocol, promptVersion, extraction: extractionId(def), prepared: verdicts,
+    benchmarkId: def.id, version: def.version, protocol: opts.protocol, promptVersion, extraction: def.scorer.extractionId, prepared: verdicts,
   });
   return { def, protocol: opts.protocol, language, samples, items, excluded, fingerprint, promptVersion, missingImages, unknownOverrideIds };
-}
-
-export function extractionId(def: BenchmarkDef): string {
-  return def.extraction === 'mmmu' ? MMMU_EXTRACTION_ID : CHAIN_EXTRACTION_ID;
 }

@@ -7,9 +7,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../../../schemas/results.js';
-import { CHAIN_EXTRACTION_ID } from '../core/scoring/extract.js';
-import { MMMU_EXTRACTION_ID } from '../core/scoring/mmmu-parse.js';
-import { scoreResponse } from '../core/scoring/score.js';
 import { buildBenchmarkResult } from '../core/scoring/summary.js';
 import type { PreparedBenchmark } from '../core/suite.js';
 import { sha256Hex } from './http/client.js';
@@ -98,8 +95,8 @@ async function evaluateSelected(run: NormalizedRun, benchmarks: PreparedBenchmar
     const pbOf = (task: EvalTask) => benchmarks[byId.get(task.benchmark)!]!;
     const scorer: Scorer = Object.assign((task: EvalTask, answer: ModelAnswer) => {
       const pb = pbOf(task);
-      return scoreResponse(pb.items[task.item.index]!, answer, pb.def.extraction);
-    }, { version: (task: EvalTask) => (pbOf(task).def.extraction === 'mmmu' ? MMMU_EXTRACTION_ID : CHAIN_EXTRACTION_ID) });
+      return pb.def.scorer.score(pb.items[task.item.index]!, answer);
+    }, { version: (task: EvalTask) => pbOf(task).def.scorer.extractionId });
     await evaluateTasks(tasksOf(benchmarks, selected), total, run.engine, deps, store, scorer, (r) => {
       ev.outcomes[byId.get(r.task.benchmark)!]![r.task.item.index] = r.outcome;
       if (!r.cached) ev.fresh++;

@@ -2,7 +2,7 @@
  * The slices of the suite and scoring types the evaluation engine needs. Structural on purpose: the engine runs on
  * PreparedItems from the suite in production, and on small synthetic items in its own tests.
  */
-import type { ImageRef } from '../core/benchmarks/types.js';
+import type { ImageRef } from '../core/data/images.js';
 import type { ItemOutcome } from '../core/scoring/summary.js';
 
 export interface EvalItem {

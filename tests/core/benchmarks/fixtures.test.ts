@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BENCHMARKS, getBenchmark } from '../../../action/src/core/benchmarks/index.js';
+import { CHAIN_SCORER, MMMU_SCORER } from '../../../action/src/core/scoring/scorer.js';
 import type { LoadOptions, Sample } from '../../../action/src/core/benchmarks/types.js';
 import { hfParquet, jpeg, png, tempDir, writeTree, zipBytes } from '../data/fixtures.js';
 
@@ -20,7 +21,13 @@ describe('registry', () => {
       expect(b.groupBy.length).toBeGreaterThan(0);
       expect(b.protocols).toEqual(['paper', 'closed', 'full']);
     }
-    expect(getBenchmark('mmmu-med').extraction).toBe('mmmu');
+    expect(getBenchmark('mmmu-med').scorer).toBe(MMMU_SCORER);
+    expect(BENCHMARKS.filter((b) => b.scorer !== CHAIN_SCORER).map((b) => b.id)).toEqual(['mmmu-med']);
+    // titles and versions are the catalog's, written out here as the independent record
+    expect(Object.fromEntries(BENCHMARKS.map((b) => [b.id, `${b.title} v${b.version}`]))).toEqual({
+      'vqa-rad': 'VQA-RAD v2', slake: 'SLAKE v2', pathvqa: 'PathVQA v1', 'pmc-vqa': 'PMC-VQA v1', omnimedvqa: 'OmniMedVQA v2',
+      'mmmu-med': 'MMMU Health & Medicine v1', 'medxpertqa-mm': 'MedXpertQA-MM v1', medframeqa: 'MedFrameQA v1', custom: 'Custom manifest v1',
+    });
     expect(getBenchmark('slake')).toMatchObject({ languages: ['en', 'zh', 'all'], defaultLanguage: 'en' });
     expect(() => getBenchmark('vqa_rad')).toThrow(/unknown benchmark 'vqa_rad'; valid ids: vqa-rad, slake/);
   });

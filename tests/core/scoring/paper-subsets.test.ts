@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { BenchmarkDef, Sample } from '../../../action/src/core/benchmarks/types.js';
+import type { BenchmarkDef } from '../../../action/src/core/benchmarks/define.js';
+import type { Sample } from '../../../action/src/core/benchmarks/types.js';
+import { CHAIN_SCORER, MMMU_SCORER } from '../../../action/src/core/scoring/scorer.js';
 import { isExclusion, prepareItem, type PreparedItem } from '../../../action/src/core/scoring/protocol.js';
 import { buildOpenPrompt } from '../../../action/src/core/scoring/prompts.js';
 
-const def = (id: string, extraction: 'chain' | 'mmmu' = 'chain') => ({ id, extraction }) as unknown as BenchmarkDef;
+const def = (id: string, extraction: 'chain' | 'mmmu' = 'chain') =>
+  ({ id, scorer: extraction === 'mmmu' ? MMMU_SCORER : CHAIN_SCORER }) as unknown as BenchmarkDef;
 const sample = (p: Partial<Sample>): Sample => ({ id: 's', question: 'Q?', answer: 'yes', images: [], answerType: 'closed', metadata: {}, ...p });
 const reason = (x: ReturnType<typeof prepareItem>) => (isExclusion(x) ? x.reason : null);
 const item = (x: ReturnType<typeof prepareItem>): PreparedItem => {

@@ -2,12 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sharedData } from '../../helpers/shared-data.js';
 import { describe, expect, it } from 'vitest';
-import type { BenchmarkDef, Sample } from '../../../action/src/core/benchmarks/types.js';
+import type { BenchmarkDef } from '../../../action/src/core/benchmarks/define.js';
+import type { Sample } from '../../../action/src/core/benchmarks/types.js';
+import { CHAIN_SCORER } from '../../../action/src/core/scoring/scorer.js';
 import { deriveClosedChoices, isExclusion, prepareItem, PROMPT_VERSION, type PreparedItem } from '../../../action/src/core/scoring/protocol.js';
 
 const DEF = {
   id: 'custom', version: 1, title: 't', description: 'd', license: 'x', sources: [], protocols: ['paper', 'full'],
-  groupBy: ['answerType'], extraction: 'chain', load: async function* () {},
+  groupBy: ['answerType'], scorer: CHAIN_SCORER, load: async function* () {},
 } as unknown as BenchmarkDef;
 
 function sample(p: Partial<Sample>): Sample {

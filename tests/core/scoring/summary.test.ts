@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { countBits, unpackBits } from '../../../schemas/bitset.js';
 import { BenchmarkResult } from '../../../schemas/results.js';
 import { wilson } from '../../../schemas/stats.js';
-import type { BenchmarkDef, Sample } from '../../../action/src/core/benchmarks/types.js';
+import type { BenchmarkDef } from '../../../action/src/core/benchmarks/define.js';
+import type { Sample } from '../../../action/src/core/benchmarks/types.js';
+import { CHAIN_SCORER } from '../../../action/src/core/scoring/scorer.js';
 import { isExclusion, prepareItem, type Exclusion, type PreparedItem } from '../../../action/src/core/scoring/protocol.js';
 import { buildBenchmarkResult, type ItemOutcome, type PreparedForSummary } from '../../../action/src/core/scoring/summary.js';
 
 const DEF = {
   id: 'custom', version: 2, title: 'Custom', description: 'd', license: 'x', sources: [], protocols: ['paper', 'full'],
-  groupBy: ['answerType', 'modality'], extraction: 'chain', load: async function* () {},
+  groupBy: ['answerType', 'modality'], scorer: CHAIN_SCORER, load: async function* () {},
 } as unknown as BenchmarkDef;
 
 function samples(): Sample[] {
@@ -42,7 +44,7 @@ describe('buildBenchmarkResult', () => {
     expect(r.counts).toEqual({ items: 5, scored: 3, excluded: 2, unparsed: 1, errors: 1, truncated: 1, excludedReasons: { 'open-ended': 2 } });
     expect(r.metrics).toEqual([{ name: 'accuracy', value: 1 / 3, n: 3, ci95: wilson(1, 3), higherIsBetter: true }]);
     expect(r.chanceAccuracy).toBeCloseTo((1 / 2 + 1 / 2 + 1 / 4) / 3, 4);
-    expect(r.extraction).toBe('medvlm-chain/2');
+    expect(r.extraction).toBe('medvlm-chain/3');
     expect(countBits(r.outcomes.correct, 3)).toBe(1);
     expect([...unpackBits(r.outcomes.unparsed, 3)]).toEqual([0, 1, 0]);
     const ct = r.groups.find((g) => g.key === 'modality' && g.value === 'CT')!;

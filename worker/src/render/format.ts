@@ -56,12 +56,5 @@ export function formatRankRange(r: readonly [number, number]): string {
   return r[0] === r[1] ? String(r[0]) : `${r[0]}–${r[1]}`;
 }
 
-const BENCHMARK_TITLES: Record<string, string> = {
-  'vqa-rad': 'VQA-RAD', slake: 'SLAKE', pathvqa: 'PathVQA', 'pmc-vqa': 'PMC-VQA', omnimedvqa: 'OmniMedVQA',
-  'mmmu-med': 'MMMU Health & Medicine', 'medxpertqa-mm': 'MedXpertQA MM', medframeqa: 'MedFrameQA', custom: 'Custom',
-};
-
-/** Display name of a benchmark id (the id itself when unknown). */
-export function benchmarkTitle(id: string): string {
-  return BENCHMARK_TITLES[id] ?? id;
-}
+// one title per benchmark, the catalog's (the same the action writes into results.json)
+export { benchmarkTitle } from '../../../schemas/catalog.js';

@@ -6,7 +6,8 @@ import { globFiles } from '../data/local.js';
 import { readParquetRows, type ParquetRow } from '../data/parquet.js';
 import { fieldError, type RawRecord, type RecordAt } from '../data/records.js';
 import { ZipArchive } from '../data/zip.js';
-import type { AnswerType, ImageRef, Sample } from './types.js';
+import type { ImageRef } from '../data/images.js';
+import type { AnswerType, Sample } from './types.js';
 
 /** Whether a reference answer is a bare yes/no (case and surrounding punctuation ignored). */
 export function isYesNo(answer: string): boolean {

@@ -12,7 +12,9 @@ import { fileImageIn } from '../data/images.js';
 import { fieldError, readJsonLines, scalarMetadata, str, type RawRecord, type RecordAt } from '../data/records.js';
 import { UserError } from '../errors.js';
 import { answerTypeByYesNo } from './common.js';
-import type { AnswerType, BenchmarkDef, LoadOptions, QuestionType, Sample } from './types.js';
+import { CHAIN_SCORER } from '../scoring/scorer.js';
+import { catalogued } from './define.js';
+import type { AnswerType, LoadOptions, QuestionType, Sample } from './types.js';
 
 const KNOWN = new Set(['id', 'question', 'options', 'answer', 'images', 'answerType', 'questionType', 'optionsInQuestion']);
 
@@ -77,18 +79,16 @@ async function* loadManifest(opts: LoadOptions): AsyncGenerator<Sample> {
   }
 }
 
-const custom: BenchmarkDef = {
+const custom = catalogued({
   id: 'custom',
-  version: 1,
-  title: 'Custom manifest',
   description: 'Your own benchmark from a JSONL manifest: {id, question, options?, answer, images?, answerType?, questionType?, …metadata}.',
   license: 'user-provided',
   sources: [{ kind: 'manifest', note: '--manifest FILE (JSONL; image paths relative to the manifest)' }],
   protocols: ['paper', 'closed', 'full'],
   groupBy: ['answerType', 'questionType', 'category', 'modality'],
-  extraction: 'chain',
+  scorer: CHAIN_SCORER,
   downloadHint: 'write a JSONL manifest; see docs/benchmarks.md',
   load: loadManifest,
-};
+});
 
 export default custom;

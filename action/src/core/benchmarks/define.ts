@@ -8,7 +8,44 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { fetchHfFiles, hfSettings, type HfFiles } from '../data/hf.js';
 import { globFiles, matchingSubfolders } from '../data/local.js';
-import type { BenchmarkDef, LoadOptions, Sample, SourceDecl } from './types.js';
+import { CATALOG, type BenchmarkId } from '../../../../schemas/catalog.js';
+import type { Scorer } from '../scoring/scorer.js';
+import type { GroupKey, LoadOptions, Sample, SourceDecl } from './types.js';
+
+/** A benchmark as the suite uses it. id, title and version come from the catalog (schemas/catalog.ts). */
+export interface BenchmarkDef {
+  id: BenchmarkId;
+  /** the catalog's version: bumped when anything that can move scores changes (data, prompt, parsing) */
+  version: number;
+  /** the catalog's title */
+  title: string;
+  /** one-paragraph description incl. split and counts */
+  description: string;
+  license: string;
+  sources: SourceDecl[];
+  /** protocols this benchmark supports */
+  protocols: Array<'paper' | 'closed' | 'full'>;
+  languages?: string[];
+  defaultLanguage?: string;
+  groupBy: GroupKey[];
+  /** how responses are scored and what that is recorded as (scoring/scorer.ts: CHAIN_SCORER, MMMU_SCORER) */
+  scorer: Scorer;
+  /** how to obtain the data when it is missing (shown in errors and by `list`) */
+  downloadHint?: string;
+  /** the split evaluated, e.g. "test" */
+  split?: string;
+  /** canonical order = the order yielded */
+  load(opts: LoadOptions): AsyncIterable<Sample>;
+}
+
+/** What a definition file declares itself: everything but what the catalog holds. */
+export type DefinitionFields = Omit<BenchmarkDef, 'title' | 'version'>;
+
+/** A definition completed with its catalog entry. */
+export function catalogued(fields: DefinitionFields): BenchmarkDef {
+  const { title, version } = CATALOG[fields.id];
+  return { ...fields, title, version };
+}
 
 export interface Layout {
   /** e.g. "original release" */
@@ -18,7 +55,7 @@ export interface Layout {
   load(dir: string, opts: LoadOptions): AsyncIterable<Sample>;
 }
 
-export interface BenchmarkSpec extends Omit<BenchmarkDef, 'sources' | 'load'> {
+export interface BenchmarkSpec extends Omit<DefinitionFields, 'sources' | 'load'> {
   /** sub-folder names accepted under --data-dir (case, '-', '_', '.' and spaces ignored) */
   folderNames: string[];
   /** accepted layouts, most preferred first */
@@ -82,7 +119,7 @@ export function defineBenchmark(spec: BenchmarkSpec): BenchmarkDef {
   if (spec.hf) sources.push({ kind: 'hf', repo: spec.hf.repo, revision: spec.hf.revision, files: spec.hf.files, note: spec.hf.note });
   sources.push({ kind: 'local', folderNames: spec.folderNames, layouts: spec.layouts.map(describeLayout) });
   const { folderNames: _f, layouts: _l, hf: _h, ...rest } = spec;
-  return {
+  return catalogued({
     ...rest,
     sources,
     async *load(opts: LoadOptions) {
@@ -103,5 +140,5 @@ export function defineBenchmark(spec: BenchmarkSpec): BenchmarkDef {
       opts.log?.(`${spec.id}: reading ${found.dir} (${found.layout.name})`);
       yield* filterLanguage(found.layout.load(found.dir, opts), language);
     },
-  };
+  });
 }

@@ -17,7 +17,8 @@
 import { createHash } from 'node:crypto';
 import type { Protocol } from '../../../../schemas/results.js';
 import type { Exclusion, PreparedItem } from '../scoring/protocol.js';
-import type { ImageRef, Sample } from './types.js';
+import type { ImageRef } from '../data/images.js';
+import type { Sample } from './types.js';
 import { fileStamp, knownDigest, rememberDigest } from '../data/image-digests.js';
 
 export interface FingerprintInput {

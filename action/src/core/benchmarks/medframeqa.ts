@@ -18,6 +18,7 @@ import type { ParquetRow } from '../data/parquet.js';
 import { parquetSamples } from './common.js';
 import { defineBenchmark } from './define.js';
 import type { Sample } from './types.js';
+import { CHAIN_SCORER } from '../scoring/scorer.js';
 
 const IMAGE_COLUMNS = ['image_1', 'image_2', 'image_3', 'image_4', 'image_5', 'image'];
 const LETTERS = 'ABCDEFGHIJ';
@@ -56,14 +57,12 @@ function toSample({ record, at, images, index }: ParquetRow & { index: number })
 
 export default defineBenchmark({
   id: 'medframeqa',
-  version: 1,
-  title: 'MedFrameQA',
   description: 'Multi-image MCQ over medical video frames: 2,851 items, 2–5 images each.',
   license: 'CC-BY-4.0',
   split: 'test',
   protocols: ['paper', 'closed', 'full'],
   groupBy: ['questionType', 'system', 'modality'],
-  extraction: 'chain',
+  scorer: CHAIN_SCORER,
   folderNames: ['medframeqa', 'MedFrameQA', 'med-frame-qa', 'SuhaoYu1020--MedFrameQA'],
   hf: { repo: 'SuhaoYu1020/MedFrameQA', revision: 'main', files: ['data/*.parquet'], note: 'revision and file names UNVERIFIED' },
   downloadHint: 'the HF dataset SuhaoYu1020/MedFrameQA (parquet)',

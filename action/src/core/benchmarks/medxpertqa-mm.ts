@@ -17,6 +17,7 @@ import { fieldError, readJsonLines, scalarMetadata, str, type RawRecord, type Re
 import { ImageStore } from './common.js';
 import { defineBenchmark } from './define.js';
 import type { QuestionType, Sample } from './types.js';
+import { CHAIN_SCORER } from '../scoring/scorer.js';
 
 const HINT = 'images.zip from the HF dataset TsinghuaC3I/MedXpertQA (517 MB; place it or its unpacked images/ folder next to the jsonl)';
 
@@ -76,14 +77,12 @@ async function* medxpert(dir: string, file: string): AsyncGenerator<Sample> {
 
 export default defineBenchmark({
   id: 'medxpertqa-mm',
-  version: 1,
-  title: 'MedXpertQA-MM',
   description: 'Expert-level multimodal MCQ (A–E). MM test: 2,000 items, Reasoning 1,446 / Understanding 554, 1–6 images each.',
   license: 'MIT',
   split: 'test',
   protocols: ['paper', 'closed', 'full'],
   groupBy: ['questionType', 'medical_task', 'body_system'],
-  extraction: 'chain',
+  scorer: CHAIN_SCORER,
   folderNames: ['medxpertqa-mm', 'medxpertqa', 'medxpertqa_mm', 'MedXpertQA', 'TsinghuaC3I--MedXpertQA'],
   hf: { repo: 'TsinghuaC3I/MedXpertQA', revision: 'f4e6fe7e5a9e13d6c97d7aa2b91cdd8b80c9cc61', files: ['MM/test.jsonl', 'images.zip'] },
   downloadHint: `the HF dataset TsinghuaC3I/MedXpertQA (MM/test.jsonl + images.zip), or the official repo's eval/data/medxpertqa/input/medxpertqa_mm_input.jsonl; ${HINT}`,

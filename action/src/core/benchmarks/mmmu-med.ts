@@ -18,6 +18,7 @@ import type { ParquetRow } from '../data/parquet.js';
 import { parquetSamples } from './common.js';
 import { defineBenchmark, type Layout } from './define.js';
 import type { Sample } from './types.js';
+import { MMMU_SCORER } from '../scoring/scorer.js';
 
 export const MMMU_MED_SUBJECTS = ['Basic_Medical_Science', 'Clinical_Medicine', 'Diagnostics_and_Laboratory_Medicine', 'Pharmacy', 'Public_Health'];
 const IMAGE_COLUMNS = ['image_1', 'image_2', 'image_3', 'image_4', 'image_5', 'image_6', 'image_7'];
@@ -68,14 +69,12 @@ const layout: Layout = { name: 'HF snapshot', requires: MMMU_MED_SUBJECTS.map((s
 
 export default defineBenchmark({
   id: 'mmmu-med',
-  version: 1,
-  title: 'MMMU Health & Medicine',
   description: 'MMMU validation, Health & Medicine subjects: 150 items (30 per subject; 145 multiple-choice, 5 open).',
   license: 'Apache-2.0',
   split: 'validation',
   protocols: ['paper', 'closed', 'full'],
   groupBy: ['answerType', 'questionType', 'subject'],
-  extraction: 'mmmu',
+  scorer: MMMU_SCORER,
   folderNames: ['mmmu-med', 'mmmu', 'MMMU', 'mmmu_med', 'MMMU--MMMU'],
   hf: { repo: 'MMMU/MMMU', revision: 'main', files: MMMU_MED_SUBJECTS.map((s) => `${s}/validation-00000-of-00001.parquet`), note: 'revision not pinned (no verified commit)' },
   downloadHint: 'the HF dataset MMMU/MMMU (validation parquet of the five Health & Medicine subjects)',

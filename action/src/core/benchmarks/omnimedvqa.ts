@@ -29,7 +29,9 @@ import { UserError } from '../errors.js';
 import { fieldError, readJsonArray, str, type RawRecord, type RecordAt } from '../data/records.js';
 import { ImageStore } from './common.js';
 import { defineBenchmark } from './define.js';
-import type { ImageRef, Sample } from './types.js';
+import type { ImageRef } from '../data/images.js';
+import type { Sample } from './types.js';
+import { CHAIN_SCORER } from '../scoring/scorer.js';
 
 const HINT = 'OmniMedVQA.zip from the HF dataset foreverbeliever/OmniMedVQA, unpacked (QA_information/ + Images/)';
 const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'];
@@ -139,14 +141,12 @@ async function* medR1(dir: string): AsyncGenerator<Sample> {
 
 export default defineBenchmark({
   id: 'omnimedvqa',
-  version: 2,
-  title: 'OmniMedVQA',
   description: 'Large multi-modality MCQ benchmark (73 datasets, 12 modalities). Evaluates the open-access QA files.',
   license: 'per source dataset',
   split: 'open-access',
   protocols: ['paper', 'closed', 'full'],
   groupBy: ['questionType', 'omniQuestionType', 'modality'],
-  extraction: 'chain',
+  scorer: CHAIN_SCORER,
   folderNames: ['omnimedvqa', 'OmniMedVQA', 'omni-med-vqa', 'omnimed'],
   hf: { repo: 'foreverbeliever/OmniMedVQA', revision: 'main', files: ['OmniMedVQA.zip'], note: 'one 10.7 GB zip, read in place' },
   downloadHint: HINT,

@@ -17,7 +17,9 @@ import { fileImageIn, missingImage } from '../data/images.js';
 import { readJsonArray, readJsonLines, str, type RawRecord, type RecordAt } from '../data/records.js';
 import { answerTypeByYesNo, parquetSamples } from './common.js';
 import { defineBenchmark } from './define.js';
-import type { ImageRef, Sample } from './types.js';
+import type { ImageRef } from '../data/images.js';
+import type { Sample } from './types.js';
+import { CHAIN_SCORER } from '../scoring/scorer.js';
 
 const MANIFEST = 'DERIVED_hf_test_6719.jsonl';
 /** Entries of the third-party test.json before this index are the HF validation split (with wrong images). */
@@ -50,14 +52,12 @@ async function* fromTestJson(dir: string): AsyncGenerator<Sample> {
 
 export default defineBenchmark({
   id: 'pathvqa',
-  version: 1,
-  title: 'PathVQA',
   description: 'Pathology VQA. HF test split: 6,719 QA, 3,362 yes/no (closed) and 3,357 open.',
   license: 'MIT',
   split: 'test',
   protocols: ['paper', 'closed', 'full'],
   groupBy: ['answerType', 'questionType'],
-  extraction: 'chain',
+  scorer: CHAIN_SCORER,
   folderNames: ['pathvqa', 'path-vqa', 'path_vqa', 'PathVQA', 'flaviagiammarino--path-vqa'],
   hf: { repo: 'flaviagiammarino/path-vqa', revision: '12d11bc4ecfb8779899e7b8e95105b7812b63469', files: ['data/test-*.parquet'] },
   downloadHint: 'the HF dataset flaviagiammarino/path-vqa (downloaded automatically when --data-dir is not given)',

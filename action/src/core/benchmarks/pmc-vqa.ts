@@ -18,6 +18,7 @@ import { fieldError, str, type RawRecord, type RecordAt } from '../data/records.
 import { ImageStore } from './common.js';
 import { defineBenchmark } from './define.js';
 import type { Sample } from './types.js';
+import { CHAIN_SCORER } from '../scoring/scorer.js';
 
 const HINT = 'test_clean.csv + images.zip from the HF dataset xmcmic/PMC-VQA';
 const LETTERS = ['A', 'B', 'C', 'D'];
@@ -55,14 +56,12 @@ async function* pmcVqa(dir: string): AsyncGenerator<Sample> {
 
 export default defineBenchmark({
   id: 'pmc-vqa',
-  version: 1,
-  title: 'PMC-VQA',
   description: 'Multiple choice (A–D) over PubMed Central figures. test_clean: 2,000 questions over 1,440 figures.',
   license: 'CC-BY-SA-4.0',
   split: 'test_clean',
   protocols: ['paper', 'closed', 'full'],
   groupBy: ['questionType'],
-  extraction: 'chain',
+  scorer: CHAIN_SCORER,
   folderNames: ['pmc-vqa', 'pmc_vqa', 'pmcvqa', 'PMC-VQA', 'xmcmic--PMC-VQA'],
   hf: { repo: 'xmcmic/PMC-VQA', revision: 'ff2098cad195b86eed2b3e2f9f42eeae1dbc410a', files: ['test_clean.csv', 'images.zip'] },
   downloadHint: `${HINT} (downloaded automatically when --data-dir is not given; images.zip is 18.9 GB)`,

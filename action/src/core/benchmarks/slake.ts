@@ -17,6 +17,7 @@ import { readJsonArray, scalarMetadata, str } from '../data/records.js';
 import { answerTypeLabel, ImageStore } from './common.js';
 import { defineBenchmark } from './define.js';
 import type { LoadOptions, Sample } from './types.js';
+import { CHAIN_SCORER } from '../scoring/scorer.js';
 
 const HINT = 'SLAKE 1.0 from https://www.med-vqa.com/slake/ or the HF dataset BoKelvin/SLAKE (test.json + imgs.zip)';
 const METADATA = ['modality', 'location', 'content_type', 'base_type'];
@@ -38,8 +39,6 @@ async function* slakeTest(dir: string, _opts: LoadOptions): AsyncGenerator<Sampl
 
 export default defineBenchmark({
   id: 'slake',
-  version: 2,
-  title: 'SLAKE',
   description: 'Bilingual radiology VQA. Test split: 2,094 QA; English 1,061 (CLOSED 416 / OPEN 645), Chinese 1,033.',
   license: 'CC-BY-4.0',
   split: 'test',
@@ -47,7 +46,7 @@ export default defineBenchmark({
   languages: ['en', 'zh', 'all'],
   defaultLanguage: 'en',
   groupBy: ['answerType', 'questionType', 'modality', 'content_type'],
-  extraction: 'chain',
+  scorer: CHAIN_SCORER,
   folderNames: ['slake', 'Slake1.0', 'slake-1.0', 'SLAKE', 'BoKelvin--SLAKE'],
   hf: { repo: 'BoKelvin/SLAKE', revision: 'main', files: ['test.json', 'imgs.zip'], note: 'revision not pinned (no verified commit)' },
   downloadHint: HINT,

@@ -1,21 +1,9 @@
 /**
  * Core types of the suite. A Sample is one benchmark item as loaded (protocol-independent); protocols
  * (scoring/protocol.ts) turn samples into prepared items with choices, prompt and gold, or exclude them.
+ * What a benchmark definition declares (BenchmarkDef) lives in define.ts, next to defineBenchmark.
  */
-import type { BenchmarkId } from '../../../../schemas/results.js';
-
-/** An image referenced by a sample, read lazily: samples never hold image bytes until asked. */
-export interface ImageRef {
-  /** file name or member name, for messages and MIME sniffing */
-  name: string;
-  /** e.g. image/jpeg; sniffed from bytes when unknown */
-  mime: string;
-  read(): Promise<Uint8Array>;
-  /** the file holding the bytes, when it is a plain file (the runner's image cache keys on it + size + mtime) */
-  readonly filePath?: string;
-  /** false when the referenced file is missing; inspect counts these, run refuses to start on them */
-  exists(): Promise<boolean>;
-}
+import type { ImageRef } from '../data/images.js';
 
 export type AnswerType = 'closed' | 'open';
 export type QuestionType = 'reasoning' | 'understanding';
@@ -57,28 +45,4 @@ export interface LoadOptions {
   log?: (msg: string) => void;
   /** environment for defaults (HF_*, MEDVLM_DATA_DIR); process.env when absent */
   env?: Record<string, string | undefined>;
-}
-
-export interface BenchmarkDef {
-  id: BenchmarkId;
-  /** bump when anything that can move scores changes (data, prompt, parsing) */
-  version: number;
-  title: string;
-  /** one-paragraph description incl. split and counts */
-  description: string;
-  license: string;
-  sources: SourceDecl[];
-  /** protocols this benchmark supports */
-  protocols: Array<'paper' | 'closed' | 'full'>;
-  languages?: string[];
-  defaultLanguage?: string;
-  groupBy: GroupKey[];
-  /** answer extraction to use: the default chain, or the official MMMU rules */
-  extraction: 'chain' | 'mmmu';
-  /** how to obtain the data when it is missing (shown in errors and by `list`) */
-  downloadHint?: string;
-  /** the split evaluated, e.g. "test" */
-  split?: string;
-  /** canonical order = the order yielded */
-  load(opts: LoadOptions): AsyncIterable<Sample>;
 }

@@ -20,6 +20,7 @@ import { answerTypeByYesNo, answerTypeLabel, parquetSamples } from './common.js'
 import { defineBenchmark } from './define.js';
 import type { Sample } from './types.js';
 import path from 'node:path';
+import { CHAIN_SCORER } from '../scoring/scorer.js';
 
 const PUBLIC_JSON = 'VQA_RAD Dataset Public.json';
 const IMAGE_FOLDER = 'VQA_RAD Image Folder';
@@ -45,14 +46,12 @@ async function* originalRelease(dir: string, file: string, testOnly: boolean): A
 
 export default defineBenchmark({
   id: 'vqa-rad',
-  version: 2,
-  title: 'VQA-RAD',
   description: 'Radiology VQA (MedPix). Test split: 451 QA (CLOSED 272 / OPEN 179 by answer_type; 251 yes/no answers).',
   license: 'CC0-1.0',
   split: 'test',
   protocols: ['paper', 'closed', 'full'],
   groupBy: ['answerType', 'questionType', 'organ'],
-  extraction: 'chain',
+  scorer: CHAIN_SCORER,
   folderNames: ['vqa-rad', 'vqa_rad', 'vqarad', 'VQA_RAD', 'VQA-RAD', 'flaviagiammarino--vqa-rad'],
   hf: { repo: 'flaviagiammarino/vqa-rad', revision: '74b6acbd67e60def0427836dfef45ed63ef83590', files: ['data/test-*.parquet'] },
   downloadHint: 'original release at https://osf.io/89kps/ (json + image folder), or the HF dataset flaviagiammarino/vqa-rad (downloaded automatically when --data-dir is not given).',

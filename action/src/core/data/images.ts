@@ -4,7 +4,19 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ImageRef } from '../benchmarks/types.js';
+
+/** An image referenced by a sample, read lazily: samples never hold image bytes until asked. */
+export interface ImageRef {
+  /** file name or member name, for messages and MIME sniffing */
+  name: string;
+  /** e.g. image/jpeg; sniffed from bytes when unknown */
+  mime: string;
+  read(): Promise<Uint8Array>;
+  /** the file holding the bytes, when it is a plain file (the runner's image cache keys on it + size + mtime) */
+  readonly filePath?: string;
+  /** false when the referenced file is missing; inspect counts these, run refuses to start on them */
+  exists(): Promise<boolean>;
+}
 
 /** Magic-byte signatures of the image formats medical VQA datasets ship. */
 const SIGNATURES: Array<{ mime: string; bytes: number[]; offset?: number }> = [

@@ -7,9 +7,8 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import type { ImageRef } from '../benchmarks/types.js';
 import { UserError } from '../errors.js';
-import { lazyImage } from './images.js';
+import { lazyImage, type ImageRef } from './images.js';
 import type { RawRecord, RecordAt } from './records.js';
 
 export interface ParquetRow {

@@ -4,9 +4,8 @@
  */
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
-import type { ImageRef } from '../benchmarks/types.js';
 import { UserError } from '../errors.js';
-import { lazyImage } from './images.js';
+import { lazyImage, type ImageRef } from './images.js';
 
 export class ZipArchive {
   private constructor(readonly file: string, private zip: ZipFile, private entries: Map<string, Entry>) {}

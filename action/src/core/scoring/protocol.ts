@@ -20,7 +20,7 @@
  * Benchmarks scored with the official MMMU rules get MMMU's own prompt ("(A) text" options; prompts.ts).
  */
 import type { Protocol } from '../../../../schemas/results.js';
-import type { BenchmarkDef, Sample } from '../benchmarks/types.js';
+import type { Sample } from '../benchmarks/types.js';
 import { deriveAlternatives, yesNoPolarity } from './closed-choices.js';
 import { hasCjk, normalizeAnswer } from './normalize.js';
 import { alternativesPlusGold, paperClosedRule } from './paper-subsets.js';
@@ -52,7 +52,10 @@ export interface Exclusion {
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const YES_NO: Record<PromptLanguage, Record<string, string>> = { en: { A: 'yes', B: 'no' }, zh: { A: '是', B: '否' } };
 
-export function prepareItem(sample: Sample, protocol: Protocol, def: BenchmarkDef, index: number): PreparedItem | Exclusion {
+/** What preparing an item needs from its benchmark's definition (structural, so scoring does not import define.ts). */
+export interface ItemRules { id: string; scorer: { promptStyle: PromptStyle } }
+
+export function prepareItem(sample: Sample, protocol: Protocol, def: ItemRules, index: number): PreparedItem | Exclusion {
   const ctx: Ctx = { index, language: sampleLanguage(sample), style: promptStyle(def) };
   if (sample.options && Object.keys(sample.options).length > 0) return nativeMcq(sample, ctx);
   if (sample.answerType !== 'closed') return protocol === 'full' ? openItem(sample, ctx) : { sample, reason: 'open-ended' };
@@ -64,13 +67,9 @@ export function prepareItem(sample: Sample, protocol: Protocol, def: BenchmarkDe
 
 interface Ctx { index: number; language: PromptLanguage; style: PromptStyle }
 
-/**
- * MMMU's own prompt for the benchmarks scored with its official rules, ours elsewhere. Read from the scorer object
- * when the definition declares one (scorer.ts), else from the older `extraction` string.
- */
-function promptStyle(def: BenchmarkDef): PromptStyle {
-  const d = def as unknown as { scorer?: { promptStyle?: PromptStyle }; extraction?: string };
-  return d.scorer?.promptStyle ?? (d.extraction === 'mmmu' ? 'mmmu' : 'default');
+/** MMMU's own prompt for the benchmarks scored with its official rules, ours elsewhere: the scorer says which. */
+function promptStyle(def: ItemRules): PromptStyle {
+  return def.scorer.promptStyle;
 }
 
 function paperClosed(

@@ -1,20 +1,20 @@
 /**
  * Building the wire object (BenchmarkResult, schemas/results.ts) for one benchmark from its prepared items and the
- * per-item outcomes. Used by `score`, the runner and merge, so the numbers mean the same everywhere:
- *   - accuracy: correct / n over multiple-choice items present; Wilson 95% interval;
- *   - open_exact_match (Wilson), open_token_recall and open_token_f1 (means, ci95 null) over open items present;
- *   - open_judge_accuracy (Wilson) only when some outcome carries a judge grade;
+ * per-item outcomes. Used by `score` and the runner. What is decided here: which items are open (they carry the
+ * graded arrays, 4 decimals), that a judge grade adds open_judge_accuracy, and the groups. Every figure that follows
+ * from the outcomes is then computed by the results algebra (schemas/outcome-metrics.ts, schemas/shard-merge.ts),
+ * the same code the shard merges and the worker's checks run, so the numbers mean the same everywhere:
+ *   - accuracy over present multiple-choice items; open metrics over present open items (rules in outcome-metrics.ts);
  *   - unparsed and errored items are present and score 0 (they are counted, never dropped from n);
  *   - groups: one per value of each def.groupBy key, plus questionType always; each with its own metrics and a
  *     members bitset over the scored items.
  */
 import { packBits } from '../../../../schemas/bitset.js';
-import type { BenchmarkResult, GroupResult, Metric } from '../../../../schemas/results.js';
-import { wilson } from '../../../../schemas/stats.js';
+import { openMask, packOutcomes, type OutcomeBits } from '../../../../schemas/outcomes.js';
+import type { BenchmarkResult, GroupResult, Protocol } from '../../../../schemas/results.js';
+import { recomputeBenchmark } from '../../../../schemas/shard-merge.js';
+import type { BenchmarkDef } from '../benchmarks/define.js';
 import type { Sample } from '../benchmarks/types.js';
-import type { PreparedBenchmark } from '../suite.js';
-import { CHAIN_EXTRACTION_ID } from './extract.js';
-import { MMMU_EXTRACTION_ID } from './mmmu-parse.js';
 import type { Exclusion, PreparedItem } from './protocol.js';
 import { round4 } from './score.js';
 
@@ -28,10 +28,20 @@ export interface ItemOutcome {
   graded?: Record<string, number | null>;
 }
 
-/** What a result needs from suite.ts's PreparedBenchmark (missing images and unknown override ids are reported elsewhere). */
-export type PreparedForSummary = Omit<PreparedBenchmark, 'missingImages' | 'unknownOverrideIds'>;
+/** A prepared benchmark as far as its result needs it (suite.ts's PreparedBenchmark adds loading details). */
+export interface PreparedForSummary {
+  def: Pick<BenchmarkDef, 'id' | 'version' | 'title' | 'groupBy' | 'scorer'>;
+  protocol: Protocol;
+  language: string | null;
+  /** all items after the language filter, canonical order */
+  samples: Sample[];
+  /** scored items, canonical order; items[i].index === i */
+  items: PreparedItem[];
+  excluded: Exclusion[];
+  fingerprint: string;
+  promptVersion: number;
+}
 
-const OPEN_GRADES = ['open_exact_match', 'open_token_recall', 'open_token_f1'] as const;
 const JUDGE = 'open_judge_accuracy';
 const MAX_GROUPS = 256;
 
@@ -39,68 +49,37 @@ export function buildBenchmarkResult(pb: PreparedForSummary, outcomes: ItemOutco
   if (outcomes.length !== pb.items.length) {
     throw new RangeError(`${pb.def.id}: ${outcomes.length} outcomes for ${pb.items.length} scored items`);
   }
-  const all = pb.items.map((_, i) => i);
+  const n = pb.items.length;
   const judged = outcomes.some((o) => typeof o.graded?.[JUDGE] === 'number');
-  const present = (pred: (o: ItemOutcome) => boolean) => outcomes.filter((o) => o.present && pred(o)).length;
-  return {
+  const bits = (pred: (o: ItemOutcome) => boolean) => Uint8Array.from(outcomes, (o) => (o.present && pred(o) ? 1 : 0));
+  const graded = gradedArrays(pb, outcomes, judged);
+  const u: OutcomeBits = {
+    n, present: bits(() => true), correct: bits((o) => o.correct), unparsed: bits((o) => o.unparsed),
+    error: bits((o) => o.error), truncated: bits((o) => o.truncated), open: openMask(graded, n), graded,
+  };
+  // the figures that follow from the outcomes (counts, metrics, group n and metrics) come from the results algebra
+  return recomputeBenchmark({
     id: pb.def.id,
     version: pb.def.version,
     title: pb.def.title,
     fingerprint: pb.fingerprint,
     protocol: pb.protocol,
     promptVersion: pb.promptVersion,
-    extraction: pb.def.extraction === 'mmmu' ? MMMU_EXTRACTION_ID : CHAIN_EXTRACTION_ID,
+    extraction: pb.def.scorer.extractionId,
     language: pb.language,
     counts: {
-      items: pb.samples.length,
-      scored: pb.items.length,
-      excluded: pb.excluded.length,
-      unparsed: present((o) => o.unparsed),
-      errors: present((o) => o.error),
-      truncated: present((o) => o.truncated),
+      items: pb.samples.length, scored: n, excluded: pb.excluded.length, unparsed: 0, errors: 0, truncated: 0,
       excludedReasons: countReasons(pb.excluded),
     },
     chanceAccuracy: chanceAccuracy(pb.items),
-    metrics: metricsFor(all, pb.items, outcomes, judged),
-    groups: groupsFor(pb, outcomes, judged),
-    outcomes: {
-      n: pb.items.length,
-      present: packBits(outcomes.map((o) => o.present)),
-      correct: packBits(outcomes.map((o) => o.present && o.correct)),
-      unparsed: packBits(outcomes.map((o) => o.present && o.unparsed)),
-      error: packBits(outcomes.map((o) => o.present && o.error)),
-      truncated: packBits(outcomes.map((o) => o.present && o.truncated)),
-      graded: gradedArrays(pb.items, outcomes, judged),
-    },
-  };
+    metrics: [],
+    groups: groupsFor(pb),
+    outcomes: packOutcomes(u),
+  }, u);
 }
 
-/** Metrics over the given item indices (the whole benchmark or one group). */
-export function metricsFor(indices: number[], items: PreparedItem[], outcomes: ItemOutcome[], judged: boolean): Metric[] {
-  const mcq = indices.filter((i) => items[i]!.kind === 'mcq' && outcomes[i]!.present);
-  const open = indices.filter((i) => items[i]!.kind === 'open' && outcomes[i]!.present);
-  const metrics: Metric[] = [];
-  if (mcq.length > 0 || open.length === 0) {
-    metrics.push(proportion('accuracy', mcq.filter((i) => outcomes[i]!.correct).length, mcq.length));
-  }
-  if (open.length > 0) {
-    const grade = (i: number, name: string) => outcomes[i]!.graded?.[name] ?? 0;
-    const exact = open.filter((i) => grade(i, 'open_exact_match') === 1).length;
-    metrics.push(proportion('open_exact_match', exact, open.length));
-    for (const name of OPEN_GRADES.slice(1)) {
-      const mean = open.reduce((s, i) => s + grade(i, name), 0) / open.length;
-      metrics.push({ name, value: round4(mean), n: open.length, ci95: null, higherIsBetter: true });
-    }
-    if (judged) metrics.push(proportion(JUDGE, open.filter((i) => grade(i, JUDGE) === 1).length, open.length));
-  }
-  return metrics;
-}
-
-function proportion(name: string, k: number, n: number): Metric {
-  return { name, value: n === 0 ? 0 : k / n, n, ci95: n === 0 ? null : wilson(k, n), higherIsBetter: true };
-}
-
-function groupsFor(pb: PreparedForSummary, outcomes: ItemOutcome[], judged: boolean): GroupResult[] {
+/** One group per value of each groupBy key (plus questionType), with its members; metrics are filled in later. */
+function groupsFor(pb: PreparedForSummary): GroupResult[] {
   const keys = [...new Set([...pb.def.groupBy, 'questionType'])];
   const groups: GroupResult[] = [];
   for (const key of keys) {
@@ -117,7 +96,7 @@ function groupsFor(pb: PreparedForSummary, outcomes: ItemOutcome[], judged: bool
       const members = byValue.get(value)!;
       const bits = new Uint8Array(pb.items.length);
       for (const i of members) bits[i] = 1;
-      groups.push({ key, value, n: members.length, metrics: metricsFor(members, pb.items, outcomes, judged), members: packBits(bits) });
+      groups.push({ key, value, n: members.length, metrics: [], members: packBits(bits) });
     }
   }
   return groups;
@@ -132,10 +111,11 @@ export function groupValue(sample: Sample, key: string): string {
   return s === '' ? 'unknown' : s.slice(0, 200);
 }
 
-function gradedArrays(items: PreparedItem[], outcomes: ItemOutcome[], judged: boolean): Record<string, Array<number | null>> {
-  if (!items.some((it) => it.kind === 'open')) return {};
-  const names: string[] = [...OPEN_GRADES, ...(judged ? [JUDGE] : [])];
-  return Object.fromEntries(names.map((name) => [name, items.map((item, i) => {
+/** The scorer's graded metrics (plus the judge's) per item: a number for each present open item, else null. */
+function gradedArrays(pb: PreparedForSummary, outcomes: ItemOutcome[], judged: boolean): Record<string, Array<number | null>> {
+  if (!pb.items.some((it) => it.kind === 'open')) return {};
+  const names: string[] = [...pb.def.scorer.openMetrics, ...(judged ? [JUDGE] : [])];
+  return Object.fromEntries(names.map((name) => [name, pb.items.map((item, i) => {
     if (item.kind !== 'open' || !outcomes[i]!.present) return null;
     const v = outcomes[i]!.graded?.[name];
     return typeof v === 'number' ? round4(v) : 0;

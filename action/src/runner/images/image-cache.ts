@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { fileStamp, knownDigest, rememberDigest } from '../../core/data/image-digests.js';
 import { sniffMime } from '../../core/data/images.js';
 import { imageWorkers } from './image-workers.js';
-import type { ImageRef } from '../../core/benchmarks/types.js';
+import type { ImageRef } from '../../core/data/images.js';
 
 export const DEFAULT_IMAGE_CACHE_BYTES = 256 * 1024 * 1024;
 
