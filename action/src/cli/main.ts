@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   merge: { summary: 'merge shard result folders into one', load: () => import('./merge.js') },
   upload: { summary: 'upload a results.json to the aggregator worker with an API token', load: () => import('./upload.js') },
   'serve-baseline': { summary: 'serve a chance-level OpenAI-compatible baseline model', load: () => import('./serve-baseline.js') },
+  'model-index': { summary: 'print the model-index block of a Hugging Face model card for a results.json', load: () => import('./model-index.js') },
   demo: { summary: 'start a local worker + baseline model, evaluate a main and a PR run, compare and gate', load: () => import('./demo.js') },
 };
 

@@ -4,13 +4,13 @@
  * for uploaders outside GitHub Actions). The file is checked against the RunResult schema first; identity flags
  * replace what `run` recorded (e.g. a clone of a local path has no GitHub owner/name).
  */
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Identity, RunResult } from '../../../schemas/results.js';
 import { AggregatorError, uploadRun } from '../github-action/aggregator.js';
 import { UserError } from '../core/errors.js';
 import type { CliDeps } from './deps.js';
 import { parseFlags, stringFlag, USAGE_EXIT, type FlagValues } from './flags.js';
+import { readResult, resultsFile } from './results-file.js';
 
 const HELP = `usage: medvlm-bench upload RESULTS.json --aggregator-url URL [--token-env VAR] [--repository owner/name]
                              [--commit SHA] [--ref REF]
@@ -63,30 +63,6 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
     const detail = e.message.replace(/^.*? → \d+ /, '');
     throw new UserError(`${STATUS_HINTS[e.status] ?? 'upload failed'} (HTTP ${e.status}): ${detail}`);
   }
-}
-
-function resultsFile(p: string): string {
-  try {
-    return statSync(p).isDirectory() ? path.join(p, 'results.json') : p;
-  } catch {
-    return p; // readResult names the missing file
-  }
-}
-
-function readResult(file: string): RunResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new UserError(`${file}: ${err.code ? `cannot read (${err.code})` : `not valid JSON (${err.message})`}`);
-  }
-  const parsed = RunResult.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
-    throw new UserError(`${file} is not a valid results file:\n  ${issues.join('\n  ')}`);
-  }
-  return parsed.data;
 }
 
 /** Identity flags win over the recorded identity; each is checked with the schema's own rule. */
