@@ -95,3 +95,20 @@ export function itemsNeeded(q: Omit<PowerQuestion, 'n'>, drop: number, maxN = 10
   }
   return lo;
 }
+
+/** The power question of a compared benchmark or group: its paired n and observed discordance, at its family's level. */
+export function comparisonPower(
+  c: { n: number; counts: { baseOnly: number; headOnly: number } },
+  gate: { margin: number; alpha: number; mode: 'regression' | 'non-inferiority'; familySize: number },
+): DetectableDrop & { level: number; discordance: number } {
+  const discordance = c.n > 0 ? (c.counts.baseOnly + c.counts.headOnly) / c.n : 0;
+  const level = gate.alpha / Math.max(1, gate.familySize);
+  return { ...detectableDrop({ n: c.n, discordance, margin: gate.margin, level, mode: gate.mode }), level, discordance };
+}
+
+/** "detects drops ≥ 6.1 pp with 80% power; smaller drops pass unseen", or why it cannot. */
+export function describePower(p: DetectableDrop): string {
+  if (p.failsWithoutDrop) return 'too few items: this gate fails with ≥ 80% probability even when nothing changed';
+  if (p.drop === null) return 'too few items: no drop is detected with 80% power';
+  return `detects drops ≥ ${(p.drop * 100).toFixed(1)} pp with 80% power; smaller drops pass unseen`;
+}
