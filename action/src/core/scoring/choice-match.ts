@@ -77,7 +77,7 @@ export function matchOptionText(text: string, choices: Record<string, string>): 
   const entries = Object.entries(choices).map(([k, v]) => [k, normalizeAnswer(v)] as const).filter(([, v]) => v.length > 0);
   const exact = entries.filter(([, v]) => v === norm);
   if (exact.length === 1) return exact[0]![0];
-  const contained = entries.filter(([, v]) => containsPhrase(norm, v) && !alwaysNegated(text, v));
+  const contained = entries.filter(([, v]) => namesOf(v).some((n) => containsPhrase(norm, n) && !alwaysNegated(text, n)));
   const maximal = contained.filter(([k, v]) => !contained.some(([k2, v2]) => k2 !== k && v2 !== v && containsPhrase(v2, v)));
   const letters = new Set(maximal.map(([k]) => k));
   if (letters.size === 1) return [...letters][0]!;
@@ -170,5 +170,21 @@ function escapeRegExp(s: string): string {
 
 function containsPhrase(haystack: string, needle: string): boolean {
   if (hasCjk(needle)) return haystack.includes(needle);
-  return ` ${haystack} `.includes(` ${needle} `);
+  // Latin words inside Chinese text have no spaces around them: "这是t1加权像" contains "t1"
+  return ` ${haystack} `.replace(/([\u3400-\u9fff])/gu, ' $1 ').includes(` ${needle} `);
+}
+
+/**
+ * Standard names of imaging modalities, so that an option "CT" is also given by "computed tomography" and "MRI" by
+ * "an MR image". Other options match only their own text.
+ */
+const MODALITY_NAMES: Record<string, string[]> = {
+  ct: ['computed tomography', 'cat scan'],
+  mri: ['magnetic resonance', 'mr'],
+  'x ray': ['radiograph', 'radiography', 'plain film', 'xray'],
+  ultrasound: ['sonography', 'sonographic', 'ultrasonography', 'sonogram'],
+};
+
+function namesOf(option: string): string[] {
+  return [option, ...(MODALITY_NAMES[option] ?? [])];
 }

@@ -78,7 +78,7 @@ function extractImplicit(text: string, choices: Record<string, string>, q: strin
   if (concluded && concluded.letter in choices) return corrected({ answer: concluded.letter, stage: 'trigger' }, concluded.tail, choices, q);
   if (isRefusal(text)) return { answer: null, stage: 'refusal' };
   const letter = bareLetter(text, choices);
-  if (letter !== null) return decided(letter, 'letter');
+  if (letter !== null) return corrected(decided(letter, 'letter'), afterLastMention(text, letter), choices, q);
   const byText = matchOptionText(text, choices);
   if (byText !== null) return decided(byText, 'option-text');
   const yn = matchYesNo(text, choices, q);
@@ -116,13 +116,27 @@ function recommitted(after: string, choices: Record<string, string>, q: string |
     const m = resolveExplicit(seg, choices, q);
     if (m !== null) return m;
   }
-  return matchYesNo(after, choices, q);
+  const finalLetter = /(?:^|[.!?—–-]\s*)\(?([A-Z])\)?[.!]?\s*$/.exec(stripMarkdown(after).trim());
+  if (finalLetter && finalLetter[1]! in choices) return finalLetter[1]!;
+  const byText = matchOptionText(after, choices);
+  return byText !== null ? byText : matchYesNo(after, choices, q);
+}
+
+/** The text after the last place the letter is written (where a correction of it would be). */
+function afterLastMention(text: string, letter: string | typeof AMBIGUOUS): string {
+  if (typeof letter !== 'string') return '';
+  const hits = [...text.matchAll(new RegExp(`(?<![A-Za-z])${letter}(?![A-Za-z])`, 'g'))];
+  const last = hits.at(-1);
+  return last ? text.slice(last.index + 1) : '';
 }
 
 function bareLetter(text: string, choices: Record<string, string>): Match {
   const lines = stripMarkdown(text).split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
-  const first = bareLine(lines[0] ?? '', choices);
-  const last = bareLine(lines.at(-1) ?? '', choices);
+  // in an option review ("A. Lung - clear\nB. Liver - …") a line "D. Kidney" restates an option: only a letter alone counts
+  const review = new Set(lines.map((l) => /^[([]?([A-Z])[.):\]]/.exec(l)?.[1]).filter((x) => x !== undefined)).size > 1;
+  const bare = (l: string) => (review ? (/^[([]?[A-Za-z][.)\]]?$/.test(l) ? bareLine(l, choices) : null) : bareLine(l, choices));
+  const first = bare(lines[0] ?? '');
+  const last = bare(lines.at(-1) ?? '');
   if (first && last && first !== last) return AMBIGUOUS;
   if (first || last) return (first ?? last)!;
   const reasoned = leadingReasonLetter(lines, choices);

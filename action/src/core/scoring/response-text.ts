@@ -82,7 +82,12 @@ const TRIGGERS = [
   "i'll pick", "i'll choose", 'my answer is', 'my answer:', 'my choice is', 'the correct response is',
   '正确答案是', '正确答案为', '答案是', '答案为', '答案：', '答案:', '故选', '应选',
 ];
-const TRIGGER_RE = new RegExp(TRIGGERS.map(escapeRegExp).join('|'), 'gi');
+/** "the best next step here is C", "the most likely diagnosis is glioblastoma", "选A" (not 选项, "option"). */
+const PHRASE_TRIGGERS = [
+  String.raw`\b(?:the\s+)?(?:best|most\s+(?:likely|appropriate|probable|accurate)|correct|right|likeliest)\s+(?:next\s+)?(?:[a-z]+\s+){0,2}?(?:step|answer|option|choice|diagnosis|finding|management|treatment|explanation|modality|plane|organ)\s+(?:here\s+|in this case\s+)?(?:is|would be|will be)\b`,
+  '选择|选(?!项)',
+];
+const TRIGGER_RE = new RegExp([...TRIGGERS.map(escapeRegExp), ...PHRASE_TRIGGERS].join('|'), 'gi');
 const NEGATION_START = /^(?:not|never|n't)\b/i;
 
 /**
@@ -118,9 +123,9 @@ export function lastTrigger(text: string): { segment: string; tail: string } | n
 const NOT_X_BUT_Y = /^not\s+(?:option\s+)?\(?[A-Z]\)?\s*(?:[,;]\s*|\s+(?=but\b))(?:but\s+(?:rather\s+)?|rather\s+|instead\s+)?(?:it(?:'s|\s+is)\s+|the answer is\s+)?(?=\S)/i;
 
 /** "Wait", "on second thought", "let me reconsider": the answer given before is withdrawn. */
-const STRONG_CORRECTION = /(?:^|[.!?,;\n]\s*|\bhmm+,?\s*)(?:wait|on second thought|on reflection|let me reconsider|re-?(?:examining|considering)|correction|scratch that|i was wrong|i made a mistake|no,? wait)\b/gi;
+const STRONG_CORRECTION = /(?:^\s*|[.!?,;\n]\s*|\bhmm+,?\s*)(?:wait|on second thought|on reflection|let me reconsider|re-?(?:examining|considering)|correction|scratch that|i was wrong|i made a mistake|no,? wait)\b/gi;
 /** "Actually, …", "looking again": a new answer after it replaces the earlier one; without one nothing changes. */
-const WEAK_CORRECTION = /(?:^|[.!?,;\n]\s*)(?:actually|looking (?:again|more closely)|on closer (?:look|inspection|review)|upon (?:closer|further) (?:look|inspection|review)|re-?checking)\b/gi;
+const WEAK_CORRECTION = /(?:^\s*|[.!?,;\n]\s*)(?:actually|looking (?:again|more closely)|on closer (?:look|inspection|review)|upon (?:closer|further) (?:look|inspection|review)|re-?checking)\b/gi;
 
 /**
  * A self-correction in `tail` (the text after an answer): the text after the LAST correction marker, and whether the
@@ -156,7 +161,7 @@ export function lastConcludedLetter(text: string): string | null {
 
 const CONCLUDED = [
   /(?:^|[^A-Za-z])(?:option\s+|choice\s+)?\(?([A-Z])\)?\s+(?:is|would be|seems)\s+(?:the\s+)?(?:correct|right|best|most (?:likely|appropriate|accurate)|answer)\b/gi,
-  /\b(?:so|therefore|thus|hence|suggests?|suggesting|indicates?|indicating|points? to|pointing to|favou?rs?|supports?)\s*,?\s+(?:option\s+|choice\s+|answer\s+)?\(?([A-Z])\)?(?=\s*(?:[.!;]|$))/gim,
+  /\b(?:so|therefore|thus|hence|suggests?|suggesting|indicates?|indicating|points? to|pointing to|favou?rs?|supports?)\s*,?\s+(?:it(?:'s|\s+is|\s+must be|\s+should be)\s+|the answer is\s+)?(?:option\s+|choice\s+|answer\s+)?\(?([A-Z])\)?(?=\s*(?:[.!;]|$))/gim,
   /\bnot\s+(?:option\s+)?\(?[A-Z]\)?\s*,?\s*but\s+(?:rather\s+)?(?:option\s+)?\(?([A-Z])\)?(?![A-Za-z])/gi,
 ];
 

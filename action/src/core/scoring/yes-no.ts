@@ -94,7 +94,7 @@ function statements(t: string, q: YesNoQuestion | null): YesNo {
 const HEDGE = /\b(?:may|might|could|possibl[ey]|perhaps|maybe|suspicious|suspected|suspect|questionable|equivocal|uncertain|unclear|likely|probabl[ey]|suggest\w*|cannot (?:be )?(?:excluded|ruled out)|can't be (?:excluded|ruled out)|not (?:sure|certain)|difficult|hard to|seems?|subtle|borderline)\b|\?/;
 const NEGATION = /\b(?:no|not|without|absent|absence|negative|free of|none|neither|nor|lack|lacks|lacking|ruled out|excluded|cannot see|can't see|do not see|don't see|n't)\b|n't\b/;
 const AFTER_NEGATED = /^[\w\s-]{0,40}?\b(?:is|are|was|were)\s+(?:not\b|absent\b|ruled out\b|excluded\b)|^\s*(?:absent|not (?:seen|present|visible|identified|noted|evident))\b/;
-const EXISTS = /\bthere (?:is|are|was|were|appears? to be|seems? to be)\b|\b(?:is|are|was|were)\s+(?:seen|present|visible|noted|identified|evident|demonstrated|observed|shown|depicted|found|detected)\b|\bpresent\b|\b(?:shows?|showing|demonstrat\w*|reveal\w*|contains?|containing|depicts?|has|have|with)\b|\bpositive for\b|\bconsistent with\b|\bevidence of\b/;
+const EXISTS = /\bthere (?:is|are|was|were|appears? to be|seems? to be)\b|\b(?:is|are|was|were)\s+(?:seen|present|visible|noted|identified|evident|demonstrated|observed|shown|depicted|found|detected)\b|\bpresent\b|\b(?:shows?|showing|demonstrat\w*|reveal\w*|contains?|containing|depicts?|has|have|with)\b|\bpositive for\b|\b(?:consistent|compatible) with\b|\bin keeping with\b|\bevidence of\b|\bindicat(?:es?|ing)\b|\brepresent(?:s|ing)\b/;
 const BARE_PRESENCE: Record<string, 'yes' | 'no'> = {
   present: 'yes', positive: 'yes', seen: 'yes', visible: 'yes', 'it is present': 'yes', 'yes it is present': 'yes',
   absent: 'no', none: 'no', negative: 'no', 'not seen': 'no', 'not present': 'no', 'not visible': 'no', 'it is absent': 'no',
@@ -125,12 +125,20 @@ function keyIndex(c: string, q: YesNoQuestion): number {
   if (q.side && !words.some((w) => w[0] === q.side) && words.some((w) => w[0] === (q.side === 'left' ? 'right' : 'left'))) return -1;
   let first = -1;
   for (const key of q.keys) {
-    const hit = words.find((w) => sameWord(w[0], key));
+    const hit = words.find((w) => sameWord(w[0], key) || ORGAN_ADJECTIVE[w[0]] === key.replace(/s$/, ''));
     if (!hit) return -1;
     if (first < 0 || hit.index < first) first = hit.index;
   }
   return q.keys.length ? first : 0;
 }
+
+/** "hepatic" names the liver, "renal" the kidney… so "a mass in the right hepatic lobe" is about the liver. */
+const ORGAN_ADJECTIVE: Record<string, string> = {
+  hepatic: 'liver', renal: 'kidney', splenic: 'spleen', pulmonary: 'lung', cardiac: 'heart', cerebral: 'brain',
+  pancreatic: 'pancreas', gastric: 'stomach', osseous: 'bone', vertebral: 'spine', colonic: 'colon', pleural: 'pleura',
+};
+/** A clause naming an organ is about that organ; one naming none ("No abnormality is seen") is about the image. */
+const ORGAN = /\b(?:liver|hepatic|spleen|splenic|kidneys?|renal|lungs?|pulmonary|heart|cardiac|brain|cerebral|pancrea\w*|stomach|gastric|bowel|colon\w*|bones?|spine|vertebra\w*|bladder|gallbladder|aorta|trachea|ribs?|femur|skull|uterus|prostate|thyroid|breast|mediastin\w*|diaphragm|ventricles?|sinus\w*|orbit\w*)\b/;
 
 const NORMAL_WORDS = /^(?:it |this |the image |the study |the scan |everything |overall |findings )?(?:is |are |appears |looks |seems )?(?:completely |entirely |essentially )?(normal|unremarkable|healthy|abnormal|not normal|not healthy|unhealthy)(?: study| image| scan| findings)?$/;
 const NO_FINDING = /\b(?:no|without|free of|negative for|not any)\s+(?:\w+\s+){0,3}?(?:abnormal\w*|lesions?|mass(?:es)?|patholog\w*|findings?|disease|tumou?rs?|fractures?|nodules?|effusions?)\b/;
@@ -139,13 +147,13 @@ const FINDING = /\b(?:there (?:is|are)|shows?|demonstrates?|reveals?|contains?|h
 /** Normal → 'yes', abnormal → 'no' (the caller inverts for "abnormal" questions). */
 function normality(c: string, bare: string, q: YesNoQuestion): Polarity {
   const bareMatch = NORMAL_WORDS.exec(bare);
-  const mentions = q.keys.length === 0 || keyIndex(c, q) >= 0;
+  const mentions = q.keys.length === 0 || keyIndex(c, q) >= 0 || !ORGAN.test(c);
   if (!mentions && !bareMatch) return null;
   if (HEDGE.test(c)) return 'unsure';
   if (/\bnot\s+(?:\w+\s+)?(?:normal|healthy)\b|\bunhealthy\b/.test(c)) return 'no';
   if (NO_FINDING.test(c)) return 'yes';
   if (/\babnormal\w*\b/.test(c) || FINDING.test(c)) return 'no';
-  if (/\b(?:normal|unremarkable|healthy|within normal limits)\b/.test(c)) return 'yes';
+  if (/\b(?:normal|unremarkable|healthy|within normal limits|clear)\b/.test(c)) return 'yes';
   return null;
 }
 
