@@ -79,8 +79,9 @@ describe('evaluateTasks', () => {
     expect(results.map((r) => r.outcome.error)).toEqual([false, false, false, false, false, true]);
     expect(results[5]!.outcome).toMatchObject({ present: true, correct: false, error: true });
     const rec = lines(dir).find((l) => l.id === 'item-5')!;
-    expect(rec.error).toMatch(/no answer within 0.3 s \(request timeout\) \(after 3 attempts\)/);
-    expect(seen.counts.get(rec.requestHash)).toBe(3); // the hash names the request the server saw three times
+    // a request that timed out once is retried once, not up to maxAttempts: a hang is usually deterministic
+    expect(rec.error).toMatch(/no answer within 0.3 s \(request timeout\) \(after 2 attempts\)/);
+    expect(seen.counts.get(rec.requestHash)).toBe(2); // the hash names the request the server saw twice
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 

@@ -11,7 +11,9 @@ import { runPool } from './pool.js';
 import { defaultTransport, type Body, type Transport } from './http/transport.js';
 import type { CachedPrediction, JudgeRecord, JudgeStamp, PredictionsFile } from './predictions.js';
 import type { ProgressCounts, ProgressSink } from './progress.js';
-import { ReachabilityCircuit, sendWithRetries, type RetryPolicy } from './retry.js';
+import { ReachabilityCircuit, sendWithRetries, type RetryDeps, type RetryPolicy } from './retry.js';
+import { DecodingAdapter } from './adapt.js';
+import { Diagnostics, SerialServerDetector, type SystematicFailureError } from './diagnostics.js';
 import { AdaptiveGate, type GateLimits, type ItemGateState } from './http/gate.js';
 import type { ItemOutcome } from '../core/scoring/summary.js';
 import type { EvalTask, Scored, Scorer } from './types.js';
@@ -50,6 +52,10 @@ export interface EngineDeps {
   signal?: AbortSignal;
   /** image hashes and base64 text; one per evaluateTasks call (one run) unless given */
   imageCache?: ImageCache;
+  /** fits requests to what the server takes (adapt.ts); one per run, made here unless given */
+  adapter?: DecodingAdapter;
+  /** error reasons, systematic-failure stop, reasoning-only answers, serial-server warning (diagnostics.ts) */
+  diagnostics?: Diagnostics;
   /** rate-limit / 503 handling bounds (http/gate.ts) and where the gate reports what it does */
   gate?: Partial<GateLimits>;
   log?: (msg: string) => void;
@@ -89,6 +95,8 @@ export async function evaluateTasks(
   const counts: ProgressCounts = { done: 0, total, errors: 0, unparsed: 0, cached: 0 };
   const transport = deps.transport ?? defaultTransport(deps.fetch, o.concurrency);
   const ctx = makeContext(o, deps, transport, deps.imageCache ?? new ImageCache());
+  // a systematic failure (the same error item after item) stops the whole run, like SIGINT but with its reason
+  const stop = new AbortController();
   deps.progress.start(total);
   try {
     await runPool(tasks, o.concurrency, async (task, signal) => {
@@ -99,7 +107,8 @@ export async function evaluateTasks(
       if (r.outcome.unparsed) counts.unparsed++;
       onResult(r);
       deps.progress.update(counts);
-    }, deps.signal);
+      if (ctx.tripped && !stop.signal.aborted) stop.abort(ctx.tripped);
+    }, deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal);
   } finally {
     if (!deps.transport) transport.close();
   }
@@ -119,28 +128,35 @@ function makeContext(o: EngineOptions, deps: EngineDeps, transport: Transport, i
   // one admission gate per endpoint: adapts in-flight requests to 429s and pauses the run on 503s
   const gates = new Map<string, AdaptiveGate>();
   const gateOf = (target: string) => gates.get(target) ?? gates.set(target, new AdaptiveGate(o.concurrency, target, deps.log ?? (() => {}), deps.gate)).get(target)!;
-  const send = (target: string, c: ReachabilityCircuit, key: string | null, body: Body, signal: AbortSignal) => {
+  const send = (target: string, c: ReachabilityCircuit, key: string | null, body: Body | (() => Body), signal: AbortSignal, adapt?: RetryDeps['adapt']) => {
     let latencyMs = 0;
+    let sentAt = 0;
     const gate = gateOf(target);
     const item: ItemGateState = { limitedSince: null };
     const attempt = async () => {
       const slot = gate.acquire(signal);
       if (slot) await slot;
       const startedAt = gate.now();
-      const t0 = performance.now();
+      const t0 = (sentAt = performance.now());
       let out: AttemptOutcome;
       try {
-        out = await postChat(target, body, { transport, apiKey: key, timeoutMs: o.requestTimeoutMs, signal, now: deps.now });
+        out = await postChat(target, typeof body === 'function' ? body() : body, { transport, apiKey: key, timeoutMs: o.requestTimeoutMs, signal, now: deps.now });
       } finally {
         gate.release();
       }
       latencyMs = performance.now() - t0;
       return gate.observe(out, item, startedAt);
     };
-    return sendWithRetries(target, attempt, o.retry, c, { sleep: deps.sleep, random: deps.random, signal })
-      .then((r) => ({ ...r, latencyMs }));
+    return sendWithRetries(target, attempt, o.retry, c, { sleep: deps.sleep, random: deps.random, signal, adapt })
+      .then((r) => ({ ...r, latencyMs, sentAt }));
   };
-  return { o, url, circuit, judgeUrl, judgeCircuit, send, images };
+  const adapter = deps.adapter ?? new DecodingAdapter(o.decoding, deps.log);
+  const diagnostics = deps.diagnostics ?? new Diagnostics();
+  const serial = new SerialServerDetector(o.concurrency, (m) => {
+    diagnostics.warn(m);
+    deps.log?.(`warning: ${m}`);
+  });
+  return { o, url, circuit, judgeUrl, judgeCircuit, send, images, adapter, diagnostics, serial, tripped: null as SystematicFailureError | null };
 }
 
 /** GET /v1/models: any HTTP status proves the server is up (a hung item is then the item's failure, not an outage). */
@@ -227,11 +243,25 @@ async function evaluateOne(task: EvalTask, ctx: Context, store: PredictionsFile,
 }
 
 async function askModel(prompt: string, images: CachedImage[], ctx: Context, signal: AbortSignal) {
-  // built and hashed once; every retry sends the same bytes
-  const body = buildRequest(ctx.o.model, prompt, images, ctx.o.decoding);
+  // built and hashed once per settings; every retry sends the same bytes, an adaptation (adapt.ts) builds anew
+  let sent = ctx.adapter.settings;
+  let body = buildRequest(ctx.o.model, prompt, images, sent);
+  const adapt = (out: Parameters<NonNullable<RetryDeps['adapt']>>[0]): boolean => {
+    const next = ctx.adapter.onRefusal(out, sent);
+    if (next) body = buildRequest(ctx.o.model, prompt, images, (sent = next));
+    return next !== null;
+  };
+  const r = await ctx.send(ctx.url, ctx.circuit, ctx.o.apiKey, () => body.chunks, signal, adapt);
   const requestHash = body.sha256;
-  const r = await ctx.send(ctx.url, ctx.circuit, ctx.o.apiKey, body.chunks, signal);
-  if (!r.ok) return { requestHash, answer: null, error: r.error, attempts: r.attempts, reasoning: null };
+  if (!r.ok) {
+    // 429s are the admission gate's business (rate limits pass); everything else repeating item after item stops the run
+    ctx.tripped ??= ctx.diagnostics.item(r.error, { countsForStreak: r.failure.status !== 429 });
+    return { requestHash, answer: null, error: r.error, attempts: r.attempts, reasoning: null };
+  }
+  ctx.diagnostics.item(null);
+  ctx.adapter.answered(sent);
+  ctx.serial.answered(r.sentAt, r.latencyMs);
+  if (r.reply.content.trim() === '' && r.reply.reasoning) ctx.diagnostics.reasoningOnly++;
   const content = r.reply.content;
   const answer: Answer = {
     text: () => content,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { RunResult, type BenchmarkResult, type Decoding, type Identity, type Protocol, type Shard, type Timing } from '../../../schemas/results.js';
+import { RunResult, type BenchmarkResult, type Decoding, type EffectiveDecoding, type Identity, type Protocol, type RunDiagnostics, type Shard, type Timing } from '../../../schemas/results.js';
 
 export const RESULTS_FILE = 'results.json';
 
@@ -76,6 +76,11 @@ export interface AssembleInput {
   shard: Shard | null;
   timing: Timing;
   benchmarks: BenchmarkResult[];
+  /** "failed" when the run stopped on a systematic failure (then `failure` says why) */
+  status?: 'complete' | 'failed';
+  failure?: { reason: string; items: number } | null;
+  effectiveDecoding?: EffectiveDecoding | null;
+  diagnostics?: RunDiagnostics | null;
 }
 
 export function assembleRunResult(a: AssembleInput): RunResult {
@@ -91,6 +96,9 @@ export function assembleRunResult(a: AssembleInput): RunResult {
     shard: a.shard,
     timing: a.timing,
     benchmarks: a.benchmarks,
+    ...(a.status ? { status: a.status, failure: a.failure ?? null } : {}),
+    ...(a.effectiveDecoding !== undefined ? { effectiveDecoding: a.effectiveDecoding } : {}),
+    ...(a.diagnostics !== undefined ? { diagnostics: a.diagnostics } : {}),
   });
 }
 

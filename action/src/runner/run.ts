@@ -11,6 +11,9 @@ import { buildBenchmarkResult } from '../core/scoring/summary.js';
 import type { PreparedBenchmark } from '../core/suite.js';
 import { sha256Hex } from './http/client.js';
 import { evaluateTasks, type EngineDeps } from './evaluate.js';
+import { DecodingAdapter } from './adapt.js';
+import { diagnosticLines, Diagnostics, SystematicFailureError } from './diagnostics.js';
+import { readContextLimit } from './server-limits.js';
 import { endpointHost, resolveIdentity } from './identity.js';
 import { JUDGE_PROMPT_VERSION } from './judge.js';
 import { checkEndpoint } from './preflight.js';
@@ -62,10 +65,14 @@ export async function runEvaluation(opts: RunOptions, deps: RunDeps): Promise<Ru
     const preflight = { unreachableMs: engine.unreachableMs, fetch: deps.fetch, now: deps.now, sleep: wait, log: deps.log, signal: deps.signal };
     await checkEndpoint({ ...preflight, endpoint: engine.endpoint, model: engine.model, apiKey: engine.apiKey });
     if (engine.judge) await checkEndpoint({ ...preflight, ...engine.judge });
+    // the token budget fits the server's context from the first request when the server reports it (adapt.ts)
+    const adapter = new DecodingAdapter(engine.decoding, deps.log);
+    const context = await readContextLimit({ endpoint: engine.endpoint, model: engine.model, apiKey: engine.apiKey, fetch: deps.fetch, signal: deps.signal });
+    if (context) adapter.fitContext(context.limit, context.source);
     const engineDeps: EngineDeps = { fetch: deps.fetch, now: deps.now, random: deps.random ?? Math.random, sleep: wait,
-      progress: deps.progress ?? SILENT_PROGRESS, signal: deps.signal };
+      progress: deps.progress ?? SILENT_PROGRESS, signal: deps.signal, adapter, diagnostics: new Diagnostics(), log: deps.log };
     const evaluated = await evaluateSelected(run, benchmarks, engineDeps, deps.log);
-    return await finish(run, benchmarks, evaluated, { ...deps, startedAt, env, cwd: opts.cwd ?? process.cwd() });
+    return await finish(run, benchmarks, evaluated, { ...deps, startedAt, env, cwd: opts.cwd ?? process.cwd() }, engineDeps);
   } finally {
     await served?.stop();
   }
@@ -77,6 +84,8 @@ interface Evaluated {
   tokens: { prompt: number; completion: number };
   fresh: number;
   predictionsPath: string;
+  /** set when the run stopped on (or ended in) a systematic failure */
+  failure: SystematicFailureError | null;
 }
 
 async function evaluateSelected(run: NormalizedRun, benchmarks: PreparedBenchmark[], deps: EngineDeps, log: (m: string) => void): Promise<Evaluated> {
@@ -87,7 +96,7 @@ async function evaluateSelected(run: NormalizedRun, benchmarks: PreparedBenchmar
   if (store.cache.size > 0) log(`resuming: ${store.cache.size} finished item(s) in ${predictionsPath}`);
   const selected = benchmarks.map((pb) => selectIndices(pb, run.shard, run.limit));
   const byId = new Map(benchmarks.map((pb, b) => [pb.def.id as string, b]));
-  const ev: Evaluated = { outcomes: benchmarks.map((pb) => pb.items.map(() => ABSENT)), latencies: [], tokens: { prompt: 0, completion: 0 }, fresh: 0, predictionsPath };
+  const ev: Evaluated = { outcomes: benchmarks.map((pb) => pb.items.map(() => ABSENT)), latencies: [], tokens: { prompt: 0, completion: 0 }, fresh: 0, predictionsPath, failure: null };
   const total = selected.reduce((s, xs) => s + xs.length, 0);
   const shardNote = run.shard ? `, shard ${run.shard.index + 1}/${run.shard.count}` : '';
   log(`evaluating ${total} item(s) of ${benchmarks.map((pb) => pb.def.id).join(', ')} with ${run.engine.model} at ${endpointHost(run.engine.endpoint)} (concurrency ${run.engine.concurrency}${shardNote})`);
@@ -104,6 +113,11 @@ async function evaluateSelected(run: NormalizedRun, benchmarks: PreparedBenchmar
       ev.tokens.prompt += r.tokens.prompt;
       ev.tokens.completion += r.tokens.completion;
     });
+    // a run shorter than the streak limit whose every fresh item failed the same way failed too
+    ev.failure = deps.diagnostics?.allFailedAlike(ev.fresh) ?? null;
+  } catch (e) {
+    if (!(e instanceof SystematicFailureError)) throw e;
+    ev.failure = e; // results.json still gets written, saying the run failed and why
   } finally {
     store.close();
   }
@@ -119,6 +133,7 @@ function* tasksOf(benchmarks: PreparedBenchmark[], selected: number[][]): Genera
 async function finish(
   run: NormalizedRun, benchmarks: PreparedBenchmark[], ev: Evaluated,
   ctx: RunDeps & { startedAt: number; env: Record<string, string | undefined>; cwd: string },
+  engineDeps: EngineDeps,
 ): Promise<RunOutput> {
   const { engine } = run;
   const identity = await resolveIdentity(ctx.env, ctx.cwd);
@@ -142,8 +157,14 @@ async function finish(
     shard,
     timing: buildTiming({ startedAt: ctx.startedAt, finishedAt: ctx.now(), freshItems: ev.fresh, latenciesMs: ev.latencies, tokens: ev.tokens }),
     benchmarks: results,
+    status: ev.failure ? 'failed' : 'complete',
+    failure: ev.failure && { reason: ev.failure.reason, items: ev.failure.items },
+    effectiveDecoding: engineDeps.adapter?.effective() ?? null,
+    diagnostics: engineDeps.diagnostics?.report() ?? null,
   });
   const resultsPath = writeResultsAtomic(run.out, result);
+  for (const line of result.diagnostics ? diagnosticLines(result.diagnostics) : []) ctx.log(line);
+  if (ev.failure) throw new SystematicFailureError(ev.failure.reason, ev.failure.items, resultsPath);
   return { result, resultsPath, predictionsPath: ev.predictionsPath };
 }
 
