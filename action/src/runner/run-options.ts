@@ -8,6 +8,7 @@ import type { DecodingSettings } from './http/client.js';
 import type { EngineOptions } from './evaluate.js';
 import type { DataSelection } from './prepare-run.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { servedEndpoint } from './serve-endpoint.js';
 import { parseShard, type ShardSpec } from './shard.js';
 
 export const RUN_DEFAULTS = {
@@ -18,8 +19,6 @@ export const RUN_DEFAULTS = {
   requestTimeoutMs: 600_000,
   unreachableMs: 60_000,
   serveTimeoutMs: 900_000,
-  /** where --serve'd servers usually listen (vLLM's default port) */
-  servedEndpoint: 'http://127.0.0.1:8000',
 } as const;
 
 export interface RunOptions {
@@ -30,6 +29,8 @@ export interface RunOptions {
   checkpoint?: string | null;
   /** shell command starting the model server for the duration of the run */
   serve?: string | null;
+  /** shell command that stops it (e.g. `docker stop "$(cat cid)"`), run before the process group is signalled */
+  serveStop?: string | null;
   serveTimeoutMs?: number;
   /** ids, a comma list, or "all" (default): every benchmark whose data is found */
   benchmarks?: string | string[];
@@ -69,13 +70,15 @@ export interface NormalizedRun {
   shard: ShardSpec | null;
   limit: number | null;
   checkpoint: string;
-  serve: { command: string; timeoutMs: number } | null;
+  serve: { command: string; timeoutMs: number; stopCommand: string | null } | null;
 }
 
 export function normalizeRunOptions(o: RunOptions): NormalizedRun {
   if (!o.model) throw new UserError('a model name is required (--model NAME: the name the endpoint serves)', 2);
   if (!o.outDir) throw new UserError('an output folder is required (--out DIR)', 2);
-  const endpoint = o.endpoint || (o.serve ? RUN_DEFAULTS.servedEndpoint : null);
+  // with --serve and no --endpoint: the port the served command will listen on (serve-endpoint.ts)
+  const endpoint = o.endpoint || (o.serve ? servedEndpoint(o.serve) : null);
+  if (o.serveStop && !o.serve) throw new UserError('--serve-stop goes with --serve "COMMAND" (it stops what --serve started)', 2);
   if (!endpoint) throw new UserError('an endpoint is required (--endpoint URL, e.g. http://127.0.0.1:8000/v1), or --serve "COMMAND"', 2);
   if (!/^https?:\/\/[^/]/.test(endpoint)) throw new UserError(`--endpoint '${endpoint}' must be an http(s) URL, e.g. http://127.0.0.1:8000/v1`, 2);
   if (o.limit !== undefined && o.limit !== null && (!Number.isInteger(o.limit) || o.limit < 1)) {
@@ -118,7 +121,7 @@ export function normalizeRunOptions(o: RunOptions): NormalizedRun {
     shard: typeof o.shard === 'string' ? parseShard(o.shard) : (o.shard ?? null),
     limit: o.limit ?? null,
     checkpoint: o.checkpoint || o.model,
-    serve: o.serve ? { command: o.serve, timeoutMs: o.serveTimeoutMs ?? RUN_DEFAULTS.serveTimeoutMs } : null,
+    serve: o.serve ? { command: o.serve, timeoutMs: o.serveTimeoutMs ?? RUN_DEFAULTS.serveTimeoutMs, stopCommand: o.serveStop ?? null } : null,
   };
 }
 

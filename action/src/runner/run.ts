@@ -57,12 +57,16 @@ export async function runEvaluation(opts: RunOptions, deps: RunDeps): Promise<Ru
   mkdirSync(run.out, { recursive: true });
   const served = run.serve
     ? await startServedModel({ command: run.serve.command, endpoint: run.engine.endpoint, logPath: path.join(run.out, 'serve.log'),
-      readyTimeoutMs: run.serve.timeoutMs, fetch: deps.fetch, log: deps.log, signal: deps.signal })
+      readyTimeoutMs: run.serve.timeoutMs, fetch: deps.fetch, log: deps.log, signal: deps.signal, apiKey: run.engine.apiKey,
+      stopCommand: run.serve.stopCommand })
     : null;
+  // a served process that exits on its own stops the run at once, with its exit code and log tail (serve.ts)
+  if (served) deps = { ...deps, signal: deps.signal ? AbortSignal.any([deps.signal, served.died]) : served.died };
   try {
     const wait = deps.sleep ?? sleep;
     const { engine } = run;
-    const preflight = { unreachableMs: engine.unreachableMs, fetch: deps.fetch, now: deps.now, sleep: wait, log: deps.log, signal: deps.signal };
+    const preflight = { unreachableMs: engine.unreachableMs, fetch: deps.fetch, now: deps.now, sleep: wait, log: deps.log, signal: deps.signal,
+      readyMs: run.serve?.timeoutMs };
     await checkEndpoint({ ...preflight, endpoint: engine.endpoint, model: engine.model, apiKey: engine.apiKey });
     if (engine.judge) await checkEndpoint({ ...preflight, ...engine.judge });
     // the token budget fits the server's context from the first request when the server reports it (adapt.ts)
