@@ -20,7 +20,7 @@ const LAYERS = [
   { prefix: 'schemas/', name: 'schemas', rank: 0 },
   { prefix: 'action/src/core/', name: 'core', rank: 1 },
   { prefix: 'action/src/runner/', name: 'runner', rank: 2 },
-  { prefix: 'action/src/cli/', name: 'cli', rank: 3 },
+  { prefix: 'action/src/cli/', name: 'cli', rank: 4 }, // the CLI may use the Action's parts (demo gates, upload client)
   { prefix: 'action/src/github-action/', name: 'github-action', rank: 3 },
   { prefix: 'worker/src/', name: 'worker', rank: 1 },
 ];

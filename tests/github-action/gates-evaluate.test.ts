@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatesConfig } from '../../action/src/github-action/gates/config.js';
 import { evaluateGates } from '../../action/src/github-action/gates/evaluate.js';
+import { checkMessage } from '../../action/src/github-action/report/check-text.js';
 import { packBits } from '../../schemas/bitset.js';
 import { firstK, makeRun } from './make-run.js';
 
@@ -33,8 +34,8 @@ describe('absolute floors', () => {
       { benchmark: 'slake', group: 'modality=CT', min: 0.1 },
     ] }), head, null);
     expect(r.checks.map((c) => c.status)).toEqual(['fail', 'fail']);
-    expect(r.checks[0]!.message).toMatch(/not evaluated/);
-    expect(r.checks[1]!.message).toMatch(/group modality=CT not found/);
+    expect(checkMessage(r.checks[0]!)).toMatch(/not evaluated/);
+    expect(checkMessage(r.checks[1]!)).toMatch(/group modality=CT not found/);
   });
 });
 
@@ -107,10 +108,10 @@ describe('regression gates on paired items', () => {
     const g = cfg({ gates: [{ benchmark: 'slake', min: 0.5, 'max-drop': 0.02 }] });
     const none = evaluateGates(g, head, null);
     expect(none.checks.map((c) => c.status)).toEqual(['fail', 'skipped']);
-    expect(none.checks[1]!.message).toMatch(/no baseline/);
+    expect(checkMessage(none.checks[1]!)).toMatch(/no baseline/);
     const changed = evaluateGates(g, head, makeRun([{ id: 'slake', correct: ones(10), fingerprint: 'c'.repeat(64) }]));
     expect(changed.checks[1]!.status).toBe('skipped');
-    expect(changed.checks[1]!.message).toMatch(/fingerprint changed \(cccccccccccc → aaaaaaaaaaaa\)/);
+    expect(checkMessage(changed.checks[1]!)).toMatch(/fingerprint changed \(cccccccccccc → aaaaaaaaaaaa\)/);
   });
 });
 
@@ -120,7 +121,7 @@ describe('unparsed and error budgets', () => {
     head.benchmarks[0]!.outcomes.present = packBits(firstK(100, 50).map(Boolean));
     const r = evaluateGates(cfg({ 'max-unparsed': 0.05 }), head, null);
     expect(r.checks[0]).toMatchObject({ status: 'fail', observed: 0.06 });
-    expect(r.checks[0]!.message).toBe('3/50 items unparsed (6.0%) > budget 5.0%');
+    expect(checkMessage(r.checks[0]!)).toBe('3/50 items unparsed (6.0%) > budget 5.0%');
   });
 
   it('fails when the fraction of scored items exceeds the budget', () => {

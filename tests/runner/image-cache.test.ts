@@ -10,7 +10,8 @@ import { fileImage } from '../../action/src/core/data/images.js';
 import { fileStamp, knownDigest, rememberDigest } from '../../action/src/core/data/image-digests.js';
 import { ImageCache } from '../../action/src/runner/images/image-cache.js';
 import { ImageWorkers, startImageWorkers } from '../../action/src/runner/images/image-workers.js';
-import { buildChatBody, buildRequest, chatBody, concatParts } from '../../action/src/runner/http/request-body.js';
+import { concatParts } from '../../action/src/runner/http/bytes.js';
+import { buildChatBody, buildRequest, chatBody } from '../../action/src/runner/http/request-body.js';
 import { requestHashOfBody } from './helpers.js';
 import type { DecodingSettings } from '../../action/src/runner/http/client.js';
 

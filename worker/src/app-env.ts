@@ -1,6 +1,11 @@
-/** Hono environment shared by every route module. */
+/** Hono environment shared by every route module, and what its request variables hold. */
 import type { Uploader } from './auth.js';
-import type { ReadAccess } from './read-access.js';
+
+/** A caller's read rights (read-access.ts resolves them once per request). */
+export interface ReadAccess {
+  /** false only on private deployments, for repositories this caller may not read */
+  canRead(repository: string): boolean;
+}
 
 export interface AppEnv {
   Bindings: Env;

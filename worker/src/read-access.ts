@@ -8,15 +8,12 @@
  * Badges and charts use the same rules unless PUBLIC_BADGES=true (README images cannot send a token).
  */
 import type { Context } from 'hono';
-import type { AppEnv } from './app-env.js';
+import type { AppEnv, ReadAccess } from './app-env.js';
 import { authenticate, tokenCovers } from './auth.js';
 import { readConfig, type Config } from './config.js';
 import { ApiError } from './errors.js';
 
-export interface ReadAccess {
-  /** false only on private deployments, for repositories this caller may not read */
-  canRead(repository: string): boolean;
-}
+export type { ReadAccess };
 
 export const PUBLIC_ACCESS: ReadAccess = { canRead: () => true };
 

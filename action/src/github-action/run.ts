@@ -18,6 +18,7 @@ import { evaluateGates, type GateReport } from './gates/evaluate.js';
 import type { GithubApi } from './github/client.js';
 import { readGithubContext, type GithubContext } from './github/context.js';
 import type { ActionInputs } from './inputs.js';
+import { checkMessage } from './report/check-text.js';
 import { renderSummary, type ReportInput, type ReportLinks } from './report/markdown.js';
 import { publishReport } from './report/publish.js';
 import { findShardDirs, type DirFs } from '../runner/shard-dirs.js';
@@ -226,7 +227,7 @@ function writeStepSummary(markdown: string, deps: ActionDeps): void {
 
 function logChecks(report: GateReport, log: ActionLog): void {
   for (const c of report.checks) {
-    const line = `${c.status.toUpperCase().padEnd(7)} ${c.kind} ${c.benchmark}${c.group ? ` [${c.group}]` : ''}${c.metric ? ` ${c.metric}` : ''}: ${c.message}`;
+    const line = `${c.status.toUpperCase().padEnd(7)} ${c.kind} ${c.benchmark}${c.group ? ` [${c.group}]` : ''}${c.metric ? ` ${c.metric}` : ''}: ${checkMessage(c)}`;
     if (c.status === 'fail') log.error(line);
     else log.info(line);
   }

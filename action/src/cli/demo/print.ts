@@ -1,6 +1,7 @@
 /** Terminal rendering of the demo's outcome: the worker's paired comparison, the gate verdict and the URLs. */
 import type { CompareResult } from '../../../../schemas/compare.js';
 import type { GateReport } from '../../github-action/gates/evaluate.js';
+import { checkMessage } from '../../github-action/report/check-text.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const pts = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
@@ -25,6 +26,6 @@ function row(name: string, x: CompareResult['benchmarks'][number] | CompareResul
 }
 
 export function renderGates(g: GateReport): string {
-  const lines = g.checks.filter((c) => c.status !== 'skipped').map((c) => `  ${c.status === 'pass' ? '✔' : '✘'} ${c.benchmark}${c.group ? ` [${c.group}]` : ''} ${c.kind}: ${c.message}`);
+  const lines = g.checks.filter((c) => c.status !== 'skipped').map((c) => `  ${c.status === 'pass' ? '✔' : '✘'} ${c.benchmark}${c.group ? ` [${c.group}]` : ''} ${c.kind}: ${checkMessage(c)}`);
   return [`gates: ${g.passed ? 'PASSED' : 'FAILED'} (${g.checks.filter((c) => c.status === 'fail').length} failing)`, ...lines].join('\n');
 }

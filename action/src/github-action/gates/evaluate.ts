@@ -4,11 +4,12 @@
  * Holm correction (p < alpha, McNemar against "no change") AND the point estimate drops by more than the margin.
  * Non-inferiority mode: fails unless the one-sided lower bound at level 1 − alpha/m (Bonferroni over the family)
  * rules out a drop larger than the margin.
+ * Each check carries what was found as data (`finding`); report/check-text.ts words it for the comment and logs.
  */
 import type { BenchmarkResult, RunResult } from '../../../../schemas/results.js';
 import { verdict, type Verdict } from '../../../../schemas/stats.js';
+import { countBits } from '../../../../schemas/bitset.js';
 import type { Gate, GatesConfig } from './config.js';
-import { evaluatedCount, fmt, fmtP, label, pct, signed } from '../report/format.js';
 import { compareRows, findGroup, rowKey, type ComparisonRow, type RowSpec } from './compare.js';
 import type { PairedMetric } from '../../../../schemas/paired-compare.js';
 
@@ -25,8 +26,24 @@ export interface GateCheck {
   observed: number | null;
   /** the floor, the margin, or the budget */
   threshold: number;
-  message: string;
+  finding: Finding;
   verdict?: Verdict;
+}
+
+/** What a check found, for the report to put into words. */
+export type Finding =
+  | { what: 'not-evaluated' }
+  | { what: 'group-missing'; group: string }
+  | { what: 'metric-missing' }
+  | { what: 'floor'; value: number }
+  | { what: 'no-baseline' }
+  | { what: 'not-compared'; reason: string }
+  | { what: 'compared'; row: ComparisonRow; alpha: number }
+  | { what: 'budget'; count: number; evaluated: number; word: 'unparsed' | 'errored' };
+
+/** Scored items this run actually evaluated (fewer than `counts.scored` with a limit, or in a shard). */
+export function evaluatedCount(b: BenchmarkResult): number {
+  return countBits(b.outcomes.present, b.outcomes.n);
 }
 
 export interface GateReport {
@@ -77,19 +94,19 @@ function gateTargets(gate: Gate, head: RunResult): Array<{ id: string; result: B
 
 function checkFloor(gate: Gate, min: number, t: { id: string; result: BenchmarkResult | null }): GateCheck {
   const base = { kind: 'floor' as const, benchmark: t.id, group: gate.group ?? null, metric: gate.metric, threshold: min };
-  if (!t.result) return { ...base, status: 'fail', observed: null, message: `${t.id} is gated but was not evaluated in this run` };
+  if (!t.result) return { ...base, status: 'fail', observed: null, finding: { what: 'not-evaluated' } };
   const metrics = gate.group ? findGroup(t.result, gate.group)?.metrics : t.result.metrics;
   if (gate.group && !metrics) {
-    return { ...base, status: 'fail', observed: null, message: `group ${gate.group} not found in ${t.id}` };
+    return { ...base, status: 'fail', observed: null, finding: { what: 'group-missing', group: gate.group } };
   }
   const m = metrics!.find((x) => x.name === gate.metric);
   if (!m || m.n === 0) {
     // a wildcard gate over a metric some benchmarks do not report (e.g. open metrics in the paper protocol) skips them
     const status = gate.benchmark === '*' ? 'skipped' : 'fail';
-    return { ...base, status, observed: null, message: `${gate.metric} not reported for ${label(t.id, gate.group)}` };
+    return { ...base, status, observed: null, finding: { what: 'metric-missing' } };
   }
   const ok = m.value >= min;
-  return { ...base, status: ok ? 'pass' : 'fail', observed: m.value, message: `${gate.metric} ${fmt(m.value)} ${ok ? '≥' : '<'} floor ${fmt(min)}` };
+  return { ...base, status: ok ? 'pass' : 'fail', observed: m.value, finding: { what: 'floor', value: m.value } };
 }
 
 function checkRegression(
@@ -98,29 +115,15 @@ function checkRegression(
 ): GateCheck {
   const kind = config.mode === 'non-inferiority' ? 'non-inferiority' as const : 'regression' as const;
   const common = { kind, benchmark: t.id, group: gate.group ?? null, metric: gate.metric, threshold: margin };
-  if (!t.result) return { ...common, status: 'fail', observed: null, message: `${t.id} is gated but was not evaluated in this run` };
-  if (!base) return { ...common, status: 'skipped', observed: null, message: 'no baseline run: absolute gates only' };
+  if (!t.result) return { ...common, status: 'fail', observed: null, finding: { what: 'not-evaluated' } };
+  if (!base) return { ...common, status: 'skipped', observed: null, finding: { what: 'no-baseline' } };
   const row = rows.get(rowKey({ benchmark: t.id, group: gate.group ?? null, metric: gate.metric as PairedMetric }));
   if (!row || row.status !== 'compared' || row.pAdjusted === null || row.diff === null || row.ci95 === null) {
-    return { ...common, status: 'skipped', observed: null, message: `not compared: ${row?.reason ?? 'no paired items'}` };
+    return { ...common, status: 'skipped', observed: null, finding: { what: 'not-compared', reason: row?.reason ?? 'no paired items' } };
   }
   const v = verdict({ diff: row.diff, ci95: row.ci95, pAdjusted: row.pAdjusted, lowerBound: row.lowerBound }, { margin, alpha: config.alpha, mode: config.mode });
   const status = v === 'worse' ? 'fail' : 'pass';
-  return { ...common, status, observed: row.diff, verdict: v, message: regressionMessage(kind, row, margin, config.alpha, v) };
-}
-
-function regressionMessage(kind: CheckKind, row: ComparisonRow, margin: number, alpha: number, v: Verdict): string {
-  const d = `Δ ${signed(row.diff!)} [${signed(row.ci95![0])}, ${signed(row.ci95![1])}]`;
-  if (kind === 'non-inferiority') {
-    const lb = `lower bound ${signed(row.lowerBound ?? row.ci95![0])}`;
-    return v === 'worse'
-      ? `${d}, ${lb}: does not exclude a drop of more than ${fmt(margin)}`
-      : `${d}, ${lb}: non-inferior (excludes a drop of more than ${fmt(margin)})`;
-  }
-  const p = `p(Holm) ${fmtP(row.pAdjusted!)}`;
-  if (v === 'worse') return `${d}, ${p} < ${alpha}: significant drop larger than ${fmt(margin)}`;
-  if (v === 'better') return `${d}, ${p}: significant improvement`;
-  return `${d}, ${p}: no significant drop larger than ${fmt(margin)}`;
+  return { ...common, status, observed: row.diff, verdict: v, finding: { what: 'compared', row, alpha: config.alpha } };
 }
 
 function checkBudgets(config: GatesConfig, b: BenchmarkResult): GateCheck[] {
@@ -128,7 +131,7 @@ function checkBudgets(config: GatesConfig, b: BenchmarkResult): GateCheck[] {
   // budgets are fractions of the items evaluated here, so a limited or sharded run is judged on what it sent
   const evaluated = evaluatedCount(b);
   const scored = Math.max(1, evaluated);
-  const budgets: Array<[CheckKind, number | undefined, number, string]> = [
+  const budgets: Array<[CheckKind, number | undefined, number, 'unparsed' | 'errored']> = [
     ['unparsed-budget', config['max-unparsed'], b.counts.unparsed, 'unparsed'],
     ['error-budget', config['max-errors'], b.counts.errors, 'errored'],
   ];
@@ -138,7 +141,7 @@ function checkBudgets(config: GatesConfig, b: BenchmarkResult): GateCheck[] {
     const ok = frac <= max;
     out.push({
       kind, benchmark: b.id, group: null, metric: null, status: ok ? 'pass' : 'fail', observed: frac, threshold: max,
-      message: `${count}/${evaluated} items ${word} (${pct(frac)}) ${ok ? '≤' : '>'} budget ${pct(max)}`,
+      finding: { what: 'budget', count, evaluated, word },
     });
   }
   return out;

@@ -1,11 +1,4 @@
 /** Number and markdown formatting shared by gate messages and reports. */
-import { countBits } from '../../../../schemas/bitset.js';
-import type { BenchmarkResult } from '../../../../schemas/results.js';
-
-/** Scored items this run actually evaluated (fewer than `counts.scored` with a limit, or in a shard). */
-export function evaluatedCount(b: BenchmarkResult): number {
-  return countBits(b.outcomes.present, b.outcomes.n);
-}
 
 export function fmt(x: number): string {
   return x.toFixed(3);

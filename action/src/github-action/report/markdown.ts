@@ -7,8 +7,9 @@ import type { RunResult } from '../../../../schemas/results.js';
 import { verdict, type Verdict } from '../../../../schemas/stats.js';
 import type { ComparisonRow } from '../gates/compare.js';
 import type { GatesConfig } from '../gates/config.js';
-import { REPORT_GROUPS, type GateCheck, type GateReport } from '../gates/evaluate.js';
-import { cell, evaluatedCount, fmt, fmtP, label, signed, table } from './format.js';
+import { evaluatedCount, REPORT_GROUPS, type GateCheck, type GateReport } from '../gates/evaluate.js';
+import { checkMessage } from './check-text.js';
+import { cell, fmt, fmtP, label, signed, table } from './format.js';
 
 export const COMMENT_LIMIT = 65_536;
 
@@ -157,7 +158,7 @@ function gatesSection(g: GateReport, maxRows: number): string {
   const order: Record<GateCheck['status'], number> = { fail: 0, skipped: 1, pass: 2 };
   const sorted = [...g.checks].sort((a, b) => order[a.status] - order[b.status]);
   const rows = sorted.map((c) => [
-    STATUS_ICON[c.status], KIND_NAME[c.kind], cell(label(c.benchmark, c.group)), c.metric ?? '–', cell(c.message),
+    STATUS_ICON[c.status], KIND_NAME[c.kind], cell(label(c.benchmark, c.group)), c.metric ?? '–', cell(checkMessage(c)),
   ]);
   const { failed, passed, skipped } = gateTally(g);
   return `### Gates (${failed} failed, ${passed} passed, ${skipped} skipped)\n\n${table(['', 'Gate', 'Target', 'Metric', 'Result'], rows, maxRows)}`;

@@ -2,27 +2,11 @@
  * OpenAI chat-completions client: builds the request body for one item, sends one attempt and classifies what came
  * back. Retrying lives in retry.ts; this file never sleeps or loops, so every attempt is observable by the caller.
  */
-import { createHash } from 'node:crypto';
 import type { Body, HttpReply, Transport } from './transport.js';
 
-export { buildChatBody, buildTextBody, chatBody, type ChatImage, type EncodedImage } from './request-body.js';
-
-/** Decoding settings as sent and as recorded in results.json (Decoding in schemas/results.ts). */
-export interface DecodingSettings {
-  temperature: number;
-  topP: number | null;
-  maxTokens: number;
-  seed: number | null;
-  /** how the settings go on the wire when a server refused the defaults (absent: `max_tokens` and `temperature`) */
-  wire?: WireFormat;
-}
-
-/** OpenAI reasoning models refuse `max_tokens` (they take `max_completion_tokens`) and any temperature but 1. */
-export interface WireFormat {
-  maxTokensField: 'max_tokens' | 'max_completion_tokens';
-  /** false: no `temperature` field (the server's default) */
-  temperature: boolean;
-}
+// the client is the runner's one door to http/: what the runner needs from the lower files is passed through
+export { sha256Hex } from './bytes.js';
+export { buildChatBody, buildTextBody, chatBody, type ChatImage, type DecodingSettings, type EncodedImage } from './request-body.js';
 
 export interface ChatReply {
   /** the answer text with any <think>…</think> block removed */
@@ -77,9 +61,6 @@ export function modelsUrl(endpoint: string): string {
   return chatCompletionsUrl(endpoint).replace(/\/chat\/completions$/, '/models');
 }
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 const FATAL_STATUSES = new Set([401, 403, 404]);
 

@@ -5,7 +5,24 @@
  * semantic content — body format version, model, decoding settings, prompt and the ordered image SHA-256s (already
  * known from the image cache) — instead of by hashing the ~70 kB of bytes sent.
  */
-import { sha256Hex, type DecodingSettings } from './client.js';
+import { concatParts, sha256Hex, type BodyChunks } from './bytes.js';
+
+/** Decoding settings as sent and as recorded in results.json (Decoding in schemas/results.ts). */
+export interface DecodingSettings {
+  temperature: number;
+  topP: number | null;
+  maxTokens: number;
+  seed: number | null;
+  /** how the settings go on the wire when a server refused the defaults (absent: `max_tokens` and `temperature`) */
+  wire?: WireFormat;
+}
+
+/** OpenAI reasoning models refuse `max_tokens` (they take `max_completion_tokens`) and any temperature but 1. */
+export interface WireFormat {
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** false: no `temperature` field (the server's default) */
+  temperature: boolean;
+}
 
 export interface ChatImage {
   mime: string;
@@ -24,9 +41,6 @@ export interface HashedImage {
   sha256: string;
   base64(): Uint8Array;
 }
-
-/** A body as chunks sent back to back (no 70 kB concatenation per item): JSON text and base64 bytes. */
-export type BodyChunks = ReadonlyArray<string | Uint8Array>;
 
 export interface RequestBody {
   chunks: BodyChunks;
@@ -86,18 +100,6 @@ function mergeText(parts: Readonly<Parts>): Parts {
   return out;
 }
 
-/** JSON text parts as UTF-8; base64 strings are ASCII (latin1 copies them byte for byte). */
-export function concatParts(parts: BodyChunks): Buffer {
-  const sizes = parts.map((p) => (typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength));
-  const out = Buffer.allocUnsafe(sizes.reduce((a, b) => a + b, 0));
-  let at = 0;
-  parts.forEach((p, i) => {
-    if (typeof p === 'string') out.write(p, at, 'utf8');
-    else out.set(p, at);
-    at += sizes[i]!;
-  });
-  return out;
-}
 
 /**
  * Version of the body layout produced here (message structure, `<image i>` labels, data URLs, `stream: false`).

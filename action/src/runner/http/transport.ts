@@ -5,7 +5,7 @@
  * 100,000-item run's memory budget. An injected fetch (a proxy, a test double) is used as given through fetchTransport.
  */
 import { Pool, type Dispatcher } from 'undici';
-import { concatParts, type BodyChunks } from './request-body.js';
+import { concatParts, type BodyChunks } from './bytes.js';
 
 export interface HttpReply {
   status: number;
