@@ -79,6 +79,11 @@ export class Diagnostics {
     return this.reasons.get(key)?.count ?? 0;
   }
 
+  /** Items that ended with this reason so far (digits aside). */
+  count(reason: string): number {
+    return this.hits(groupKey(reason));
+  }
+
   warn(message: string): void {
     if (!this.warnings.includes(message) && this.warnings.length < 10) this.warnings.push(message);
   }

@@ -51,7 +51,7 @@ export class FatalEndpointError extends UserError {
     const hint = message.startsWith('HTTP 404')
       ? 'Check the endpoint URL (it should serve /v1/chat/completions) and the --model name.'
       : 'Check the API key (--api-key-env VAR names the environment variable holding it).';
-    super(`the endpoint ${url} refused the request: ${message}. ${hint}`, 3);
+    super(`the endpoint ${url} refused the request: ${message.replace(/\.$/, '')}. ${hint}`, 3);
     this.name = 'FatalEndpointError';
   }
 }

@@ -24,6 +24,8 @@ import { assembleRunResult, buildTiming, computeRunKey, writeResultsAtomic } fro
 import { sleep } from './retry.js';
 import { normalizeRunOptions, type NormalizedRun, type RunOptions } from './run-options.js';
 import { startServedModel } from './serve.js';
+import { ImageCache } from './images/image-cache.js';
+import { imageConverterFor } from './server-kind.js';
 import type { ItemOutcome } from '../core/scoring/summary.js';
 import { ABSENT, type EvalTask, type ModelAnswer, type Scorer } from './types.js';
 
@@ -75,6 +77,9 @@ export async function runEvaluation(opts: RunOptions, deps: RunDeps): Promise<Ru
     if (context) adapter.fitContext(context.limit, context.source);
     const engineDeps: EngineDeps = { fetch: deps.fetch, now: deps.now, random: deps.random ?? Math.random, sleep: wait,
       progress: deps.progress ?? SILENT_PROGRESS, signal: deps.signal, adapter, diagnostics: new Diagnostics(), log: deps.log };
+    // images the server cannot take are converted to PNG (images/formats.ts); the formats follow the server found
+    engineDeps.imageCache = new ImageCache(undefined, undefined, await imageConverterFor({ endpoint: engine.endpoint,
+      apiKey: engine.apiKey, fetch: deps.fetch, signal: deps.signal, log: deps.log, formats: run.imageFormats }));
     const evaluated = await evaluateSelected(run, benchmarks, engineDeps, deps.log);
     return await finish(run, benchmarks, evaluated, { ...deps, startedAt, env, cwd: opts.cwd ?? process.cwd() }, engineDeps);
   } finally {
@@ -162,13 +167,15 @@ async function finish(
     timing: buildTiming({ startedAt: ctx.startedAt, finishedAt: ctx.now(), freshItems: ev.fresh, latenciesMs: ev.latencies, tokens: ev.tokens }),
     benchmarks: results,
     status: ev.failure ? 'failed' : 'complete',
-    failure: ev.failure && { reason: ev.failure.reason, items: ev.failure.items },
+    // counted at the end: requests in flight when the streak tripped may have ended the same way
+    failure: ev.failure && { reason: ev.failure.reason, items: engineDeps.diagnostics?.count(ev.failure.reason) ?? ev.failure.items },
     effectiveDecoding: engineDeps.adapter?.effective() ?? null,
     diagnostics: engineDeps.diagnostics?.report() ?? null,
+    imageConversions: engineDeps.imageCache?.converter.summary(),
   });
   const resultsPath = writeResultsAtomic(run.out, result);
   for (const line of result.diagnostics ? diagnosticLines(result.diagnostics) : []) ctx.log(line);
-  if (ev.failure) throw new SystematicFailureError(ev.failure.reason, ev.failure.items, resultsPath);
+  if (result.failure) throw new SystematicFailureError(result.failure.reason, result.failure.items, resultsPath);
   return { result, resultsPath, predictionsPath: ev.predictionsPath };
 }
 
