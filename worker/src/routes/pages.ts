@@ -21,7 +21,7 @@ import { renderLeaderboardPage } from '../render/pages/leaderboard.js';
 import { renderErrorPage, renderNotFoundPage, type PageErrorStatus } from '../render/pages/not-found.js';
 import { renderRepoPage } from '../render/pages/repo.js';
 import { badges, selectRun } from './badges.js';
-import { CHART_RUNS, charts } from './charts.js';
+import { CHART_RUNS, charts, curves } from './charts.js';
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const RUN_ID = /^[0-9a-f]{16}$/;
@@ -144,4 +144,4 @@ export function readCompareOptions(get: (k: string) => string | undefined) {
 }
 
 /** Everything WORKER-UI serves, mounted by worker/src/index.ts after the API. */
-export const ui = new Hono<AppEnv>().route('/', badges).route('/', charts).route('/', pages);
+export const ui = new Hono<AppEnv>().route('/', badges).route('/', charts).route('/', curves).route('/', pages);
