@@ -10,8 +10,9 @@ import type { PreparedItem } from '../../../action/src/core/scoring/protocol.js'
 import { scoreResponse } from '../../../action/src/core/scoring/score.js';
 import { MC_CASES, type ReadingCase } from './reading-cases-mc.js';
 import { BINARY_CASES, YES_NO_CASES, ZH_CASES } from './reading-cases-yn.js';
+import { BLIND_CASES } from './reading-cases-blind.js';
 
-const TABLES: Record<string, ReadingCase[]> = { MC_CASES, YES_NO_CASES, ZH_CASES, BINARY_CASES };
+const TABLES: Record<string, ReadingCase[]> = { MC_CASES, YES_NO_CASES, ZH_CASES, BINARY_CASES, BLIND_CASES };
 const ALL = Object.values(TABLES).flat();
 
 function read([question, options, response, human]: ReadingCase): string | null {

@@ -116,7 +116,7 @@ function recommitted(after: string, choices: Record<string, string>, q: string |
     const m = resolveExplicit(seg, choices, q);
     if (m !== null) return m;
   }
-  const finalLetter = /(?:^|[.!?—–-]\s*)\(?([A-Z])\)?[.!]?\s*$/.exec(stripMarkdown(after).trim());
+  const finalLetter = /(?:^|[.!?,:;—–-]\s*)\(?([A-Z])\)?[.!]?\s*$/.exec(stripMarkdown(after).trim());
   if (finalLetter && finalLetter[1]! in choices) return finalLetter[1]!;
   const byText = matchOptionText(after, choices);
   return byText !== null ? byText : matchYesNo(after, choices, q);

@@ -80,6 +80,7 @@ const TRIGGERS = [
   'correct option:', 'the correct option would be', 'the answer would be', 'the answer should be',
   "i'd go with", 'i would go with', "i'll go with", 'i will go with', "i'd choose", "i'd pick", 'i would pick',
   "i'll pick", "i'll choose", 'my answer is', 'my answer:', 'my choice is', 'the correct response is',
+  'the answer might be', 'the answer may be', 'the answer could be',
   '正确答案是', '正确答案为', '答案是', '答案为', '答案：', '答案:', '故选', '应选',
 ];
 /** "the best next step here is C", "the most likely diagnosis is glioblastoma", "选A" (not 选项, "option"). */
@@ -143,7 +144,7 @@ export function correctionIn(tail: string): { after: string; strong: boolean } |
 
 /** The option a correction commits to: "…, it's A.", "…, it should be the liver", "…, so C", "I'll go with D". */
 export function committedSegment(text: string): string | null {
-  const re = /\b(?:it(?:'s| is| must be| should be| has to be| would be)|(?:the )?answer (?:is|should be|would be)|go(?:ing)? with|choose|pick|select|so|then|hence|therefore)\b\s*:?\s*/gi;
+  const re = /\b(?:it(?:'s| is| must be| should be| has to be| would be)|(?:the )?answer (?:is|should be|would be)|go(?:ing)? with|choose|pick|select|so|then|hence|therefore|i mean)\b\s*:?\s*/gi;
   const m = [...text.matchAll(re)].at(-1);
   if (!m) return null;
   const seg = text.slice(m.index + m[0].length).split(/[\n]|(?<=[.!?])\s/)[0]!.trim();
@@ -161,7 +162,8 @@ export function lastConcludedLetter(text: string): string | null {
 
 const CONCLUDED = [
   /(?:^|[^A-Za-z])(?:option\s+|choice\s+)?\(?([A-Z])\)?\s+(?:is|would be|seems)\s+(?:the\s+)?(?:correct|right|best|most (?:likely|appropriate|accurate)|answer)\b/gi,
-  /\b(?:so|therefore|thus|hence|suggests?|suggesting|indicates?|indicating|points? to|pointing to|favou?rs?|supports?)\s*,?\s+(?:it(?:'s|\s+is|\s+must be|\s+should be)\s+|the answer is\s+)?(?:option\s+|choice\s+|answer\s+)?\(?([A-Z])\)?(?=\s*(?:[.!;]|$))/gim,
+  /\b(?:so|therefore|thus|hence|suggests?|suggesting|indicates?|indicating|points? to|pointing to|favou?rs?|supports?)\s*[,:]?\s+(?:it(?:'s|\s+is|\s+must be|\s+should be)\s+|the answer is\s+)?(?:option\s+|choice\s+|answer\s+)?\(?([A-Z])\)?(?=\s*(?:[.!;]|$))/gim,
+  /\b[Ii]t(?:'s|\s+is)\s+(?:option\s+)?\(?([A-Z])\)?(?=\s*(?:[.!;,]|$))/gm,
   /\bnot\s+(?:option\s+)?\(?[A-Z]\)?\s*,?\s*but\s+(?:rather\s+)?(?:option\s+)?\(?([A-Z])\)?(?![A-Za-z])/gi,
 ];
 
@@ -171,6 +173,7 @@ export function lastConcluded(text: string): { letter: string; tail: string } | 
   let best: { letter: string; end: number } | null = null;
   for (const re of CONCLUDED) for (const m of t.matchAll(re)) {
     const end = m.index + m[0].length;
+    if (/^\s*(?:,|\/|\bor\b|\band\b)\s*\(?[A-Z]\)?(?![A-Za-z])/.test(t.slice(end))) continue; // "it is A, B or C"
     if (/[A-Z]/.test(m[1]!) && (!best || end > best.end)) best = { letter: m[1]!, end };
   }
   return best && { letter: best.letter, tail: t.slice(best.end) };

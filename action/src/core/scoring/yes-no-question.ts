@@ -31,6 +31,9 @@ demonstrated depicted displayed what which you we i me us one single evidence si
 /** Head-phrase modifiers that an answer may leave out ("pleural effusion" answered "a small effusion"). */
 const SOFT = new Set(['small', 'large', 'any', 'significant', 'obvious', 'acute', 'pleural', 'focal', 'definite', 'clear']);
 
+/** A clause naming an organ is about that organ; one naming none ("No abnormality is seen") is about the image. */
+export const ORGAN = /\b(?:liver|hepatic|spleen|splenic|kidneys?|renal|lungs?|pulmonary|heart|cardiac|brain|cerebral|pancrea\w*|stomach|gastric|bowel|colon\w*|bones?|spine|vertebra\w*|bladder|gallbladder|aorta|trachea|ribs?|femur|skull|uterus|prostate|thyroid|breast|mediastin\w*|diaphragm|ventricles?|sinus\w*|orbit\w*)\b/;
+
 const PREPOSITION = /\b(?:in|on|of|at|within|near|under|around|along|involving|inside|behind|between|from|to|with|seen|present|visible|noted|shown|identified|evident)\b/;
 
 const YES_NO_START = /^(?:(?:in|on|from|based on|according to|looking at) [^,]{1,60},\s*)?(?:is|are|was|were|does|do|did|can|could|has|have|had|will|would|should)\b/i;
@@ -49,7 +52,8 @@ function parseEn(question: string): YesNoQuestion {
   if (/\b(?:normal|healthy)\b/.test(q)) return { kind: 'normal', keys: contentWords(q, /^(?:normal|healthy)$/), side, zh: false };
   const phrase = presencePhrase(q);
   if (phrase !== null) {
-    const words = contentWords(phrase).filter((w) => !SOFT.has(w));
+    // "a brain tumor" is answered by "no evidence of a tumor": soft modifiers and organ words may be left out
+    const words = contentWords(phrase).filter((w) => !SOFT.has(w) && !ORGAN.test(w));
     return { kind: 'presence', keys: words.length ? words : contentWords(phrase), side, zh: false };
   }
   return { kind: 'predicate', keys: contentWords(q), side, zh: false };

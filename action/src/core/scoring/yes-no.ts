@@ -2,7 +2,7 @@
  * Reading a yes/no answer the way a careful reader does. A word "no" somewhere in the text decides nothing
  * ("No abnormality is seen in the liver" answers "Is the liver normal?" with yes). In order:
  *
- *  1. Verdicts: "yes"/"no" standing as an answer — at the start of the text or of a sentence or clause, after a
+ *  1. Verdicts (a verdict whose own statements, read against the question, say the opposite → ambiguous): "yes"/"no" standing as an answer — at the start of the text or of a sentence or clause, after a
  *     conclusion word ("so yes", "therefore, no", "I think yes") — and followed by punctuation or the end ("No."
  *     "No, …"; "No abnormality" and "no idea" are not verdicts). "not yes" and hedges ("yes and no", "maybe yes")
  *     are not verdicts. All verdicts agree → that; they differ → the last one if a correction ("wait", "actually",
@@ -18,7 +18,7 @@
  */
 import { hasCjk } from './normalize.js';
 import { stripMarkdown } from './response-text.js';
-import { parseYesNoQuestion, sameWord, type YesNoQuestion } from './yes-no-question.js';
+import { ORGAN, parseYesNoQuestion, sameWord, type YesNoQuestion } from './yes-no-question.js';
 import { readYesNoZh } from './yes-no-zh.js';
 
 export type YesNo = 'yes' | 'no' | 'ambiguous' | null;
@@ -32,7 +32,11 @@ export function readYesNo(text: string, question?: string): YesNo {
     if (zh !== null || !/[a-z]{2}/i.test(t)) return zh;
   }
   const v = verdict(t);
-  if (v !== null) return v;
+  if (v !== null) {
+    // "Yes, the liver is abnormal." for "Is the liver normal?": the verdict contradicts its own statement
+    const said = v === 'ambiguous' || !q ? null : statements(t, q);
+    return said === 'yes' || said === 'no' ? (said === v ? v : 'ambiguous') : v;
+  }
   if (UNSURE.test(t)) return null;
   return statements(t, q);
 }
@@ -94,7 +98,7 @@ function statements(t: string, q: YesNoQuestion | null): YesNo {
 const HEDGE = /\b(?:may|might|could|possibl[ey]|perhaps|maybe|suspicious|suspected|suspect|questionable|equivocal|uncertain|unclear|likely|probabl[ey]|suggest\w*|cannot (?:be )?(?:excluded|ruled out)|can't be (?:excluded|ruled out)|not (?:sure|certain)|difficult|hard to|seems?|subtle|borderline)\b|\?/;
 const NEGATION = /\b(?:no|not|without|absent|absence|negative|free of|none|neither|nor|lack|lacks|lacking|ruled out|excluded|cannot see|can't see|do not see|don't see|n't)\b|n't\b/;
 const AFTER_NEGATED = /^[\w\s-]{0,40}?\b(?:is|are|was|were)\s+(?:not\b|absent\b|ruled out\b|excluded\b)|^\s*(?:absent|not (?:seen|present|visible|identified|noted|evident))\b/;
-const EXISTS = /\bthere (?:is|are|was|were|appears? to be|seems? to be)\b|\b(?:is|are|was|were)\s+(?:seen|present|visible|noted|identified|evident|demonstrated|observed|shown|depicted|found|detected)\b|\bpresent\b|\b(?:shows?|showing|demonstrat\w*|reveal\w*|contains?|containing|depicts?|has|have|with)\b|\bpositive for\b|\b(?:consistent|compatible) with\b|\bin keeping with\b|\bevidence of\b|\bindicat(?:es?|ing)\b|\brepresent(?:s|ing)\b/;
+const EXISTS = /\bthere (?:is|are|was|were)\b|\b(?:is|are|was|were)\s+(?:seen|present|visible|noted|identified|evident|demonstrated|observed|shown|depicted|found|detected)\b|\bpresent\b|\b(?:shows?|showing|demonstrat\w*|reveal\w*|contains?|containing|depicts?|has|have|with)\b|\bpositive for\b|\b(?:consistent|compatible) with\b|\bin keeping with\b|\bevidence of\b|\bindicat(?:es?|ing)\b|\brepresent(?:s|ing)\b/;
 const BARE_PRESENCE: Record<string, 'yes' | 'no'> = {
   present: 'yes', positive: 'yes', seen: 'yes', visible: 'yes', 'it is present': 'yes', 'yes it is present': 'yes',
   absent: 'no', none: 'no', negative: 'no', 'not seen': 'no', 'not present': 'no', 'not visible': 'no', 'it is absent': 'no',
@@ -112,7 +116,7 @@ function clausePolarity(c: string, q: YesNoQuestion | null): Polarity {
     if (bare in BARE_PRESENCE) return BARE_PRESENCE[bare]!;
     const at = keyIndex(c, q);
     if (at < 0) return null;
-    if (HEDGE.test(c)) return 'unsure';
+    if (HEDGE.test(c) || /\b(?:appears?|seems?) to (?:be|have)\b/.test(c)) return 'unsure';
     if (NEGATION.test(c.slice(0, at)) || AFTER_NEGATED.test(c.slice(at))) return 'no';
     return EXISTS.test(c) ? 'yes' : null;
   }
@@ -137,9 +141,6 @@ const ORGAN_ADJECTIVE: Record<string, string> = {
   hepatic: 'liver', renal: 'kidney', splenic: 'spleen', pulmonary: 'lung', cardiac: 'heart', cerebral: 'brain',
   pancreatic: 'pancreas', gastric: 'stomach', osseous: 'bone', vertebral: 'spine', colonic: 'colon', pleural: 'pleura',
 };
-/** A clause naming an organ is about that organ; one naming none ("No abnormality is seen") is about the image. */
-const ORGAN = /\b(?:liver|hepatic|spleen|splenic|kidneys?|renal|lungs?|pulmonary|heart|cardiac|brain|cerebral|pancrea\w*|stomach|gastric|bowel|colon\w*|bones?|spine|vertebra\w*|bladder|gallbladder|aorta|trachea|ribs?|femur|skull|uterus|prostate|thyroid|breast|mediastin\w*|diaphragm|ventricles?|sinus\w*|orbit\w*)\b/;
-
 const NORMAL_WORDS = /^(?:it |this |the image |the study |the scan |everything |overall |findings )?(?:is |are |appears |looks |seems )?(?:completely |entirely |essentially )?(normal|unremarkable|healthy|abnormal|not normal|not healthy|unhealthy)(?: study| image| scan| findings)?$/;
 const NO_FINDING = /\b(?:no|without|free of|negative for|not any)\s+(?:\w+\s+){0,3}?(?:abnormal\w*|lesions?|mass(?:es)?|patholog\w*|findings?|disease|tumou?rs?|fractures?|nodules?|effusions?)\b/;
 const FINDING = /\b(?:there (?:is|are)|shows?|demonstrates?|reveals?|contains?|has|with)\s+(?:\w+\s+){0,4}?(?:lesions?|mass(?:es)?|tumou?rs?|fractures?|effusions?|nodules?|cysts?|ha?emorrhage|infarcts?|metasta\w*|enlarge\w*|opacit\w*|consolidation|pneumothorax|abnormal\w*)\b/;
