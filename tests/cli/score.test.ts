@@ -1,6 +1,6 @@
 /** `score` through the CLI entry with captured output: a generated custom manifest, and VQA-RAD from ../shared/data. */
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { wilson } from '../../schemas/stats.js';
 import { main } from '../../action/src/cli/main.js';
@@ -170,19 +170,22 @@ describe('score', () => {
 
 const rad = sharedData('vqa_rad');
 describe.skipIf(!rad.available)('score on real VQA-RAD (../shared/data)', () => {
-  it('gold answers for even items, a refusal for odd ones: exact counts', async () => {
-    const pb = await prepareBenchmark('vqa-rad', { protocol: 'paper', dataDir: rad.root });
-    const lines = pb.items.map((it, i) => JSON.stringify({
-      id: it.sample.id,
-      response: i % 2 === 0 ? `Looking at the image carefully.\n\\boxed{${it.gold}}` : 'I am unable to interpret this image.',
+  it('gold answers for even items, a refusal for odd ones: exact counts from the raw release', async () => {
+    // the paper protocol's items, read from the raw release with JSON.parse: test QA that are CLOSED with a yes/no answer
+    type Raw = { qid: number; phrase_type: string; answer: string | number; answer_type: string };
+    const raw = (JSON.parse(readFileSync(path.join(rad.dir, 'VQA_RAD Dataset Public.json'), 'utf8')) as Raw[])
+      .filter((r) => r.phrase_type.startsWith('test') && r.answer_type.trim() === 'CLOSED' && /^(yes|no)$/i.test(String(r.answer).trim()));
+    expect(raw).toHaveLength(251);
+    const lines = raw.map((r, i) => JSON.stringify({
+      id: String(r.qid),
+      response: i % 2 === 0 ? `Looking at the image carefully.\n\\boxed{${String(r.answer).trim().toLowerCase()}}` : 'I am unable to interpret this image.',
     }));
     const file = path.join(tempDir(), 'p.jsonl');
     writeFileSync(file, lines.join('\n'));
     const { d, out } = deps();
     expect(await main(['score', 'vqa-rad', '--data-dir', rad.root, '--predictions', file, '--json'], d)).toBe(0);
     const j = JSON.parse(out.join(''));
-    const even = Math.ceil(pb.items.length / 2);
-    expect(j).toMatchObject({ benchmark: 'vqa-rad', n: pb.items.length, correct: even, unparsed: pb.items.length - even, fingerprint: pb.fingerprint });
-    expect(pb.items.length).toBe(251);
+    expect(j).toMatchObject({ benchmark: 'vqa-rad', n: 251, correct: 126, unparsed: 125, missing: 0 });
+    expect(j.fingerprint).toMatch(/^[0-9a-f]{64}$/);
   });
 });
