@@ -34,7 +34,7 @@ export function writeFakeVqaRad(items = 300, openEvery = 5): FakeVqaRad {
       qid: 1000 + i, image_name: `synpic${i % 7}.jpg`, image_organ: i % 2 ? 'CHEST' : 'HEAD', phrase_type: 'test_freeform',
       question_type: open ? 'ORGAN' : 'PRES',
       question: open ? `What organ is enlarged in scan ${i}?` : `Is there a lesion in scan ${i}?`,
-      answer: open ? 'liver' : [`yes`, 'No', 'no', 'Yes'][i % 4], answer_type: open ? 'OPEN' : 'CLOSED',
+      answer: open ? 'liver' : ['yes', 'No', 'no', 'Yes'][i % 4]!, answer_type: open ? 'OPEN' : 'CLOSED',
     };
   });
   writeFileSync(path.join(dir, 'testset.json'), JSON.stringify(rows));
