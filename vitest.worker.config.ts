@@ -10,7 +10,12 @@ export default defineProject(async () => {
     plugins: [cloudflareTest({
       main: './worker/src/index.ts',
       wrangler: { configPath: './wrangler.jsonc' },
-      miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+      miniflare: {
+        bindings: { TEST_MIGRATIONS: migrations },
+        // route tests upload hundreds of runs to one repository a minute: the shipped 30/min limit is tested on its
+        // own binding (tests/worker/routes/upload-limits.test.ts)
+        ratelimits: { UPLOAD_LIMITER: { simple: { limit: 100_000, period: 60 } }, STRICT_UPLOAD_LIMITER: { simple: { limit: 30, period: 60 } } },
+      },
     })],
     test: {
       name: 'worker',

@@ -35,7 +35,7 @@ describe('action bundle end to end', () => {
   beforeAll(async () => {
     oidc = await startOidcServer(claims);
     [worker, github, good, bad] = await Promise.all([
-      startLocalWorker({ vars: { OIDC_ISSUER: oidc.url, OIDC_JWKS_URL: oidc.jwksUrl } }),
+      startLocalWorker({ vars: { OIDC_ISSUER: oidc.url, OIDC_JWKS_URL: oidc.jwksUrl, ALLOWED_OWNERS: 'acme' } }),
       startFakeGithub(),
       startBaselineServer({ policy: 'constant:A' }),
       startBaselineServer({ policy: 'constant:B' }),

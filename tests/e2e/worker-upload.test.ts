@@ -76,7 +76,7 @@ describe('OIDC against a remote JWKS', () => {
   let worker: Awaited<ReturnType<typeof startLocalWorker>>;
   beforeAll(async () => {
     oidc = await startOidcServer({ repository: 'acme/e2e', repository_id: '77', repository_owner_id: '78' });
-    worker = await startLocalWorker({ vars: { OIDC_ISSUER: oidc.url, OIDC_JWKS_URL: oidc.jwksUrl } });
+    worker = await startLocalWorker({ vars: { OIDC_ISSUER: oidc.url, OIDC_JWKS_URL: oidc.jwksUrl, ALLOWED_OWNERS: 'acme' } });
   });
   afterAll(async () => {
     await worker?.stop();

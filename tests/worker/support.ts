@@ -8,7 +8,8 @@ export const TABLES = ['repositories', 'runs', 'scores', 'shards', 'blobs', 'use
 
 export async function setupIssuer(): Promise<{ issuer: TestIssuer; vars: Record<string, string> }> {
   const issuer = await createTestIssuer(TEST_ISSUER);
-  return { issuer, vars: { OIDC_ISSUER: TEST_ISSUER, OIDC_JWKS: JSON.stringify(issuer.jwks) } };
+  // OIDC uploads are refused without an allow-list; the test issuer's default repository is acme/vision
+  return { issuer, vars: { OIDC_ISSUER: TEST_ISSUER, OIDC_JWKS: JSON.stringify(issuer.jwks), ALLOWED_OWNERS: 'acme' } };
 }
 
 /** Calls the worker in-process (same workerd, real local D1) with the given vars layered over the test env. */

@@ -4,7 +4,9 @@
  * upload, jti replay refused) and scoped API tokens ("mvb_…", stored as SHA-256, revocable). The read rules are in
  * read-access.ts.
  */
-import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import {
+  createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey,
+} from 'jose';
 import type { RunResult } from '../../schemas/results.js';
 import type { Config } from './config.js';
 import { findApiToken, getRepository, isJtiUsed } from './db.js';
@@ -25,7 +27,7 @@ const MAX_TOKEN_AGE = '1h';
 const CLOCK_TOLERANCE_S = 30;
 const REQUIRED_CLAIMS = ['exp', 'iat', 'jti', 'repository', 'repository_id', 'repository_owner_id'];
 
-const remoteKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+const remoteKeySets = new Map<string, JWTVerifyGetKey>();
 
 /** Resolves the Authorization header to an uploader, or throws 401. */
 export async function authenticate(db: D1Database, config: Config, header: string | undefined): Promise<Uploader> {
@@ -69,6 +71,20 @@ async function verifyOidcToken(config: Config, token: string): Promise<Uploader>
     expiresAt: payload.exp!, workflowRef, jobWorkflowRef, ghRunId: claim('run_id') ?? (typeof payload.run_id === 'number' ? String(payload.run_id) : null),
     verified: isVerifiedWorkflow(config.trustedWorkflows, [jobWorkflowRef, workflowRef], ref), sha: claim('sha'), ref,
   };
+}
+
+/**
+ * Any GitHub repository can mint an OIDC token with this deployment's audience, so a deployment without
+ * ALLOWED_OWNERS / ALLOWED_REPOS would store anyone's runs: OIDC uploads are refused until one is set. API tokens
+ * (scoped by the operator) and the local ALLOW_UNAUTHENTICATED_UPLOADS mode are not affected.
+ */
+export function assertOidcUploadsConfigured(config: Config, who: Uploader): void {
+  if (who.kind !== 'oidc' || config.allowedOwners || config.allowedRepos) return;
+  throw new ApiError(403, 'allow_list_required',
+    `this deployment accepts no GitHub OIDC uploads until it names who may upload: set ALLOWED_OWNERS (e.g. ` +
+    `"${who.repository.split('/')[0]}") or ALLOWED_REPOS (e.g. "${who.repository}") in the "vars" of wrangler.jsonc, ` +
+    'or with `npx wrangler secret put ALLOWED_OWNERS`, then deploy (docs/worker.md, "Deploying to Cloudflare")',
+    { repository: who.repository });
 }
 
 /**
@@ -134,8 +150,30 @@ function keySet(config: Config) {
     }
   }
   let set = remoteKeySets.get(config.jwksUrl);
-  if (!set) remoteKeySets.set(config.jwksUrl, (set = createRemoteJWKSet(new URL(config.jwksUrl))));
+  if (!set) remoteKeySets.set(config.jwksUrl, (set = remoteKeySet(config.jwksUrl)));
   return set;
+}
+
+/** Errors of the key lookup that are the token's fault (its kid or alg); any other failure is the key set's. */
+const TOKEN_FAULTS = [joseErrors.JWKSNoMatchingKey, joseErrors.JWKSMultipleMatchingKeys, joseErrors.JOSEAlgNotAllowed,
+  joseErrors.JOSENotSupported];
+
+/**
+ * GitHub's key set behind jose's cache. When it cannot be fetched (unreachable, timeout, not 200, not a key set)
+ * nothing is known about the token: that is a retryable 503, not a 401 that would tell the uploader its token is bad.
+ */
+function remoteKeySet(url: string): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(new URL(url));
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (err) {
+      if (TOKEN_FAULTS.some((T) => err instanceof T)) throw err;
+      const why = err instanceof Error ? err.message : String(err);
+      throw new ApiError(503, 'jwks_unavailable', `the OIDC key set at ${url} could not be fetched (${why}); retry later`,
+        { jwksUrl: url });
+    }
+  };
 }
 
 function describeJoseError(err: unknown): string {

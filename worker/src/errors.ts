@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: unknown = null,
+    /** extra response headers, e.g. Retry-After on 429/503 */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -44,7 +46,7 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
 
 export function errorResponse(c: Context, err: unknown): Response {
   if (err instanceof ApiError) {
-    return c.json({ error: { code: err.code, message: err.message, details: err.details } }, err.status);
+    return c.json({ error: { code: err.code, message: err.message, details: err.details } }, err.status, err.headers);
   }
   if (err instanceof HTTPException) {
     // hono raises these itself, e.g. malformed JSON in a validated body

@@ -49,7 +49,7 @@ describe('API reads on a private deployment', () => {
   });
 
   it('OIDC reads need an allow-list that admits the token; API tokens read within their scope', async () => {
-    const noLists = { ...vars, PRIVATE_READS: 'true' };
+    const noLists = { ...vars, PRIVATE_READS: 'true', ALLOWED_OWNERS: '' };
     const res = await call('/api/v1/repos/acme/vision/runs', auth(await issuer.mint()), noLists);
     expect(res.status).toBe(403);
     expect((await json(res)).error.message).toContain('ALLOWED_OWNERS');

@@ -3,13 +3,14 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { RunResult } from '../../../../schemas/results.js';
 import type { AppEnv } from '../../app-env.js';
-import { authenticate, authorizeUpload } from '../../auth.js';
+import { assertOidcUploadsConfigured, authenticate, authorizeUpload } from '../../auth.js';
 import { MAX_BODY_BYTES, readConfig } from '../../config.js';
 import { getRun, getRunFailure, getRunResult, listShardIndexes } from '../../db.js';
 import { ApiError, notFound, validate } from '../../errors.js';
 import { ingestRun } from '../../ingest.js';
 import { invalidateReads } from '../../read-cache.js';
 import { assertRunConsistent } from '../../run-checks.js';
+import { assertUploadAllowed } from '../../upload-limit.js';
 import { RunId } from './params.js';
 import { z } from 'zod';
 
@@ -28,7 +29,10 @@ export const runs = new Hono<AppEnv>()
   .post('/', tooLarge,
     async (c, next) => {
       // authenticate before parsing so anonymous callers cannot make the worker parse 8 MB bodies
-      c.set('uploader', await authenticate(c.env.DB, readConfig(c.env), c.req.header('authorization')));
+      const config = readConfig(c.env);
+      const who = await authenticate(c.env.DB, config, c.req.header('authorization'));
+      assertOidcUploadsConfigured(config, who);
+      c.set('uploader', who);
       await next();
     },
     requireJsonBody,
@@ -38,6 +42,7 @@ export const runs = new Hono<AppEnv>()
       assertRunConsistent(uploaded);
       const who = c.get('uploader');
       const run = await authorizeUpload(c.env.DB, readConfig(c.env), who, uploaded);
+      await assertUploadAllowed(c.env, who, run.identity.repository!);
       const r = await ingestRun(c.env.DB, who, run, Date.now());
       invalidateReads();
       return c.json({ id: r.id, url: runUrl(c.req.url, r.id), status: r.status, missingShards: r.missingShards },
