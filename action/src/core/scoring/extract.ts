@@ -9,16 +9,22 @@
  *     names no option ("\boxed{42}") or several ("\boxed{A, C}") the item is unparsed — earlier text is not searched.
  *  2. `<answer>…</answer>` (the last one; an unterminated final tag counts). Unresolvable → stages 3–6 run on the
  *     tag's content.
- *  3. The text after the last explicit trigger ("the answer is", "Answer:", "final answer", "**Answer:**",
- *     "the correct option is", "答案是", …, up to the end of that line): leading letter, option text, yes/no, or a
- *     single unmistakable letter mention. Several different letters → unparsed. Failing a trigger, a concluding
- *     "C is the correct answer" / "(B) is the best option" (not "D is not correct") names the letter.
+ *  3. The text after the last explicit trigger ("the answer is", "Answer:", "final answer", "I'd go with",
+ *     "the most likely diagnosis is", "答案是", …, up to the end of that line): leading (or quoted) letter, option
+ *     text, yes/no, or a single unmistakable letter mention. Several different letters → unparsed. "The answer is not
+ *     A, it is C" → C. Failing a trigger, a conclusion names the letter: "C is the correct answer", "…, so C.",
+ *     "This suggests B.", "it is C.", "Not A, but D" (never "D is not correct").
+ *  3c. A self-correction after the answer ("Wait, actually looking again, it's A.") → the last committed answer; a
+ *     withdrawal ("Wait, let me reconsider…") with no new answer → unparsed.
  *  4. Refusal ("I'm sorry", "I cannot determine", "as an AI", "无法确定"…) with no explicit answer → unparsed.
- *  5. Letters: a first or last line that is just a letter ("B", "(B)", "B.", "b", "B. Liver" when Liver is B's text);
- *     otherwise letters written as references anywhere ("(C)", "option C", a line starting "C."). Exactly one
- *     distinct letter → it; several → unparsed. A capital mid-sentence ("hepatitis B") is not a reference.
- *  6. Option text: the normalised response equals an option, else exactly one option occurs in it (whole words).
- *  7. Yes/no (options exactly yes/no): whole words only, both present → unparsed; Chinese: the leading 是/不是… word.
+ *  5. Letters: a first or last line that is just a letter ("B", "(B)", "B.", "b", "B. Liver" when Liver is B's text;
+ *     in an option review only a letter alone); a first line "A because …"; otherwise letters written as references
+ *     ("(C)", "option C", a line starting "C."). Exactly one distinct letter → it; several → unparsed.
+ *  6. Option text: the normalised response equals an option, else exactly one option occurs in it (whole words),
+ *     options whose every mention is negated ("not T2-weighted") left out; modalities by their standard names.
+ *  7. Yes/no (options exactly yes/no): yes-no.ts — verdicts in answer position, then statements read against the
+ *     item's question ("No abnormality is seen in the liver" answers "Is the liver normal?" with yes); Chinese in
+ *     yes-no-zh.ts, never from the first character.
  *
  * Examples (options A. Lung, B. Liver, C. Heart): "<think>maybe A</think>\boxed{B}" → B; "The answer is (C)." → C;
  * "**Answer:** b" → B; "It is the liver." → B; "A or C, hard to say" → unparsed; "I cannot determine this." → unparsed.
