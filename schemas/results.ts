@@ -185,5 +185,7 @@ export const RunResult = z.object({
   failure: z.object({ reason: z.string().max(2000), items: z.number().int().min(0) }).nullable().optional(),
   effectiveDecoding: EffectiveDecoding.nullable().optional(),
   diagnostics: RunDiagnostics.nullable().optional(),
+  /** images converted to a format the server takes (runner/images/formats.ts); absent when none was */
+  imageConversions: z.array(z.object({ from: z.string().max(64), to: z.string().max(64), images: z.number().int().min(1) })).max(16).optional(),
 });
 export type RunResult = z.infer<typeof RunResult>;

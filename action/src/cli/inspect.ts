@@ -11,6 +11,7 @@ import type { GroupKey, Sample } from '../core/benchmarks/types.js';
 import { UserError } from '../core/errors.js';
 import { enumFlag, parseFlags, stringFlag } from './flags.js';
 import { prepareBenchmark, readQuestionTypeOverrides, type PreparedBenchmark } from '../core/suite.js';
+import { countImageFormats } from '../runner/images/formats.js';
 import type { CliDeps } from './deps.js';
 
 const USAGE = `usage: medvlm-bench inspect <benchmark> [--data-dir DIR] [--manifest FILE] [--protocol paper|closed|full]
@@ -106,7 +107,7 @@ function formatCounts(counts: Record<string, number>): string {
   return Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
 }
 
-async function humanReport(pb: PreparedBenchmark, sources: string[]): Promise<string> {
+async function humanReport(pb: PreparedBenchmark, sources: string[], formats: Record<string, number>): Promise<string> {
   const j = inspectJson(pb);
   const lines = [
     `${pb.def.id} v${pb.def.version} — ${pb.def.title} (protocol ${pb.protocol}${pb.language ? `, language ${pb.language}` : ''}, prompt v${pb.promptVersion})`,
@@ -118,6 +119,8 @@ async function humanReport(pb: PreparedBenchmark, sources: string[]): Promise<st
     ...(j.excludedExamples['gold-not-in-options'] ? [`gold not in options (e.g.): ${j.excludedExamples['gold-not-in-options'].join(', ')}`] : []),
     ...(j.unknownOverrideIds.length ? [`question-type overrides: ${j.unknownOverrideIds.length} id(s) match no item (e.g. ${j.unknownOverrideIds.slice(0, 5).join(', ')})`] : []),
     `fingerprint: ${pb.fingerprint}`,
+    // which images a server may refuse (Ollama: JPEG/PNG/WebP only; llama.cpp: no WebP/TIFF): `run` converts those
+    `image formats (distinct images): ${formatCounts(formats) || 'none'}`,
     'groups (all items):',
     ...Object.entries(j.groups).map(([k, v]) => `  ${k}: ${formatCounts(v)}${unlabelled(v, j.items)}`),
     ...(await preview(pb)),
@@ -144,6 +147,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
     hf: { fetch: deps.fetch }, log: (m) => sources.push(m),
     questionTypeOverrides: overridesFile ? await readQuestionTypeOverrides(overridesFile) : undefined,
   });
-  deps.out(flags.json ? JSON.stringify(inspectJson(pb), null, 2) : await humanReport(pb, sources));
+  const formats = await countImageFormats(pb.samples);
+  deps.out(flags.json ? JSON.stringify({ ...inspectJson(pb), imageFormats: formats }, null, 2) : await humanReport(pb, sources, formats));
   return 0;
 }

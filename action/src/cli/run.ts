@@ -31,6 +31,8 @@ const HELP = `usage: medvlm-bench run --endpoint URL --model NAME [options]
                           the port in the command, else that server's default port)
   --serve-timeout S       seconds to wait for the served model (default ${RUN_DEFAULTS.serveTimeoutMs / 1000})
   --serve-stop "COMMAND"  run this to stop the server first (e.g. docker stop "$(cat cid)"; see docs/runner.md)
+  --image-formats LIST    formats the server takes (e.g. png,jpeg,webp, or all); others are converted to PNG
+                          (default: by the server found: Ollama png,jpeg,webp; llama.cpp png,jpeg,bmp,gif; …)
   --request-timeout S     per request (default ${RUN_DEFAULTS.requestTimeoutMs / 1000})
   --unreachable-timeout S stop when the endpoint gives no answer for this long (default ${RUN_DEFAULTS.unreachableMs / 1000})
   --judge-endpoint URL --judge-model NAME [--judge-api-key-env VAR]
@@ -42,7 +44,7 @@ const FLAGS = {
   'question-types': { type: 'string' }, out: { type: 'string' }, concurrency: { type: 'string' }, 'max-tokens': { type: 'string' },
   temperature: { type: 'string' }, 'top-p': { type: 'string' }, seed: { type: 'string' }, shard: { type: 'string' },
   limit: { type: 'string' }, 'api-key-env': { type: 'string' }, serve: { type: 'string' }, 'serve-timeout': { type: 'string' },
-  'serve-stop': { type: 'string' },
+  'serve-stop': { type: 'string' }, 'image-formats': { type: 'string' },
   'request-timeout': { type: 'string' }, 'unreachable-timeout': { type: 'string' }, 'judge-endpoint': { type: 'string' },
   'judge-model': { type: 'string' }, 'judge-api-key-env': { type: 'string' }, help: { type: 'boolean' },
 } as const;
@@ -88,7 +90,7 @@ function toRunOptions(flags: FlagValues, deps: CliDeps): RunOptions {
   const seconds = (name: string, fallbackMs: number) => numberFlag('run', flags, name, fallbackMs / 1000, 0.001) * 1000;
   return {
     endpoint: s('endpoint'), model: s('model')!, checkpoint: s('checkpoint'), serve: s('serve'),
-    serveTimeoutMs: seconds('serve-timeout', RUN_DEFAULTS.serveTimeoutMs), serveStop: s('serve-stop'),
+    serveTimeoutMs: seconds('serve-timeout', RUN_DEFAULTS.serveTimeoutMs), serveStop: s('serve-stop'), imageFormats: s('image-formats'),
     benchmarks: s('benchmarks') ?? 'all', protocol, dataDir: s('data-dir'), manifest: s('manifest'), language: s('language'),
     questionTypesFile: s('question-types'), outDir: s('out') ?? 'medvlm-results',
     concurrency: intFlag('run', flags, 'concurrency', RUN_DEFAULTS.concurrency, 1, 4096),

@@ -81,6 +81,8 @@ export interface AssembleInput {
   failure?: { reason: string; items: number } | null;
   effectiveDecoding?: EffectiveDecoding | null;
   diagnostics?: RunDiagnostics | null;
+  /** images converted for the server (images/formats.ts); recorded only when there were any */
+  imageConversions?: Array<{ from: string; to: string; images: number }>;
 }
 
 export function assembleRunResult(a: AssembleInput): RunResult {
@@ -99,6 +101,7 @@ export function assembleRunResult(a: AssembleInput): RunResult {
     ...(a.status ? { status: a.status, failure: a.failure ?? null } : {}),
     ...(a.effectiveDecoding !== undefined ? { effectiveDecoding: a.effectiveDecoding } : {}),
     ...(a.diagnostics !== undefined ? { diagnostics: a.diagnostics } : {}),
+    ...(a.imageConversions?.length ? { imageConversions: a.imageConversions } : {}),
   });
 }
 

@@ -9,6 +9,7 @@ import type { EngineOptions } from './evaluate.js';
 import type { DataSelection } from './prepare-run.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { servedEndpoint } from './serve-endpoint.js';
+import { parseImageFormats, type ALL_FORMATS } from './images/formats.js';
 import { parseShard, type ShardSpec } from './shard.js';
 
 export const RUN_DEFAULTS = {
@@ -31,6 +32,8 @@ export interface RunOptions {
   serve?: string | null;
   /** shell command that stops it (e.g. `docker stop "$(cat cid)"`), run before the process group is signalled */
   serveStop?: string | null;
+  /** image formats the server takes ("png,jpeg,webp" or "all"); others are converted to PNG. Default: by server */
+  imageFormats?: string | null;
   serveTimeoutMs?: number;
   /** ids, a comma list, or "all" (default): every benchmark whose data is found */
   benchmarks?: string | string[];
@@ -71,6 +74,8 @@ export interface NormalizedRun {
   limit: number | null;
   checkpoint: string;
   serve: { command: string; timeoutMs: number; stopCommand: string | null } | null;
+  /** from --image-formats; null: chosen by the server detected (server-kind.ts) */
+  imageFormats: readonly string[] | typeof ALL_FORMATS | null;
 }
 
 export function normalizeRunOptions(o: RunOptions): NormalizedRun {
@@ -122,6 +127,7 @@ export function normalizeRunOptions(o: RunOptions): NormalizedRun {
     limit: o.limit ?? null,
     checkpoint: o.checkpoint || o.model,
     serve: o.serve ? { command: o.serve, timeoutMs: o.serveTimeoutMs ?? RUN_DEFAULTS.serveTimeoutMs, stopCommand: o.serveStop ?? null } : null,
+    imageFormats: o.imageFormats ? parseImageFormats(o.imageFormats) : null,
   };
 }
 

@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { fileStamp, knownDigest, rememberDigest } from '../../core/data/image-digests.js';
 import { sniffMime } from '../../core/data/images.js';
 import { imageWorkers } from './image-workers.js';
+import { ALL_FORMATS, ImageConverter } from './formats.js';
 import type { ImageRef } from '../../core/data/images.js';
 
 export const DEFAULT_IMAGE_CACHE_BYTES = 256 * 1024 * 1024;
@@ -53,7 +54,12 @@ export class ImageCache {
   hits = 0;
   misses = 0;
 
-  constructor(readonly maxBytes = DEFAULT_IMAGE_CACHE_BYTES, readonly revalidateMs = 1000) {}
+  /** `converter` decides what the target server can take (formats.ts); by default every format, DICOM refused */
+  constructor(
+    readonly maxBytes = DEFAULT_IMAGE_CACHE_BYTES,
+    readonly revalidateMs = 1000,
+    readonly converter = new ImageConverter(ALL_FORMATS, 'the server'),
+  ) {}
 
   get bytes(): number {
     return this.used;
@@ -98,8 +104,10 @@ export class ImageCache {
     // a plain file goes to a worker thread when they are on (image-workers.ts), else is read here
     const known = file === null ? null : knownDigest(file, stamp);
     const workers = file === null ? null : imageWorkers();
-    const done = workers && (await workers.prepare(file!, known === null));
+    let done = workers && (await workers.prepare(file!, known === null));
     const checkedAt = performance.now();
+    const workerRaw = done && this.converter.needsBytes(sniffMime(done.head) ?? ref.mime) ? Buffer.from(done.base64.toString('latin1'), 'base64') : null;
+    if (workerRaw) done = null; // to be checked or converted below, from the decoded bytes
     if (done) {
       const sha256 = known ?? done.sha256!;
       if (!known) rememberDigest(file!, stamp, sha256);
@@ -107,9 +115,11 @@ export class ImageCache {
       this.insert(entry);
       return entry;
     }
-    const [raw, mime] = readPlainFile(file, ref.mime) ?? [await ref.read(), ref.mime];
-    const sha256 = known ?? sha256Hex(raw);
+    const [original, sniffed] = workerRaw ? [workerRaw, sniffMime(workerRaw) ?? ref.mime] : (readPlainFile(file, ref.mime) ?? [await ref.read(), ref.mime]);
+    const sha256 = known ?? sha256Hex(original);
     if (file !== null && !known) rememberDigest(file, stamp, sha256);
+    // a format the server cannot take is converted (the SHA-256 stays the original's); DICOM stops the run
+    const { bytes: raw, mime } = await this.converter.prepare(original, sniffed, sha256, file ?? ref.name);
     const entry: Entry = { key, mime, sha256, raw, b64: null, stamp, checkedAt, cost: raw.byteLength };
     // A file that changed while it was read has a stale stamp: the next lookup sees a different stat and reads again.
     this.insert(entry);
