@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCircular, parseDependencyTree, prettyCircular, uniqueCirculars } from 'dpdm';
+import { parseCircular, parseDependencyTree, uniqueCirculars } from 'dpdm';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRIES = ['action/src/**/*.ts', 'worker/src/**/*.ts', 'schemas/**/*.ts'];
@@ -70,8 +70,9 @@ async function main() {
       }
     }
   }
-  const cycles = uniqueCirculars(parseCircular(tree)).map((c) => c.map(rel));
-  if (cycles.length > 0) problems.push(`import cycle(s):\n${prettyCircular(cycles, '  ')}`);
+  for (const cycle of uniqueCirculars(parseCircular(tree)).map((c) => c.map(rel))) {
+    problems.push(`import cycle: ${[...cycle, cycle[0]].join(' -> ')}`);
+  }
   if (problems.length > 0) {
     console.error(`check:cycles: ${problems.length} problem(s) in the import graph of ${ENTRIES.join(', ')}:`);
     for (const p of problems) console.error(`  - ${p}`);

@@ -39,8 +39,6 @@ export type BaselineSpec =
   | { kind: 'ref'; ref: string }
   | { kind: 'run'; id: string };
 
-export interface BaselineCandidate { id: string; commit: string | null; ref: string | null }
-
 export interface Baseline {
   run: RunResult | null;
   id: string | null;

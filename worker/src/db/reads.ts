@@ -1,7 +1,7 @@
 /** Read queries over runs and scores: single runs, listings, "latest", history, badges, the default branch. */
 import type { RunResult } from '../../../schemas/results.js';
 import {
-  FILTERS, iso, IS_PR_RUN, NEWEST_COMPLETE, readBlob, RUN_COLUMNS, runBlobKey, toRunSummary, toScore,
+  FILTERS, iso, IS_PR_RUN, NEWEST_COMPLETE, readBlob, RUN_COLUMNS, runBlobKey, toRunSummary,
   type Cursor, type RunFilters, type RunSummary, type ScoreRecord,
 } from './rows.js';
 
@@ -54,12 +54,6 @@ export async function latestRunAtCommit(
     .bind(repository, shaPrefix, `${shaPrefix}g`, filters.model ?? null, filters.status ?? 'complete')
     .first<Record<string, unknown>>();
   return row ? toRunSummary(row) : null;
-}
-
-export async function getRunScores(db: D1Database, runId: string): Promise<ScoreRecord[]> {
-  const { results } = await db.prepare(`SELECT * FROM scores WHERE run_id = ?
-    ORDER BY benchmark, group_key, group_value, metric`).bind(runId).all<Record<string, unknown>>();
-  return results.map(toScore);
 }
 
 export interface HistoryPoint {

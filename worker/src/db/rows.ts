@@ -84,15 +84,6 @@ export function toRunSummary(r: Record<string, unknown>): RunSummary {
   };
 }
 
-export function toScore(r: Record<string, unknown>): ScoreRecord {
-  return {
-    benchmark: String(r.benchmark), groupKey: String(r.group_key), groupValue: String(r.group_value),
-    metric: String(r.metric), value: Number(r.value), n: Number(r.n), ciLow: r.ci_low as number | null,
-    ciHigh: r.ci_high as number | null, fingerprint: String(r.fingerprint), protocol: String(r.protocol),
-    chanceAccuracy: r.chance_accuracy as number | null,
-  };
-}
-
 export function iso(ms: unknown): string {
   return new Date(Number(ms)).toISOString();
 }

@@ -22,10 +22,6 @@ export function toRunView(r: RunRecord): RunSummary {
   };
 }
 
-export function scoreOf(value: number, n: number, ciLow: number | null, ciHigh: number | null): Score {
-  return { value, n, ci95: ciLow === null || ciHigh === null ? null : [ciLow, ciHigh] };
-}
-
 export function toChartPoints(history: readonly HistoryPoint[]): ChartPoint[] {
   return history.map((h) => ({
     runId: h.runId, commit: h.commit, createdAt: h.createdAt, value: h.value, n: h.n,

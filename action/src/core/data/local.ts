@@ -54,11 +54,3 @@ export function matchesPattern(name: string, pattern: string): boolean {
   return path.posix.dirname(name) === path.posix.dirname(pattern) && patternRegex(path.posix.basename(pattern)).test(path.posix.basename(name));
 }
 
-/** First existing path among `candidates` (relative to dir), or null. */
-export function firstExisting(dir: string, candidates: string[]): string | null {
-  for (const c of candidates) {
-    const p = path.join(dir, c);
-    if (existsSync(p)) return p;
-  }
-  return null;
-}

@@ -119,7 +119,3 @@ export async function* readParquetRows(file: string, imageColumns: string[] = []
   }
 }
 
-/** Column names of a parquet file (to tell the two MedFrameQA schemas apart). */
-export async function parquetColumns(file: string): Promise<string[]> {
-  return (await openParquet(file)).columns;
-}

@@ -89,13 +89,6 @@ export function str(record: RawRecord, field: string, at: RecordAt): string {
   return v;
 }
 
-/** An optional string; null/undefined → undefined. */
-export function optStr(record: RawRecord, field: string, at: RecordAt): string | undefined {
-  const v = record[field];
-  if (v === undefined || v === null || v === '') return undefined;
-  return str(record, field, at);
-}
-
 /** Plain scalar metadata values (strings, numbers, booleans) copied from a record's extra fields. */
 export function scalarMetadata(record: RawRecord, fields: string[]): Record<string, string | number | boolean | null> {
   const out: Record<string, string | number | boolean | null> = {};

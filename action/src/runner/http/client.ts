@@ -6,7 +6,7 @@ import type { Body, HttpReply, Transport } from './transport.js';
 
 // the client is the runner's one door to http/: what the runner needs from the lower files is passed through
 export { sha256Hex } from './bytes.js';
-export { buildChatBody, buildTextBody, chatBody, type ChatImage, type DecodingSettings, type EncodedImage } from './request-body.js';
+export { buildChatBody, buildTextBody, type DecodingSettings } from './request-body.js';
 
 export interface ChatReply {
   /** the answer text with any <think>…</think> block removed */
