@@ -1,7 +1,8 @@
 /**
  * The action against a private deployment (PRIVATE_READS=true, allow-listed to the repository), and the promise
  * that the PR comment and the worker's compare API judge a pair of runs with the same numbers: both call
- * schemas/paired-compare.ts, here checked through the real worker (workerd + local D1) against the gates.
+ * schemas/paired-compare.ts, here checked through the real worker (workerd + local D1) against the gates, and both
+ * against counts, exact p-values and Holm adjustments computed in this file from how the two runs were built.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +30,50 @@ const STEP: Record<string, number> = { 'vqa-rad': 9, slake: 13, pathvqa: 31 };
 const baseCorrect = (i: number, b: string) => (i * 7 + b.length) % 10 < 6;
 /** head loses every STEP-th item the base had right and wins every 3·STEP-th it had wrong */
 const headCorrect = (i: number, b: string) => (baseCorrect(i, b) ? i % STEP[b]! !== 0 : i % (3 * STEP[b]!) === 1);
+
+/** Membership of the groups the fixture defines: questionType from run-fixture.ts, modality from withModality below. */
+const GROUP_OF: Record<string, (i: number) => boolean> = {
+  'questionType=reasoning': (i) => i % 3 === 0, 'questionType=understanding': (i) => i % 3 !== 0,
+  'modality=CT': (i) => i % 2 === 0, 'modality=MRI': (i) => i % 2 === 1,
+};
+
+/** The expected comparison from the construction alone: 2×2 counts, exact McNemar with BigInt, Holm per family. */
+function expectedComparison(): Map<string, { counts: Record<string, number>; diff: number; p: number; pAdjusted: number }> {
+  const rows = BENCHES.flatMap((b) => [null, ...Object.keys(GROUP_OF)].map((group) => {
+    const counts = { both: 0, baseOnly: 0, headOnly: 0, neither: 0 };
+    for (let i = 0; i < N; i++) {
+      if (group && !GROUP_OF[group]!(i)) continue;
+      const [x, y] = [baseCorrect(i, b), headCorrect(i, b)];
+      counts[x && y ? 'both' : x ? 'baseOnly' : y ? 'headOnly' : 'neither']++;
+    }
+    const n = counts.both + counts.baseOnly + counts.headOnly + counts.neither;
+    return { key: `${b} ${group}`, group, counts, diff: (counts.headOnly - counts.baseOnly) / n, p: exactMcNemar(counts.baseOnly, counts.headOnly) };
+  }));
+  const out = new Map<string, { counts: Record<string, number>; diff: number; p: number; pAdjusted: number }>();
+  // a family: one group (or the whole benchmarks) across the three benchmarks
+  for (const group of [null, ...Object.keys(GROUP_OF)]) {
+    const family = rows.filter((r) => r.group === group).sort((a, b) => a.p - b.p);
+    let running = 0;
+    family.forEach((r, rank) => {
+      running = Math.max(running, Math.min(1, (family.length - rank) * r.p));
+      out.set(r.key, { counts: r.counts, diff: r.diff, p: r.p, pAdjusted: running });
+    });
+  }
+  return out;
+}
+
+/** 2·P(X ≤ min(b, c)) for X ~ Bin(b + c, ½), summed exactly in integers. */
+function exactMcNemar(b: number, c: number): number {
+  const m = b + c;
+  if (m === 0) return 1;
+  let term = 1n;
+  let sum = 0n;
+  for (let i = 0; i <= Math.min(b, c); i++) {
+    sum += term;
+    term = (term * BigInt(m - i)) / BigInt(i + 1);
+  }
+  return Math.min(1, Number(2n * sum) / 2 ** m);
+}
 
 /** A second group key, so per-benchmark families (the old worker rule) would give different adjustments. */
 function withModality(run: RunResult): RunResult {
@@ -89,6 +134,7 @@ describe('action: private deployment and one comparison for the API and the gate
     const [baseId, headId] = [await upload(base), await upload(head)];
     expect((await fetch(`${worker.url}/api/v1/compare?base=${baseId}&head=${headId}`)).status).toBe(401);
     const verdicts = new Set<string>();
+    const expected = expectedComparison();
     for (const opts of [{ margin: 0.02, alpha: 0.05, mode: 'regression' }, { margin: 0.05, alpha: 0.1, mode: 'non-inferiority' }] as const) {
       const q = new URLSearchParams({ base: baseId, head: headId, margin: String(opts.margin), alpha: String(opts.alpha), mode: opts.mode });
       const api = CompareResult.parse(await (await fetch(`${worker.url}/api/v1/compare?${q}`, { headers: auth })).json());
@@ -106,6 +152,16 @@ describe('action: private deployment and one comparison for the API and the gate
           expect([row.p, row.pAdjusted, row.diff, row.ci95, row.counts], where).toEqual([c.pValue, c.pAdjusted, c.diff, c.ci95, c.counts]);
           expect(row.lowerBound, where).toBe(c.lowerBound ?? null);
           expect(check.verdict, where).toBe(c.verdict);
+          // and both are right, by the construction of the two runs
+          const want = expected.get(`${b.id} ${c.group}`)!;
+          expect(c.counts, where).toEqual(want.counts);
+          expect(c.diff, where).toBeCloseTo(want.diff, 12);
+          expect(Math.abs(c.pValue - want.p) / want.p, where).toBeLessThan(1e-9);
+          expect(Math.abs(c.pAdjusted - want.pAdjusted) / want.pAdjusted, where).toBeLessThan(1e-9);
+          if (opts.mode === 'regression') {
+            const significant = want.pAdjusted < opts.alpha;
+            expect(c.verdict, where).toBe(significant && want.diff < -opts.margin ? 'worse' : significant && want.diff > 0 ? 'better' : 'no-significant-change');
+          }
           verdicts.add(c.verdict);
           checked++;
         }
