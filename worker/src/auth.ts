@@ -69,7 +69,8 @@ async function verifyOidcToken(config: Config, token: string): Promise<Uploader>
   return {
     kind: 'oidc', repository: claim('repository')!, repositoryId, ownerId, jti: String(payload.jti),
     expiresAt: payload.exp!, workflowRef, jobWorkflowRef, ghRunId: claim('run_id') ?? (typeof payload.run_id === 'number' ? String(payload.run_id) : null),
-    verified: isVerifiedWorkflow(config.trustedWorkflows, [jobWorkflowRef, workflowRef], ref), sha: claim('sha'), ref,
+    verified: isVerifiedWorkflow(config.trustedWorkflows, { repository: claim('repository')!, ref, workflowRef, jobWorkflowRef }),
+    sha: claim('sha'), ref,
   };
 }
 

@@ -44,17 +44,37 @@ export function bindIdentity(run: RunResult, token: TokenIdentity | null): RunRe
   return { ...run, identity: { ...id, commit, ref, prNumber, runId } };
 }
 
+/** What the OIDC token says about the workflow run that produced an upload. */
+export interface WorkflowClaims {
+  repository: string;
+  ref: string | null;
+  workflowRef: string | null;
+  jobWorkflowRef: string | null;
+}
+
+/** A TRUSTED_WORKFLOWS entry without "@ref" means the workflow on this branch. */
+export const DEFAULT_TRUSTED_REF = 'refs/heads/main';
+
 /**
- * A trusted workflow entry matches a workflow ref exactly, or — when the entry has no "@ref" — the same workflow at
- * any branch or tag. Never a workflow that ran from a pull-request ref, nor any run whose token ref is one.
+ * `verified` = the listed workflow, at the listed ref, in the listed repository, on the default branch. An entry is
+ * `owner/repo/.github/workflows/x.yml[@refs/heads/<default branch>]` (no "@ref": @refs/heads/main). A run is
+ * verified when some entry has
+ *   - its repository = the token's `repository` (the repository that ran: another repository calling this
+ *     repository's reusable workflow is not it);
+ *   - its ref = the token's `ref` (the run is on the listed branch, not another branch or tag);
+ *   - its workflow at its ref = the token's `job_workflow_ref` or `workflow_ref`.
+ * A pull-request ref never verifies (a pull request can edit the workflow it runs). Compared case-insensitively,
+ * like GitHub's owner and repository names.
  */
-export function isVerifiedWorkflow(trusted: string[], workflowRefs: (string | null)[], tokenRef: string | null): boolean {
-  if (isPullRequestRef(tokenRef)) return false;
-  return workflowRefs.some((wf) => {
-    if (wf === null) return false;
-    const [path, at = ''] = wf.toLowerCase().split('@');
-    if (isPullRequestRef(at)) return false;
-    return trusted.some((t) => (t.includes('@') ? wf.toLowerCase() === t : path === t));
+export function isVerifiedWorkflow(trusted: string[], claims: WorkflowClaims): boolean {
+  if (claims.ref === null || isPullRequestRef(claims.ref)) return false;
+  const runRef = fullRef(claims.ref).toLowerCase();
+  const ran = [claims.jobWorkflowRef, claims.workflowRef].filter((w): w is string => w !== null).map((w) => w.toLowerCase());
+  const repository = claims.repository.toLowerCase();
+  return trusted.some((entry) => {
+    const [path = '', at = DEFAULT_TRUSTED_REF] = entry.toLowerCase().split('@');
+    const entryRepo = path.split('/').slice(0, 2).join('/');
+    return entryRepo === repository && at === runRef && ran.includes(`${path}@${at}`);
   });
 }
 
