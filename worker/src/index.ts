@@ -8,6 +8,7 @@ import { countingD1, emptyStats, formatStats } from './d1-stats.js';
 import { ApiError, errorResponse } from './errors.js';
 import { api } from './routes/api/index.js';
 import { runScheduled } from './scheduled.js';
+import { comparePages } from './routes/compare-page.js';
 import { ui } from './routes/pages.js';
 
 export const app = new Hono<AppEnv>();
@@ -23,6 +24,7 @@ app.use('*', async (c, next) => {
 app.get('/health', (c) => c.json({ ok: true }));
 app.route('/api/v1', api);
 // WORKER-UI: mount render/page routes here (one line).
+app.route('/', comparePages); // /compare?run=…&run=…: cross-repository comparison (the leaderboard's form)
 app.route('/', ui);
 
 app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));

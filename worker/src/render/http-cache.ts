@@ -9,7 +9,7 @@ export const PAGE_MAX_AGE = 60;
 
 /** Pages and images carry no scripts and load nothing from elsewhere; the policy makes that a guarantee. */
 export const IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'";
-export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export async function etagOf(body: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));

@@ -44,11 +44,29 @@ tr.chance td,tr.chance th{color:#64748b;font-style:italic;background:#fafafa}
 .pill.verified{background:#e0e7ff;color:#3730a3}
 .split{display:flex;gap:16px;flex-wrap:wrap}.split .card{flex:1 1 240px;margin:0}
 .big{font-size:28px;font-weight:700;margin:4px 0}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:16px}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(440px,100%),1fr));gap:16px}
 .charts figure{margin:0}.charts svg{width:100%;height:auto;border:1px solid #e2e8f0;border-radius:6px}
-.snippet{display:flex;gap:8px;align-items:center;margin:6px 0}
-.snippet input{flex:1;font:13px ui-monospace,SFMono-Regular,Menlo,monospace;padding:6px 8px;border:1px solid #cbd5e1;border-radius:4px;color:#1f2937;background:#f8fafc}
+.snippet{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:6px 0}
+.snippet input{flex:1 1 240px;min-width:0;width:100%;font:13px ui-monospace,SFMono-Regular,Menlo,monospace;padding:6px 8px;border:1px solid #cbd5e1;border-radius:4px;color:#1f2937;background:#f8fafc}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:0}dl.meta dt{color:#475569}dl.meta dd{margin:0}
+.sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+td.pick,th.pick{width:28px;padding-right:0}td.pick input{width:18px;height:18px;margin:0}
+table.board th.name,table.board td.name{white-space:normal;overflow-wrap:anywhere;min-width:7em}
+.board-actions{margin:8px 0}.board-actions button{font:inherit;padding:5px 12px;border:1px solid #1d4ed8;border-radius:4px;background:#1d4ed8;color:#fff;cursor:pointer}
+.pager{margin:4px 0 0;color:#475569}
+table.compact th,table.compact td{padding:6px 7px}
+table.compact td.mono,table.compact td.num{white-space:normal}
+table.compact .ci{display:block;margin-left:0}
+table.compact th.group-name{padding-left:20px;font-weight:400;white-space:normal}
+@media (max-width:720px){table.compact thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.compact tr{display:block;border-bottom:2px solid #e2e8f0;padding:4px 0}table.compact tr.group{padding-left:12px}
+table.compact th,table.compact td{display:flex;justify-content:space-between;gap:12px;border:0;padding:2px 6px;text-align:right}
+table.compact th[scope=row]{text-align:left;white-space:normal}
+table.compact td::before{content:attr(data-label);color:#475569;font-weight:600;text-align:left}
+table.compact .ci{display:inline;margin-left:6px}}
+@media (max-width:720px){.wide{display:none}.wrap{padding:0 12px}h1{font-size:22px}
+table.board .ci{display:block;margin-left:0}table.board .bar{display:none}header.site .wrap{gap:12px}
+table.board th,table.board td{padding:6px 5px}table.board th.name,table.board td.name{min-width:4.5em}}
 footer.site{border-top:1px solid #e2e8f0;color:#475569;font-size:13px;padding:16px 0 32px}
 `;
 

@@ -15,12 +15,15 @@ const VERDICT_TEXT: Record<Verdict, { text: string; cls: string }> = {
 };
 
 export function renderComparePage(view: CompareView): string {
-  const name = `${view.owner}/${view.repo}`;
-  const title = `${shortSha(view.base.commit)}…${shortSha(view.head.commit)}`;
-  const body = html`<p class="small"><a href="/${name}">${name}</a></p>
+  // one repository (/:owner/:repo/compare/…) or two (/compare?run=…&run=…, picked on the leaderboard)
+  const name = view.owner && view.repo ? `${view.owner}/${view.repo}` : null;
+  const title = name ? `${shortSha(view.base.commit)}…${shortSha(view.head.commit)}`
+    : `${view.base.repository} ${shortSha(view.base.commit)} … ${view.head.repository} ${shortSha(view.head.commit)}`;
+  const body = html`<p class="small">${name ? html`<a href="/${name}">${name}</a>` : html`<a href="/">Leaderboard</a> ·
+<a href="/compare?base=${view.head.id}&amp;head=${view.base.id}">swap base and head</a>`}</p>
 <h1>Compare ${title}</h1>
 ${summaryLine(view)}
-<div class="split">${runCard('Base', view.base)}${runCard('Head', view.head)}</div>
+<div class="split">${runCard('Base', view.base, !name)}${runCard('Head', view.head, !name)}</div>
 <section aria-labelledby="cmp-h"><h2 id="cmp-h">Paired comparison</h2>
 <div class="table-scroll"><table class="compact">
 <caption>Head minus base over paired items (same item set); ${view.mode} mode, margin ${(view.margin * 100).toFixed(1)} pp, α = ${view.alpha}</caption>
@@ -31,7 +34,7 @@ ${summaryLine(view)}
 <p class="muted small">p: exact McNemar test on the discordant pairs. Holm p: adjusted across benchmarks for benchmark rows, and
 for a group row across the same group (key = value) in every benchmark. In regression mode a change is <em>worse</em> only when it is significant
 and larger than the margin.</p></section>`;
-  return renderPage({ title: `Compare ${title} · ${name}`, body });
+  return renderPage({ title: name ? `Compare ${title} · ${name}` : `Compare ${title}`, body });
 }
 
 function summaryLine(view: CompareView): Safe {
@@ -46,8 +49,9 @@ benchmark${whole.length === 1 ? '' : 's'} —
 ${unpaired.length > 0 && html`<p class="muted small">Not compared (scored in one run only): ${unpaired.join(', ')}.</p>`}`;
 }
 
-function runCard(role: string, run: ComparedRunView): Safe {
+function runCard(role: string, run: ComparedRunView, showRepository: boolean): Safe {
   return html`<div class="card"><h2 class="small muted">${role}</h2><dl class="meta">
+${showRepository && html`<dt>Repository</dt><dd><a href="/${run.repository}">${run.repository}</a></dd>`}
 <dt>Model</dt><dd>${run.model}${run.checkpoint && run.checkpoint !== run.model && html` <span class="muted">(${run.checkpoint})</span>`}</dd>
 <dt>Commit</dt><dd class="mono">${shortSha(run.commit)}</dd><dt>Ref</dt><dd>${formatRef(run.ref)}</dd>
 <dt>Date</dt><dd>${formatDate(run.createdAt)}</dd><dt>Run</dt><dd><a class="mono" href="/api/v1/runs/${run.id}">${run.id}</a></dd></dl></div>`;
@@ -56,10 +60,11 @@ function runCard(role: string, run: ComparedRunView): Safe {
 function renderRow(r: CompareRow): Safe {
   const v = VERDICT_TEXT[r.verdict];
   const label = r.group
-    ? html`<th scope="row" style="padding-left:28px;font-weight:400"><span class="muted">${r.group.key}:</span> ${r.group.value}</th>`
+    ? html`<th scope="row" class="group-name"><span class="muted">${r.group.key}:</span> ${r.group.value}</th>`
     : html`<th scope="row">${r.benchmark}</th>`;
-  return html`<tr>${label}<td>${scoreCell(r.base)}</td><td>${scoreCell(r.head)}</td>
-<td class="num">${formatDelta(r.diff)}</td><td class="mono">${formatDeltaInterval(r.ci95)}</td>
-<td class="num">${r.baseOnly} / ${r.headOnly}</td><td class="num">${formatP(r.p)}</td>
-<td class="num">${formatP(r.pHolm)}</td><td><span class="pill ${v.cls}">${v.text}</span></td></tr>`;
+  // data-label: on narrow screens each row becomes a card and the cells name themselves (layout.ts)
+  return html`<tr${r.group ? html` class="group"` : ''}>${label}<td data-label="Base">${scoreCell(r.base)}</td><td data-label="Head">${scoreCell(r.head)}</td>
+<td class="num" data-label="Δ">${formatDelta(r.diff)}</td><td class="mono" data-label="95% CI of Δ">${formatDeltaInterval(r.ci95)}</td>
+<td class="num" data-label="Lost / won">${r.baseOnly} / ${r.headOnly}</td><td class="num" data-label="p">${formatP(r.p)}</td>
+<td class="num" data-label="Holm p">${formatP(r.pHolm)}</td><td data-label="Verdict"><span class="pill ${v.cls}">${v.text}</span></td></tr>`;
 }

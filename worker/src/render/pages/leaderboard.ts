@@ -32,7 +32,7 @@ function renderBoard(board: LeaderboardBoard): Safe {
 <caption>Accuracy on ${board.benchmark}, item set <span class="mono">${board.fingerprint.slice(0, 12)}</span>
 <span class="muted small">· ${board.total} entr${board.total === 1 ? 'y' : 'ies'}</span></caption>
 <thead><tr><th scope="col" class="pick"><span class="sr">Pick to compare</span></th><th scope="col" class="num">Rank</th>
-<th scope="col">Repository</th><th scope="col">Model</th><th scope="col">Accuracy (95% CI)</th><th scope="col" class="num">n</th>
+<th scope="col">Repository</th><th scope="col">Model</th><th scope="col">Accuracy (95% CI)</th><th scope="col" class="num wide">n</th>
 <th scope="col" class="wide">Commit</th><th scope="col" class="wide">Date</th></tr></thead>
 <tbody>${board.entries.map((e, i) => renderEntry(e, `${id}-${board.offset + i}`))}${board.chance !== null && chanceRow(board.chance)}</tbody>
 </table></div>
@@ -61,11 +61,11 @@ function renderEntry(e: LeaderboardEntry, id: string): Safe {
 <td class="num">${formatRankRange(e.rankRange)}</td>
 <th scope="row" class="name"><a href="/${e.repository}">${e.repository}</a></th>
 <td class="name">${e.model}${e.checkpoint && e.checkpoint !== e.model && html` <span class="muted small">${e.checkpoint}</span>`}</td>
-<td>${scoreCell(e.score)}</td><td class="num">${e.score.n}</td>
+<td>${scoreCell(e.score)}</td><td class="num wide">${e.score.n}</td>
 <td class="mono wide">${shortSha(e.commit)}</td><td class="small wide">${formatDate(e.createdAt)}</td></tr>`;
 }
 
 function chanceRow(chance: number): Safe {
   return html`<tr class="chance"><td class="pick"></td><td class="num">—</td><th scope="row">chance</th><td>uniform random guessing</td>
-<td>${formatPercent(chance)}</td><td></td><td class="wide"></td><td class="wide"></td></tr>`;
+<td>${formatPercent(chance)}</td><td class="wide"></td><td class="wide"></td><td class="wide"></td></tr>`;
 }
