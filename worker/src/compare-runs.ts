@@ -1,4 +1,4 @@
-/** Loads two stored runs and compares them; shared by the compare API and WORKER-UI's compare page. */
+/** Loads two stored runs and compares them; shared by the compare API and the compare page. */
 import type { CompareResult, ComparedRun } from '../../schemas/compare.js';
 import { compareResults, type CompareOptions } from './compare.js';
 import { getRun, getRunResult, type RunSummary } from './db.js';

@@ -1,6 +1,6 @@
 /**
  * The worker: mounts the route modules, one onError (the error envelope), one 404 and the scheduled handler.
- * WORKER-UI mounts its badge/chart/page routes with one line below the API.
+ * The page, badge and chart routes (routes/pages.ts, routes/compare-page.ts) are mounted below the API.
  */
 import { Hono } from 'hono';
 import type { AppEnv } from './app-env.js';
@@ -23,7 +23,6 @@ app.use('*', async (c, next) => {
 });
 app.get('/health', (c) => c.json({ ok: true }));
 app.route('/api/v1', api);
-// WORKER-UI: mount render/page routes here (one line).
 app.route('/', comparePages); // /compare?run=…&run=…: cross-repository comparison (the leaderboard's form)
 app.route('/', ui);
 

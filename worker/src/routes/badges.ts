@@ -52,7 +52,7 @@ export async function badgeRefs(db: D1Database, repository: string, ref: string 
 
 /**
  * Badges are the hottest read (every README view through GitHub's image proxy): one D1 round trip, memoised per
- * isolate for a few seconds by WORKER-API's read cache, which every upload in the isolate clears.
+ * isolate for a few seconds by the read cache (read-cache.ts), which every upload in the isolate clears.
  */
 async function loadScore(db: D1Database, repository: string, q: BadgeQuery): Promise<number | null> {
   const query = { refs: await badgeRefs(db, repository, q.ref), model: q.model, benchmark: q.benchmark };

@@ -143,5 +143,5 @@ export function readCompareOptions(get: (k: string) => string | undefined) {
   };
 }
 
-/** Everything WORKER-UI serves, mounted by worker/src/index.ts after the API. */
+/** Every page, badge and chart route, mounted by worker/src/index.ts after the API. */
 export const ui = new Hono<AppEnv>().route('/', badges).route('/', charts).route('/', curves).route('/', pages);
