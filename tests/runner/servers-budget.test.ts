@@ -147,13 +147,13 @@ describe('token budget against SGLang and TGI', () => {
 /** A pass-through that strips max_model_len from /v1/models (LiteLLM-style gateways list bare ids). */
 async function startProxyWithoutLimits(target: EmulatorServer): Promise<EmulatorServer> {
   const { startEmulator } = await import('../helpers/servers/base.js');
-  const forward = async (method: string, path: string, body?: Buffer) => {
+  const forward = async (method: string, path: string, body?: string) => {
     const res = await fetch(`${target.url}${path}`, { method, body, headers: { 'content-type': 'application/json' } });
     return { status: res.status, text: await res.text(), headers: { 'content-type': 'application/json' } };
   };
   return startEmulator({
     routes: {
-      'POST /v1/chat/completions': (req) => forward('POST', req.path, req.raw),
+      'POST /v1/chat/completions': (req) => forward('POST', req.path, req.raw.toString('utf8')),
     },
   });
 }

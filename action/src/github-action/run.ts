@@ -11,6 +11,8 @@ import { resolveBaseline } from './baseline.js';
 import { UserError } from '../core/errors.js';
 import { mergeResultDirs } from '../runner/merge.js';
 import { runEvaluation } from '../runner/run.js';
+import { SystematicFailureError } from '../runner/diagnostics.js';
+import { cell } from './report/format.js';
 import { startServedModel } from '../runner/serve.js';
 import { parseShard } from '../runner/shard.js';
 import { checkGatedBenchmarksRun, loadGatesConfig, type GatesConfig } from './gates/config.js';
@@ -73,7 +75,11 @@ export async function runAction(inputs: ActionInputs, deps: ActionDeps): Promise
   const gates = loadGatesConfig(inputs.gates, { cwd: ctx.workspace, fs: deps.fs });
   checkGatedBenchmarksRun(gates, inputs.mergeShards ? null : plannedBenchmarks(inputs));
   deps.log.info(`gates: ${gates.source} (${gates.config.gates.length} gate(s), mode ${gates.config.mode}, alpha ${gates.config.alpha})`);
-  const { result, resultsFile } = await produceResults(inputs, deps, ctx);
+  const { result, resultsFile } = await produceResults(inputs, deps, ctx).catch((e: unknown) => {
+    // a run that stopped on a systematic failure uploads nothing: the step fails with the server's message
+    if (e instanceof SystematicFailureError) writeStepSummary(`## ❌ medvlm-bench · ${cell(inputs.model ?? '')}: run stopped\n\n${cell(e.message)}\n`, deps);
+    throw e;
+  });
   if (inputs.shard) return shardOnly(result, resultsFile, inputs, deps);
 
   const github = inputs.githubToken && ctx.owner && ctx.repo ? deps.github(inputs.githubToken, ctx.owner, ctx.repo) : null;

@@ -112,14 +112,17 @@ export function diagnosticLines(d: RunDiagnostics): string[] {
 }
 
 /**
- * "The server serves one request at a time" from latencies alone. The first wave of requests all start together;
- * a server with one slot answers them one after another, so their sorted latencies grow linearly from zero
- * (L_k ≈ k·s), and later requests, each queued behind the whole wave, take ≈ wave·s. A batching server answers the
- * first wave in about one service time (any spread comes from answer lengths, not from queueing) and later
- * requests take about as long as the first ones. Both conditions must hold, with at least 8 requests in the wave.
+ * "The server serves one request at a time", from timings alone. At the start all `concurrency` requests leave
+ * together. A server with one slot answers them one after another, so the first wave's answers arrive evenly spaced
+ * (a straight line over their rank) across about as long as a later request then waits, and every later request
+ * waits about the same (it queues behind a whole wave, whatever its own length). A batching server answers the first
+ * wave about together (equal lengths), or spread by answer length — then later requests' waits vary as much.
+ * So: ≥ 8 requests in the first wave, their arrival times linear in rank (R² ≥ 0.9), spread over at least half the
+ * median later wait, and later waits nearly equal (coefficient of variation ≤ 0.3). Decided once, after as many
+ * later requests as the wave held.
  */
 export class SerialServerDetector {
-  private readonly wave: number[] = [];
+  private readonly waveEnds: number[] = [];
   private readonly later: number[] = [];
   private firstDoneAt: number | null = null;
   private decided = false;
@@ -129,26 +132,28 @@ export class SerialServerDetector {
   /** A request started at `startedAt` was answered after `latencyMs` (same clock, ms). */
   answered(startedAt: number, latencyMs: number): void {
     if (this.decided || this.concurrency < 8) return;
-    if (this.firstDoneAt === null || startedAt < this.firstDoneAt) this.wave.push(latencyMs);
+    if (this.firstDoneAt === null || startedAt < this.firstDoneAt) this.waveEnds.push(startedAt + latencyMs);
     else this.later.push(latencyMs);
     this.firstDoneAt ??= startedAt + latencyMs;
-    if (this.wave.length >= 8 && this.later.length >= this.wave.length) this.decide();
+    if (this.waveEnds.length >= 8 && this.later.length >= this.waveEnds.length) this.decide();
   }
 
   private decide(): void {
     this.decided = true;
-    const wave = [...this.wave].sort((a, b) => a - b);
-    const n = wave.length;
-    const fit = lineThroughRanks(wave);
-    const laterMedian = [...this.later].sort((a, b) => a - b)[Math.floor(this.later.length / 2)]!;
-    const linear = fit.slope > 0 && fit.r2 >= 0.9 && Math.abs(fit.intercept) <= 2 * fit.slope;
-    const queued = laterMedian >= 0.6 * n * fit.slope;
-    if (linear && queued) {
+    const ends = [...this.waveEnds].sort((a, b) => a - b);
+    const n = ends.length;
+    const fit = lineThroughRanks(ends);
+    const waits = [...this.later].sort((a, b) => a - b);
+    const median = waits[Math.floor(waits.length / 2)]!;
+    const mean = waits.reduce((a, b) => a + b, 0) / waits.length;
+    const cv = Math.sqrt(waits.reduce((a, b) => a + (b - mean) ** 2, 0) / waits.length) / mean;
+    const serial = fit.slope > 0 && fit.r2 >= 0.9 && ends[n - 1]! - ends[0]! >= 0.5 * median && cv <= 0.3;
+    if (serial) {
       const s = (ms: number) => (ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms)} ms`);
       this.onSerial(`the server seems to answer one request at a time: the first ${n} answers came one after another ` +
-        `~${s(fit.slope)} apart and later requests waited ~${s(laterMedian)} (≈ ${n} × that), so --concurrency ` +
-        `${this.concurrency} only queues requests at the server. Give it parallel slots (llama.cpp --parallel N, ` +
-        'Ollama OLLAMA_NUM_PARALLEL) or expect the run to take that long per item');
+        `~${s(fit.slope)} apart and every later request waited ~${s(median)}, so --concurrency ${this.concurrency} only ` +
+        'queues requests at the server. Give it parallel slots (llama.cpp --parallel N, Ollama OLLAMA_NUM_PARALLEL, ' +
+        'vLLM/SGLang batch by default) or expect that wait per item');
     }
   }
 }

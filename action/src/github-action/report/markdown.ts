@@ -73,6 +73,8 @@ function renderBody(input: ReportInput, maxRows: number): string {
   if (split) parts.push(split);
   parts.push(gatesSection(input.gates, maxRows));
   parts.push(countsSection(input.head, maxRows));
+  const problems = problemsSection(input.head);
+  if (problems) parts.push(problems);
   const links = linksLine(input.links);
   if (links) parts.push(links);
   return `${parts.join('\n\n')}\n`;
@@ -171,6 +173,17 @@ function countsSection(run: RunResult, maxRows: number): string {
   ]);
   const header = ['Benchmark', 'Items', 'Scored', 'Excluded', 'Evaluated', 'Unparsed', 'Errors', 'Truncated'];
   return `### Counts\n\n${table(header, rows, maxRows)}`;
+}
+
+/** Top error reasons (servers' messages: no item text), answers a reasoning parser took whole, runner warnings. */
+function problemsSection(run: RunResult): string | null {
+  const d = run.diagnostics;
+  if (!d || (d.errorReasons.length === 0 && d.reasoningOnly === 0 && d.warnings.length === 0)) return null;
+  const parts = ['### Problems'];
+  if (d.errorReasons.length) parts.push(table(['Items', 'Error'], d.errorReasons.map((r) => [String(r.count), cell(r.reason)]), 10));
+  if (d.reasoningOnly > 0) parts.push(`${d.reasoningOnly} answer(s) had empty content with all text in \`reasoning\`: the server's reasoning parser took the answer (counted as unparsed).`);
+  for (const w of d.warnings) parts.push(`> [!WARNING]\n> ${cell(w)}`);
+  return parts.join('\n\n');
 }
 
 function linksLine(l: ReportLinks): string | null {
