@@ -25,7 +25,7 @@ const STARTERS: Record<string, () => Promise<Start>> = {
   ...otherEmulators(),
 };
 
-/** vllm / sglang / tgi / openai emulators (tests/helpers/servers/*.ts): a `start` export taking the same options. */
+/** vllm / sglang / tgi emulators (tests/helpers/servers/*.ts): a `start…` export taking `{port, apiKey, model}`; openai takes `models`. */
 function otherEmulators(): Record<string, () => Promise<Start>> {
   const load = (name: string) => async (): Promise<Start> => {
     const m = (await import(`./${name}.js`)) as Record<string, unknown>;
@@ -33,7 +33,11 @@ function otherEmulators(): Record<string, () => Promise<Start>> {
     if (!fn) throw new Error(`tests/helpers/servers/${name}.ts exports no start function`);
     return fn as Start;
   };
-  return { vllm: load('vllm'), sglang: load('sglang'), tgi: load('tgi'), openai: load('openai') };
+  const openai = async (): Promise<Start> => {
+    const m = await import('./openai.js');
+    return (o) => m.startOpenAi({ port: o.port, apiKey: o.apiKey ?? undefined, models: [o.model] });
+  };
+  return { vllm: load('vllm'), sglang: load('sglang'), tgi: load('tgi'), openai };
 }
 
 async function main(): Promise<void> {
