@@ -24,6 +24,8 @@ export interface BundleOptions {
   /** written to a file and passed as GITHUB_EVENT_PATH */
   event: unknown;
   workspace: string;
+  /** another build of the action (default: the committed action/dist/index.js) */
+  bundle?: string;
 }
 
 export async function runBundle(o: BundleOptions): Promise<BundleRun> {
@@ -38,7 +40,7 @@ export async function runBundle(o: BundleOptions): Promise<BundleRun> {
     GITHUB_WORKSPACE: o.workspace, RUNNER_TEMP: dir, ...o.env,
   };
   for (const [k, v] of Object.entries(o.inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const child = spawn(process.execPath, [BUNDLE], { cwd: o.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [o.bundle ?? BUNDLE], { cwd: o.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { stdout += d.toString(); });
