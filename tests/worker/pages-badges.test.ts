@@ -72,7 +72,7 @@ describe('GET /badge/:owner/:repo.svg', () => {
     const res = await get('/badge/acme/vision.svg');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
-    expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(res.headers.get('cache-control')).toBe('public, no-cache');
     expect(res.headers.get('etag')).toMatch(/^"[0-9a-f]{24}"$/);
     const svg = await res.text();
     expect(svg).toContain(pct(meanOf(latest)));

@@ -9,5 +9,6 @@ export interface ReadAccess {
 
 export interface AppEnv {
   Bindings: Env;
-  Variables: { uploader: Uploader; reader: ReadAccess };
+  /** htmlPage: set by page routes, so a refused read answers an HTML page instead of the JSON envelope */
+  Variables: { uploader: Uploader; reader: ReadAccess; htmlPage: boolean };
 }

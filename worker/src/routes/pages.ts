@@ -65,6 +65,7 @@ async function loadRepoView(c: Context<AppEnv>, repository: string) {
  * middleware would also catch other apps' paths) and query strings bounded (400 page above the cap).
  */
 export async function requireRead(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
+  c.set('htmlPage', true);
   const long = Object.entries(c.req.query()).find(([, v]) => v.length > MAX_PAGE_PARAM_CHARS);
   if (long) {
     return sendPage(c, renderErrorPage(400, `The query parameter "${long[0].slice(0, 40)}" is longer than ${MAX_PAGE_PARAM_CHARS} characters.`), 400);
