@@ -60,10 +60,11 @@ describe.skipIf(!has.slake)('real data: slake', () => {
     expect(await all[all.length - 1]!.images[0]!.exists()).toBe(true);
   });
 
-  it('slake: an unknown language is a clear error', async () => {
-    await expect(load('slake', { language: 'fr' })).rejects.toThrow(/unknown language 'fr'.*en, zh, all/);
-  });
+});
 
+// checked before any data is looked for, so it needs none
+it('slake: an unknown language is a clear error', async () => {
+  await expect(load('slake', { language: 'fr', dataDir: '/nonexistent-medvlm' })).rejects.toThrow(/unknown language 'fr'.*en, zh, all/);
 });
 
 describe.skipIf(!has.pathvqa)('real data: pathvqa', () => {
