@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,10 @@ describe('merge shard results (generated VQA-RAD folder)', () => {
       shardDirs.push(dir);
     }
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    rmSync(data.root, { recursive: true, force: true });
+  });
 
   it('shards partition the items deterministically and carry only their own present bits', () => {
     const shards = shardDirs.map((d) => RunResult.parse(JSON.parse(readFileSync(path.join(d, 'results.json'), 'utf8'))));

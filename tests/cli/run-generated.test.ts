@@ -3,7 +3,7 @@
  * after SIGKILL, --serve under SIGTERM, the judge, faults and --benchmarks all run without ../shared/data. The real
  * VQA-RAD run is in run.test.ts.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,10 @@ describe('run against serve-baseline on a generated VQA-RAD folder', () => {
     server = await startBaselineServer({ seed: 7 });
     clean = (await runEvaluation(base(), quiet)).result;
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    rmSync(data.root, { recursive: true, force: true });
+  });
 
   it('scores the yes/no items the folder was generated with and excludes the open ones', () => {
     const b = clean.benchmarks[0]!;
