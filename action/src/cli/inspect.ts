@@ -9,6 +9,7 @@ import type { BenchmarkId, Protocol } from '../../../schemas/results.js';
 import { getBenchmark } from '../core/benchmarks/index.js';
 import type { GroupKey, Sample } from '../core/benchmarks/types.js';
 import { UserError } from '../core/errors.js';
+import { questionTypeConfidence } from '../core/scoring/classify.js';
 import { enumFlag, parseFlags, stringFlag } from './flags.js';
 import { prepareBenchmark, readQuestionTypeOverrides, type PreparedBenchmark } from '../core/suite.js';
 import { countImageFormats } from '../runner/images/formats.js';
@@ -74,6 +75,7 @@ export function inspectJson(pb: PreparedBenchmark) {
     language: pb.language, promptVersion: pb.promptVersion, excludedReasons: excludedReasons(pb),
     missingImages: pb.missingImages.length, missingImageExamples: pb.missingImages.slice(0, 5),
     excludedExamples: excludedExamples(pb), unknownOverrideIds: pb.unknownOverrideIds,
+    questionTypeConfidence: questionTypeConfidence(pb.samples),
   };
 }
 
@@ -92,6 +94,7 @@ async function preview(pb: PreparedBenchmark): Promise<string[]> {
     `  question: ${s.question.length > 300 ? `${s.question.slice(0, 300)}…` : s.question}`,
     `  ${item.kind === 'mcq' ? `choices:  ${choices}` : 'kind:     open'}`,
     `  gold:     ${item.gold}`,
+    `  type:     ${s.questionType ?? 'unknown'} (${describeQuestionType(s.metadata)})`,
     `  images:   ${images.join(', ') || 'none'}`,
     `  prompt:   ${JSON.stringify(item.prompt.length > 400 ? `${item.prompt.slice(0, 400)}…` : item.prompt)}`,
   ];
@@ -150,4 +153,10 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
   const formats = await countImageFormats(pb.samples);
   deps.out(flags.json ? JSON.stringify({ ...inspectJson(pb), imageFormats: formats }, null, 2) : await humanReport(pb, sources, formats));
   return 0;
+}
+
+/** "classifier, P(reasoning) 0.83" / "label" / "override": where the question type came from and how sure it is. */
+function describeQuestionType(m: Record<string, unknown>): string {
+  const p = m.questionTypeProbability;
+  return `${String(m.questionTypeSource ?? 'unknown')}${typeof p === 'number' ? `, P(reasoning) ${p.toFixed(3)}` : ''}`;
 }

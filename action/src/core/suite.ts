@@ -10,7 +10,7 @@ import { computeFingerprint } from './benchmarks/fingerprint.js';
 import type { LoadOptions, QuestionType, Sample } from './benchmarks/types.js';
 import { readJsonFile } from './data/records.js';
 import { UserError } from './errors.js';
-import { classifyQuestionType } from './scoring/classify.js';
+import { classifyWithProbability } from './scoring/classify.js';
 import { isExclusion, prepareItem, PROMPT_VERSION, type Exclusion, type PreparedItem } from './scoring/protocol.js';
 import type { PreparedForSummary } from './scoring/summary.js';
 
@@ -71,8 +71,10 @@ function fillQuestionTypes(samples: Sample[], overrides: Record<string, Question
     } else if (s.questionType) {
       s.metadata.questionTypeSource ??= 'label';
     } else {
-      s.questionType = classifyQuestionType(s);
+      const c = classifyWithProbability(s);
+      s.questionType = c.type;
       s.metadata.questionTypeSource = 'classifier';
+      s.metadata.questionTypeProbability = c.pReasoning;
     }
   }
   if (!overrides) return [];

@@ -9,7 +9,7 @@ import { buildRequest } from './http/request-body.js';
 import { buildJudgePrompt, JUDGE_PROMPT_VERSION, parseVerdict } from './judge.js';
 import { runPool } from './pool.js';
 import { defaultTransport, type Body, type Transport } from './http/transport.js';
-import type { CachedPrediction, JudgeRecord, JudgeStamp, PredictionsFile } from './predictions.js';
+import type { CachedPrediction, JudgeRecord, JudgeStamp, PredictionRecord, PredictionsFile } from './predictions.js';
 import type { ProgressCounts, ProgressSink } from './progress.js';
 import { ReachabilityCircuit, sendWithRetries, type RetryDeps, type RetryPolicy } from './retry.js';
 import { DecodingAdapter } from './adapt.js';
@@ -225,8 +225,9 @@ async function evaluateOne(task: EvalTask, ctx: Context, store: PredictionsFile,
   if (fresh || needsJudge) {
     store.append({
       benchmark: task.benchmark, id: task.item.sample.id, index: task.item.index, key,
+      ...questionTypeOf(task.item.sample),
       requestHash: fresh?.requestHash ?? answer?.requestHash ?? '',
-      response: answer?.text() ?? null, reasoning: fresh?.reasoning ?? null, extracted: base.extracted,
+      response: answer?.text() ?? null, reasoning: fresh?.reasoning ?? null, extracted: base.extracted, how: answer ? (base.how ?? null) : null,
       correct: outcome.correct, graded: base.graded ?? null, scorer: answer ? stamp : null,
       truncated: outcome.truncated, error: fresh?.error ?? null,
       latencyMs: answer?.latencyMs ?? 0, attempts: fresh?.attempts ?? 0,
@@ -289,4 +290,19 @@ async function askJudge(task: EvalTask, response: string, ctx: Context, signal: 
   const r = await ctx.send(ctx.judgeUrl!, ctx.judgeCircuit!, judge.apiKey, body, signal);
   const raw = r.ok ? r.reply.content : null;
   return { model: judge.model, promptVersion: JUDGE_PROMPT_VERSION, verdict: raw === null ? null : parseVerdict(raw), raw };
+}
+
+/**
+ * The item's question type with its source and, when the classifier gave it, P(reasoning) (how sure the label is).
+ * Read from the full Sample the task carries (EvalItem types only what the runner itself needs).
+ */
+function questionTypeOf(sample: object): Pick<PredictionRecord, 'questionType' | 'questionTypeSource' | 'questionTypeProbability'> {
+  const s = sample as { questionType?: unknown; metadata?: Record<string, unknown> };
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const p = s.metadata?.questionTypeProbability;
+  return {
+    questionType: str(s.questionType),
+    questionTypeSource: str(s.metadata?.questionTypeSource),
+    questionTypeProbability: typeof p === 'number' ? p : null,
+  };
 }

@@ -24,6 +24,10 @@ export interface PredictionRecord {
   id: string;
   /** position among the benchmark's scored items */
   index: number;
+  /** understanding | reasoning; its source (override | label | classifier); the classifier's P(reasoning), else null */
+  questionType?: string | null;
+  questionTypeSource?: string | null;
+  questionTypeProbability?: number | null;
   /** resume cache key: model, checkpoint, serve command, prompt, image hashes, decoding, protocol + prompt version */
   key: string;
   /** SHA-256 of the request body sent (what the server saw) */
@@ -31,6 +35,8 @@ export interface PredictionRecord {
   response: string | null;
   reasoning: string | null;
   extracted: string | null;
+  /** how `extracted` was read (extraction stage: boxed, trigger, letter, option-text, yes-no…; absent in older lines) */
+  how?: string | null;
   correct: boolean;
   /** rule-based graded metrics of an open item (the judge's verdict is in `judge`) */
   graded?: Record<string, number | null> | null;

@@ -4,15 +4,18 @@
  *
  * Method: L2-regularised logistic regression over binary features of the question text only (the same input every
  * benchmark has; MedXpertQA's embedded "Answer Choices: …" tail is cut off first):
- *   - word unigrams and bigrams (lowercase, letters/digits, numbers collapsed to "<num>");
- *   - one length-bucket feature (question word count ≤ 8, ≤ 15, ≤ 30, ≤ 60, ≤ 120, > 120): MedXpertQA's
- *     Understanding items are much shorter (median 30 words vs 83).
+ *   - word unigrams and bigrams (lowercase, Latin letters/digits, numbers collapsed to "<num>");
+ *   - Chinese: character unigrams and bigrams of every CJK run ("zh:肝", "zh:肝脏");
+ *   - cue features shared by both languages (question-type-cues.ts): "cue:modality" fires on "what modality" and on
+ *     成像方式, so what the English training questions teach reaches the Chinese ones;
+ *   - no length feature: question length dominated the earlier model (short questions came out "reasoning").
  * Trained by full-batch gradient descent from zero weights (fixed iteration count and step); features seen in fewer
  * than MIN_DF training questions are dropped, and features whose final weight is negligible are pruned from the file.
  */
+import { cueFeatures } from './question-type-cues.js';
 
 export interface QuestionTypeWeights {
-  format: 'medvlm-question-type/1';
+  format: 'medvlm-question-type/2';
   method: string;
   /** positive class of the logistic model */
   positive: 'reasoning';
@@ -22,6 +25,8 @@ export interface QuestionTypeWeights {
     source: string;
     sha256: string;
     n: number;
+    /** per training source: questions used (MedXpertQA labels; weak labels from VQA-RAD/SLAKE train metadata) */
+    sources: Record<string, { n: number; reasoning: number; understanding: number }>;
     counts: Record<'reasoning' | 'understanding', number>;
     folds: number;
     cvAccuracy: number;
@@ -31,7 +36,6 @@ export interface QuestionTypeWeights {
 }
 
 export const HYPER = { l2: 1e-5, iterations: 1000, step: 4, minDf: 3, pruneBelow: 1e-3 } as const;
-const LENGTH_BUCKETS = [8, 15, 30, 60, 120];
 
 /** The question without MedXpertQA's embedded choices. */
 export function questionStem(question: string): string {
@@ -39,14 +43,20 @@ export function questionStem(question: string): string {
   return i >= 0 ? question.slice(0, i) : question;
 }
 
-/** Distinct features of a question: unigrams, bigrams and the length bucket. */
+/** Distinct features of a question: word uni/bigrams, Chinese character uni/bigrams, cue features. */
 export function featurize(question: string): string[] {
-  const words = questionStem(question).normalize('NFKC').toLowerCase()
-    .match(/[\p{L}\p{N}]+/gu)?.map((w) => (/^\d+$/.test(w) ? '<num>' : w)) ?? [];
+  const text = questionStem(question).normalize('NFKC').toLowerCase();
+  const words = text.match(/[\p{L}\p{N}]+/gu)?.flatMap((w) => w.split(/[\u3400-\u9fff]+/u))
+    .filter((w) => w.length > 0).map((w) => (/^\d+$/.test(w) ? '<num>' : w)) ?? [];
   const feats = new Set<string>(words);
   for (let i = 0; i + 1 < words.length; i++) feats.add(`${words[i]} ${words[i + 1]}`);
-  const bucket = LENGTH_BUCKETS.findIndex((b) => words.length <= b);
-  feats.add(`__len${bucket < 0 ? LENGTH_BUCKETS.length : bucket}`);
+  for (const run of text.match(/[\u3400-\u9fff]+/gu) ?? []) {
+    for (let i = 0; i < run.length; i++) {
+      feats.add(`zh:${run[i]}`);
+      if (i + 1 < run.length) feats.add(`zh:${run.slice(i, i + 2)}`);
+    }
+  }
+  for (const cue of cueFeatures(text)) feats.add(cue);
   return [...feats];
 }
 
@@ -62,7 +72,12 @@ function featureScale(count: number): number {
   return count > 0 ? 1 / Math.sqrt(count) : 0;
 }
 
-export interface LabelledQuestion { question: string; reasoning: boolean }
+export interface LabelledQuestion {
+  question: string;
+  reasoning: boolean;
+  /** weight in the loss (default 1): weak-labelled questions are down-weighted and class-balanced */
+  weight?: number;
+}
 
 /** Fits the model; returns bias and the (unpruned) weight table. */
 export function fitLogistic(data: LabelledQuestion[]): { bias: number; weights: Record<string, number> } {
@@ -74,6 +89,8 @@ export function fitLogistic(data: LabelledQuestion[]): { bias: number; weights: 
   const rows = docs.map((fs) => Int32Array.from(fs.map((f) => index.get(f) ?? -1).filter((i) => i >= 0)));
   const scale = docs.map((fs) => featureScale(fs.length));
   const y = data.map((d) => (d.reasoning ? 1 : 0));
+  const sw = data.map((d) => d.weight ?? 1);
+  const total = sw.reduce((a, b) => a + b, 0);
   const w = new Float64Array(vocab.length);
   let b = 0;
   const n = data.length;
@@ -83,23 +100,26 @@ export function fitLogistic(data: LabelledQuestion[]): { bias: number; weights: 
     for (let r = 0; r < n; r++) {
       let z = 0;
       for (const j of rows[r]!) z += w[j]!;
-      const err = 1 / (1 + Math.exp(-(b + z * scale[r]!))) - y[r]!;
+      const err = sw[r]! * (1 / (1 + Math.exp(-(b + z * scale[r]!))) - y[r]!);
       gb += err;
       for (const j of rows[r]!) grad[j]! += err * scale[r]!;
     }
-    for (let j = 0; j < w.length; j++) w[j]! -= HYPER.step * (grad[j]! / n + HYPER.l2 * w[j]!);
-    b -= HYPER.step * (gb / n);
+    for (let j = 0; j < w.length; j++) w[j]! -= HYPER.step * (grad[j]! / total + HYPER.l2 * w[j]!);
+    b -= HYPER.step * (gb / total);
   }
   const weights: Record<string, number> = {};
   vocab.forEach((f, j) => { weights[f] = w[j]!; });
   return { bias: b, weights };
 }
 
-/** Deterministic k-fold cross-validation: item i goes to fold i mod k (the file order is not sorted by label). */
-export function crossValidate(data: LabelledQuestion[], k: number): number[] {
+/**
+ * Deterministic k-fold cross-validation over `data`: item i goes to fold i mod k (the file order is not sorted by
+ * label); `alwaysTrain` (weak-labelled questions) is added to every training fold and never tested.
+ */
+export function crossValidate(data: LabelledQuestion[], k: number, alwaysTrain: LabelledQuestion[] = []): number[] {
   const accuracies: number[] = [];
   for (let fold = 0; fold < k; fold++) {
-    const train = data.filter((_, i) => i % k !== fold);
+    const train = [...data.filter((_, i) => i % k !== fold), ...alwaysTrain];
     const test = data.filter((_, i) => i % k === fold);
     const model = fitLogistic(train);
     const hits = test.filter((d) => (probabilityReasoning(featurize(d.question), model.bias, model.weights) >= 0.5) === d.reasoning);
