@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   upload: { summary: 'upload a results.json to the aggregator worker with an API token', load: () => import('./upload.js') },
   'serve-baseline': { summary: 'serve a chance-level OpenAI-compatible baseline model', load: () => import('./serve-baseline.js') },
   'model-index': { summary: 'print the model-index block of a Hugging Face model card for a results.json', load: () => import('./model-index.js') },
+  report: { summary: 'write report.html: every item with its response, filters, and changes vs a baseline', load: () => import('./report.js') },
   plan: { summary: 'what each gate can detect (80% power) and how many items a benchmark needs', load: () => import('./plan.js') },
   demo: { summary: 'start a local worker + baseline model, evaluate a main and a PR run, compare and gate', load: () => import('./demo.js') },
 };

@@ -25,6 +25,7 @@ import { sleep } from './retry.js';
 import { normalizeRunOptions, type NormalizedRun, type RunOptions } from './run-options.js';
 import { startServedModel } from './serve.js';
 import { ImageCache } from './images/image-cache.js';
+import { writeItemReportSafely } from './report/index.js';
 import { imageConverterFor } from './server-kind.js';
 import type { ItemOutcome } from '../core/scoring/summary.js';
 import { ABSENT, type EvalTask, type ModelAnswer, type Scorer } from './types.js';
@@ -48,9 +49,14 @@ export interface RunOutput {
   result: RunResult;
   resultsPath: string;
   predictionsPath: string;
+  /** report.html beside results.json (null: not written, see the log) */
+  reportPath: string | null;
+  /** the prepared benchmarks, so a caller can rebuild the report (e.g. with a baseline) without loading data again */
+  benchmarks: PreparedBenchmark[];
 }
 
-export async function runEvaluation(opts: RunOptions, deps: RunDeps): Promise<RunOutput> {
+/** `itemReport: false` leaves report.html to the caller (the Action writes it once its baseline is known). */
+export async function runEvaluation(opts: RunOptions & { itemReport?: boolean }, deps: RunDeps): Promise<RunOutput> {
   const startedAt = deps.now();
   const run = normalizeRunOptions(opts);
   const env = opts.env ?? process.env;
@@ -81,7 +87,7 @@ export async function runEvaluation(opts: RunOptions, deps: RunDeps): Promise<Ru
     engineDeps.imageCache = new ImageCache(undefined, undefined, await imageConverterFor({ endpoint: engine.endpoint,
       apiKey: engine.apiKey, fetch: deps.fetch, signal: deps.signal, log: deps.log, formats: run.imageFormats }));
     const evaluated = await evaluateSelected(run, benchmarks, engineDeps, deps.log);
-    return await finish(run, benchmarks, evaluated, { ...deps, startedAt, env, cwd: opts.cwd ?? process.cwd() }, engineDeps);
+    return await finish(run, benchmarks, evaluated, { ...deps, startedAt, env, cwd: opts.cwd ?? process.cwd(), itemReport: opts.itemReport !== false }, engineDeps);
   } finally {
     await served?.stop();
   }
@@ -141,7 +147,7 @@ function* tasksOf(benchmarks: PreparedBenchmark[], selected: number[][]): Genera
 
 async function finish(
   run: NormalizedRun, benchmarks: PreparedBenchmark[], ev: Evaluated,
-  ctx: RunDeps & { startedAt: number; env: Record<string, string | undefined>; cwd: string },
+  ctx: RunDeps & { startedAt: number; env: Record<string, string | undefined>; cwd: string; itemReport: boolean },
   engineDeps: EngineDeps,
 ): Promise<RunOutput> {
   const { engine } = run;
@@ -174,9 +180,10 @@ async function finish(
     imageConversions: engineDeps.imageCache?.converter.summary(),
   });
   const resultsPath = writeResultsAtomic(run.out, result);
+  const reportPath = ctx.itemReport ? await writeItemReportSafely({ dir: run.out, result, benchmarks, now: ctx.now }, ctx.log) : null;
   for (const line of result.diagnostics ? diagnosticLines(result.diagnostics) : []) ctx.log(line);
   if (result.failure) throw new SystematicFailureError(result.failure.reason, result.failure.items, resultsPath);
-  return { result, resultsPath, predictionsPath: ev.predictionsPath };
+  return { result, resultsPath, predictionsPath: ev.predictionsPath, reportPath, benchmarks };
 }
 
 /** "id@version" of each benchmark, e.g. "vqa-rad@1,slake@2": what a score's comparability depends on. */

@@ -30,6 +30,8 @@ export interface Scored {
   extracted: string | null;
   correct: boolean;
   graded?: { [name: string]: number | null } | { open_exact_match: number; open_token_recall: number; open_token_f1: number };
+  /** how the answer was read (the extraction stage), recorded in predictions.jsonl */
+  how?: string;
 }
 
 /**

@@ -37,25 +37,31 @@ export interface ItemScore {
   extracted: string | null;
   correct: boolean;
   graded?: OpenGrades;
+  /** how the answer was read: the extraction stage that decided (extract.ts; ':ambiguous' when several answers were
+   * found), or 'mmmu' for MMMU's official parser. Recorded in predictions.jsonl and shown by the item report. */
+  how?: string;
 }
 
 export function scoreResponse(item: PreparedItem, r: ModelResponse, extraction: 'chain' | 'mmmu'): ItemScore {
   if (item.kind === 'mcq') {
     const choices = item.choices ?? {};
-    const extracted = extraction === 'mmmu'
-      ? mmmuParseChoice(mmmuFocus(r.content), choices)
-      : extractChoice(r.content, choices, { question: item.sample.question }).answer;
-    return { extracted, correct: extracted !== null && extracted === item.gold };
+    if (extraction === 'mmmu') {
+      const extracted = mmmuParseChoice(mmmuFocus(r.content), choices);
+      return { extracted, correct: extracted !== null && extracted === item.gold, how: 'mmmu' };
+    }
+    const e = extractChoice(r.content, choices, { question: item.sample.question });
+    return { extracted: e.answer, correct: e.answer !== null && e.answer === item.gold, how: e.ambiguous ? `${e.stage}:ambiguous` : e.stage };
   }
-  const answer = extractOpenAnswer(r.content).answer;
+  const open = extractOpenAnswer(r.content);
+  const answer = open.answer;
   const extracted = answer === null ? null : normalizeAnswer(answer);
   const graded = gradeOpen(answer ?? '', item.gold);
   if (extraction === 'mmmu') {
     const focus = mmmuFocus(r.content);
     const correct = focus.trim() !== '' && mmmuOpenCorrect(item.gold, mmmuParseOpen(focus));
-    return { extracted, correct, graded };
+    return { extracted, correct, graded, how: 'mmmu' };
   }
-  return { extracted, correct: extracted !== null && graded.open_exact_match === 1, graded };
+  return { extracted, correct: extracted !== null && graded.open_exact_match === 1, graded, how: open.stage };
 }
 
 /** The three open-ended scores of a prediction against a reference (both raw; normalised here). */

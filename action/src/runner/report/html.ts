@@ -1,0 +1,60 @@
+/**
+ * report.html: one self-contained page. The data is one JSON blob in a `<script type="application/json">` (never
+ * executed; every `<`, `>` and `&` escaped, so a response containing `</script>` cannot close it), the page script
+ * renders it with DOM text nodes only (no innerHTML of data), and a Content-Security-Policy allows nothing but that
+ * one script and stylesheet (by hash) and data: images: no network request is possible, and an injected
+ * `<script>` or `onerror=` would not run even if escaping failed.
+ */
+import { createHash } from 'node:crypto';
+import { CLIENT_JS } from './client.js';
+import { REPORT_CSS } from './style.js';
+import type { ReportData } from './types.js';
+
+/** JSON safe inside a script element: no `<`, `>` or `&` (so no `</script>` or `<!--`), no line separators. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const hash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+
+export function renderReportHtml(data: ReportData): string {
+  const csp = `default-src 'none'; img-src data:; style-src ${hash(REPORT_CSS)}; script-src ${hash(CLIENT_JS)}; base-uri 'none'; form-action 'none'`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(data.title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(data.title)}</h1>
+<p id="meta"></p>
+<p id="notice">This page holds questions and model responses: keep it where the data may be. Loading…</p>
+</header>
+<nav aria-label="Benchmarks and views">
+<label for="bench">Benchmark</label> <select id="bench"></select>
+<span id="views" role="tablist"></span>
+</nav>
+<main>
+<section id="overview" aria-label="Overview"></section>
+<form id="filters" role="search" aria-label="Filters"></form>
+<p id="count" aria-live="polite"></p>
+<div id="list"></div>
+</main>
+<footer><p id="notes"></p></footer>
+<script type="application/json" id="report-data">${scriptJson(data)}</script>
+<script>${CLIENT_JS}</script>
+</body>
+</html>
+`;
+}

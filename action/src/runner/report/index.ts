@@ -1,0 +1,115 @@
+/**
+ * The item report (report.html) of a run folder: `writeItemReport` after a run (the benchmarks are still prepared),
+ * `rebuildItemReport` later from the folder alone (`medvlm-bench report`, the Action after it found its baseline):
+ * it prepares the benchmarks again from run-config.json, the same data locations the run used, and refuses when
+ * their fingerprints no longer match results.json.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { RunResult } from '../../../../schemas/results.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
+import { UserError } from '../../core/errors.js';
+import type { PreparedBenchmark } from '../../core/suite.js';
+import { PREDICTIONS_FILE } from '../predictions.js';
+import { prepareBenchmarks, readRunConfig } from '../prepare-run.js';
+import { RESULTS_FILE } from '../results.js';
+import { collectReport } from './collect.js';
+import { renderReportHtml } from './html.js';
+import { readPredictionsIndex } from './predictions-index.js';
+import { createThumbnails, THUMB_BUDGET } from './thumbnails.js';
+
+export const REPORT_FILE = 'report.html';
+
+/** A run to compare with: its results (local file or the worker's copy) and, when local, its predictions.jsonl. */
+export interface ReportBaseline {
+  result: RunResult;
+  /** shown in the page, e.g. "results.json of main" or "run 1a2b… on the aggregator" */
+  label: string;
+  predictionsFile?: string | null;
+}
+
+export interface WriteReportOptions {
+  dir: string;
+  result: RunResult;
+  benchmarks: PreparedBenchmark[];
+  baseline?: ReportBaseline | null;
+  /** default: DIR/report.html */
+  outFile?: string;
+  now?: () => number;
+  thumbnailBudget?: number;
+}
+
+export async function writeItemReport(o: WriteReportOptions): Promise<{ file: string; bytes: number; items: number }> {
+  const predictions = await readPredictionsIndex(path.join(o.dir, PREDICTIONS_FILE));
+  const baseline = o.baseline
+    ? { result: o.baseline.result, label: o.baseline.label, predictions: o.baseline.predictionsFile ? await readPredictionsIndex(o.baseline.predictionsFile) : null }
+    : null;
+  const data = await collectReport({
+    benchmarks: o.benchmarks, result: o.result, predictions, baseline,
+    thumbnails: await createThumbnails(o.thumbnailBudget ?? THUMB_BUDGET), now: o.now ?? Date.now,
+  });
+  const html = renderReportHtml(data);
+  const file = o.outFile ?? path.join(o.dir, REPORT_FILE);
+  writeFileAtomic(file, html);
+  return { file, bytes: Buffer.byteLength(html), items: data.benchmarks.reduce((s, b) => s + b.items.length, 0) };
+}
+
+export function readResultsFile(file: string): RunResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const parsed = RunResult.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(`${file} is not a valid results.json: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** A local baseline results.json; its predictions.jsonl is the one given, else the one beside it when present. */
+export function localBaseline(resultsFile: string, predictionsFile?: string | null): ReportBaseline {
+  const result = readResultsFile(resultsFile);
+  const beside = path.join(path.dirname(resultsFile), PREDICTIONS_FILE);
+  const label = `${result.model.checkpoint ?? result.model.name}${result.identity.commit ? ` at ${result.identity.commit.slice(0, 7)}` : ''} (${resultsFile})`;
+  return { result, label, predictionsFile: predictionsFile ?? (existsSync(beside) ? beside : null) };
+}
+
+export interface RebuildOptions {
+  dir: string;
+  baseline?: ReportBaseline | null;
+  outFile?: string;
+  env: Record<string, string | undefined>;
+  log: (m: string) => void;
+  now?: () => number;
+}
+
+/** Rebuilds DIR/report.html from results.json, predictions.jsonl and the data run-config.json points at. */
+export async function rebuildItemReport(o: RebuildOptions): Promise<{ file: string; bytes: number; items: number }> {
+  const result = readResultsFile(path.join(o.dir, RESULTS_FILE));
+  const config = readRunConfig(o.dir);
+  if (!config) throw new UserError(`${path.join(o.dir, 'run-config.json')} is missing: the report needs the data locations the run used (run it with medvlm-bench run, or merge shards with medvlm-bench merge)`);
+  const ids = result.benchmarks.map((b) => b.id);
+  const { benchmarks } = await prepareBenchmarks({ ...config, benchmarks: ids }, o.env, o.log);
+  for (const b of result.benchmarks) {
+    const pb = benchmarks.find((p) => p.def.id === b.id);
+    if (pb && pb.fingerprint !== b.fingerprint) {
+      throw new UserError(`${b.id}: the data found now (fingerprint ${pb.fingerprint.slice(0, 12)}…) is not what ${RESULTS_FILE} was scored on (${b.fingerprint.slice(0, 12)}…); point run-config.json's dataDir at the data of the run`);
+    }
+  }
+  return writeItemReport({ dir: o.dir, result, benchmarks, baseline: o.baseline, outFile: o.outFile, now: o.now });
+}
+
+/** After a run: the report must never fail the run it describes, so a failure is one log line. */
+export async function writeItemReportSafely(o: WriteReportOptions, log: (m: string) => void): Promise<string | null> {
+  try {
+    const r = await writeItemReport(o);
+    log(`item report: ${r.file} (${r.items} items, ${(r.bytes / 1e6).toFixed(1)} MB; open it in a browser, it loads nothing from the network)`);
+    return r.file;
+  } catch (e) {
+    log(`warning: the item report could not be written: ${(e as Error).message}`);
+    return null;
+  }
+}
