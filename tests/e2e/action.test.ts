@@ -83,13 +83,15 @@ describe('action bundle end to end', () => {
     const r = await act({ model: 'vlm-a', server: good, event: pushEvent(sha('0')), sha: MAIN, ref: 'refs/heads/main' });
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs.passed).toBe('true');
-    expect(r.outputs['run-url']).toMatch(new RegExp(`^${worker.url}/api/v1/runs/[0-9a-f]{16}$`));
+    // run-url is the run page; the same id reads as JSON under /api/v1/runs/
+    expect(r.outputs['run-url']).toMatch(new RegExp(`^${worker.url}/acme/vision/runs/[0-9a-f]{16}$`));
+    expect((await fetch(r.outputs['run-url']!)).headers.get('content-type')).toMatch(/^text\/html/);
     expect(oidc.requests.at(-1)).toEqual({ audience: 'medvlm-bench' });
     expect(r.summary).toContain('absolute gates only');
     expect(r.summary).toMatch(/\| custom \| 0\.750 \|/);
     const results = JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8'));
     expect(results.benchmarks[0].counts.scored).toBe(60);
-    const stored = await (await fetch(r.outputs['run-url']!)).json() as { commit: string };
+    const stored = await (await fetch(r.outputs['run-url']!.replace('/acme/vision/runs/', '/api/v1/runs/'))).json() as { commit: string };
     expect(stored.commit).toBe(MAIN);
   });
 
@@ -196,7 +198,7 @@ describe('action bundle end to end', () => {
     const tokenInputs = { 'aggregator-auth': 'token', 'aggregator-token': token };
     const r = await act({ model: 'vlm-a', server: good, ...pr(14), inputs: tokenInputs });
     expect(r.code, r.stdout).toBe(0);
-    expect(r.outputs['run-url']).toMatch(/\/api\/v1\/runs\/[0-9a-f]{16}$/);
+    expect(r.outputs['run-url']).toMatch(/\/acme\/vision\/runs\/[0-9a-f]{16}$/);
     // registered for masking (the runner hides it from then on) and never printed otherwise
     const lines = r.stdout.split('\n').filter((l) => l.includes(token));
     expect(lines).toEqual([`::add-mask::${token}`]);

@@ -25,7 +25,7 @@ describe('aggregator helpers', () => {
     const head = makeRun([{ id: 'slake', correct: firstK(10, 5) }], { model: 'my vlm' });
     const settings = { margin: 0.02, alpha: 0.01, mode: 'non-inferiority' };
     expect(aggregatorLinks('https://w.example/', head, 'h1', 'b1', settings)).toEqual({
-      run: 'https://w.example/api/v1/runs/h1',
+      run: 'https://w.example/octo/demo/runs/h1',
       compare: 'https://w.example/octo/demo/compare/b1...h1?margin=0.02&alpha=0.01&mode=non-inferiority',
       badge: 'https://w.example/badge/octo/demo.svg?model=my%20vlm',
       chart: 'https://w.example/chart/octo/demo.svg?model=my%20vlm',

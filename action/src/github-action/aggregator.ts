@@ -11,7 +11,15 @@ export interface AggregatorClient {
   fetch: typeof fetch;
   /** Authorization header value for reads on private deployments (uploads pass their own) */
   readAuth?: string | null;
+  /** waits before each retry of a 5xx or unreachable answer (default RETRY_DELAYS_MS) */
+  retryDelaysMs?: readonly number[];
 }
+
+/**
+ * A 5xx (the worker's key set fetch failed, D1 busy, a deploy in progress) or no answer is retried after these
+ * waits (plus up to 25% jitter). Uploads are idempotent: the same body again answers 200 with the same run id.
+ */
+export const RETRY_DELAYS_MS = [1_000, 4_000, 10_000] as const;
 
 export class AggregatorError extends Error {
   constructor(message: string, readonly status: number | null) {
@@ -122,7 +130,8 @@ export function aggregatorLinks(
   const model = encodeURIComponent(head.model.name);
   const q = new URLSearchParams({ margin: String(settings.margin), alpha: String(settings.alpha), mode: settings.mode });
   return {
-    run: headId ? `${root}/api/v1/runs/${headId}` : null,
+    // the run page (identity, scores, fingerprints, compare links); the JSON API only when the repository is unknown
+    run: headId ? (repo ? `${root}/${repo}/runs/${headId}` : `${root}/api/v1/runs/${headId}`) : null,
     compare: repo && headId && baseId ? `${root}/${repo}/compare/${baseId}...${headId}?${q}` : null,
     badge: repo ? `${root}/badge/${repo}.svg?model=${model}` : null,
     chart: repo ? `${root}/chart/${repo}.svg?model=${model}` : null,
@@ -130,6 +139,19 @@ export function aggregatorLinks(
 }
 
 async function call(client: AggregatorClient, path: string, init: RequestInit = {}): Promise<Response> {
+  const delays = client.retryDelaysMs ?? RETRY_DELAYS_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await callOnce(client, path, init);
+    } catch (e) {
+      const retryable = e instanceof AggregatorError && (e.status === null || e.status >= 500);
+      if (!retryable || attempt >= delays.length) throw e;
+      await new Promise((r) => setTimeout(r, delays[attempt]! * (1 + Math.random() / 4)));
+    }
+  }
+}
+
+async function callOnce(client: AggregatorClient, path: string, init: RequestInit): Promise<Response> {
   const url = `${client.baseUrl.replace(/\/+$/, '')}${path}`;
   const headers = new Headers(init.headers);
   if (client.readAuth && !headers.has('authorization')) headers.set('authorization', client.readAuth);

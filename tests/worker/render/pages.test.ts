@@ -28,7 +28,8 @@ function repoView(model = 'model-a'): RepoView {
     scores: [{ benchmark: 'vqa-rad', title: 'VQA-RAD', overall: score(180, 272), understanding: score(150, 220), reasoning: score(30, 52), scored: 272, unparsed: 3, errors: 1, chance: 0.5 }],
     split: { understanding: score(150, 220), reasoning: score(30, 52) },
     history: [{ benchmark: 'vqa-rad', points: chartPoints(3) }, { benchmark: 'slake', points: chartPoints(2) }],
-    recentRuns: [run({ id: 'new', model, commit: 'c'.repeat(40) }), run({ id: 'old', model, commit: 'd'.repeat(40), ref: 'refs/pull/12/merge' })],
+    recentRuns: [run({ id: 'new', model, commit: 'c'.repeat(40) }), run({ id: 'pr', model, commit: 'd'.repeat(40), ref: 'refs/pull/12/merge' }),
+      run({ id: 'old', model, commit: 'f'.repeat(40) })],
   };
 }
 

@@ -7,7 +7,9 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { compareRuns } from '../compare-runs.js';
 import { DEFAULT_COMPARE_OPTIONS } from '../compare.js';
-import { getRepository, getRun, getRunResult, latestRunAtCommit, listRuns, runHistory } from '../db.js';
+import {
+  getRepository, getRun, getRunFailure, getRunResult, latestRunAtCommit, listRuns, listShardIndexes, runHistory,
+} from '../db.js';
 import { assertCanRead, requireReader } from '../read-access.js';
 import { ApiError } from '../errors.js';
 import { loadLeaderboardBoards } from '../leaderboard-view.js';
@@ -20,13 +22,14 @@ import { renderComparePage } from '../render/pages/compare.js';
 import { renderLeaderboardPage } from '../render/pages/leaderboard.js';
 import { renderErrorPage, renderNotFoundPage, type PageErrorStatus } from '../render/pages/not-found.js';
 import { renderRepoPage } from '../render/pages/repo.js';
+import { renderRunPage, type RunPageView } from '../render/pages/run.js';
 import { badges, selectRun } from './badges.js';
 import { CHART_RUNS, charts, curves } from './charts.js';
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const RUN_ID = /^[0-9a-f]{16}$/;
 const SHA_PREFIX = /^[0-9a-f]{7,40}$/;
-const RECENT_RUNS = 15;
+const RECENT_RUNS_LOOKUP = 60;
 /** Longest query-string value a page accepts (refs, model names, fingerprints, options all fit well inside). */
 export const MAX_PAGE_PARAM_CHARS = 200;
 
@@ -52,7 +55,8 @@ async function loadRepoView(c: Context<AppEnv>, repository: string) {
       benchmark: s.benchmark,
       points: toChartPoints(await runHistory(db, repository, { ...scope, benchmark: s.benchmark, limit: CHART_RUNS })),
     }))),
-    listRuns(db, repository, { limit: RECENT_RUNS }),
+    // older runs too: each listed run links to the previous run on its own ref, which may be further back
+    listRuns(db, repository, { limit: RECENT_RUNS_LOOKUP }),
   ]);
   return {
     owner, repo, ref, latest: latest ? toRunView(latest) : null, scores, split: questionTypeSplit(scores), history,
@@ -89,6 +93,17 @@ export const pages = new Hono<AppEnv>()
     }
     return sendPage(c, renderRepoPage(await loadRepoView(c, repository)));
   })
+  .get('/:owner/:repo/runs/:id', requireRead, async (c) => {
+    const owner = c.req.param('owner') ?? '';
+    const repo = c.req.param('repo') ?? '';
+    const id = c.req.param('id') ?? '';
+    const repository = `${owner}/${repo}`;
+    if (!NAME.test(owner) || !NAME.test(repo)) return notFoundPage(c, `No repository ${repository}.`);
+    assertCanRead(c.get('reader'), repository);
+    const view = RUN_ID.test(id) ? await loadRunPage(c.env.DB, owner, repo, id) : null;
+    if (!view) return notFoundPage(c, `No run ${id} in ${repository}.`, 'A run address looks like /owner/repo/runs/0123456789abcdef.');
+    return sendPage(c, renderRunPage(view));
+  })
   .get('/:owner/:repo/compare/:spec', requireRead, async (c) => {
     const owner = c.req.param('owner') ?? '';
     const repo = c.req.param('repo') ?? '';
@@ -114,6 +129,30 @@ export const pages = new Hono<AppEnv>()
       return sendPage(c, renderErrorPage(status, err.message, hint), status);
     }
   });
+
+/** The run page's data; null when the run does not exist or belongs to another repository. */
+async function loadRunPage(db: D1Database, owner: string, repo: string, id: string): Promise<RunPageView | null> {
+  const run = await getRun(db, id);
+  if (!run || run.repository.toLowerCase() !== `${owner}/${repo}`.toLowerCase()) return null;
+  const incomplete = run.status === 'incomplete';
+  const [result, failure, present] = await Promise.all([
+    incomplete ? null : getRunResult(db, id), incomplete ? getRunFailure(db, id) : null,
+    incomplete ? listShardIndexes(db, id) : ([] as number[]),
+  ]);
+  const missingShards = Array.from({ length: run.shardCount ?? 0 }, (_, i) => i).filter((i) => !present.includes(i));
+  // "main" matches runs recorded as main or refs/heads/main (db FILTERS)
+  const sameRef = run.ref?.replace(/^refs\/heads\//, '') ?? null;
+  const [older, base] = await Promise.all([
+    listRuns(db, run.repository, { ref: sameRef, model: run.model, limit: 20, cursor: { createdAt: Date.parse(run.createdAt), id: run.id } }),
+    run.baseRef && run.prNumber !== null ? selectRun(db, run.repository, { ref: run.baseRef, model: run.model }) : null,
+  ]);
+  const previous = sameRef === null ? null : older.runs.find((r) => r.status === 'complete') ?? null;
+  const link = (r: { id: string; commit: string | null; ref: string | null } | null) => (r ? { id: r.id, commit: r.commit, ref: r.ref } : null);
+  return {
+    owner, repo, result, failure, missingShards, previous: link(previous), base: link(base),
+    run: { ...run, status: failure ? 'failed' : run.status },
+  };
+}
 
 /**
  * A run id of this repository, or the newest complete run at a commit (full sha or a prefix of at least 7) — else

@@ -59,16 +59,23 @@ function historySection(view: RepoView): Safe {
   }))}</figure>`)}</div></section>`;
 }
 
+/** Runs listed under "Recent runs"; `recentRuns` may hold older ones too, to find each listed run's predecessor. */
+export const SHOWN_RUNS = 15;
+
+/** "main" and "refs/heads/main" are one ref. */
+const sameRef = (a: string | null, b: string | null) => (a?.replace(/^refs\/heads\//, '') ?? null) === (b?.replace(/^refs\/heads\//, '') ?? null);
+
 function runsSection(view: RepoView): Safe {
   const base = `/${view.owner}/${view.repo}`;
   if (view.recentRuns.length === 0) return html``;
+  // a run is compared with the previous complete run of its model on its own ref: a main run never against a PR run
   return html`<section aria-labelledby="runs-h"><h2 id="runs-h">Recent runs</h2>
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">Commit</th><th scope="col">Ref</th><th scope="col">Model</th><th scope="col" class="num">Mean accuracy</th>
 <th scope="col">Status</th><th scope="col">Date</th><th scope="col">Compare</th></tr></thead>
-<tbody>${view.recentRuns.map((run, i) => {
-    const previous = view.recentRuns.slice(i + 1).find((r) => r.model === run.model && r.status === 'complete');
-    return html`<tr><th scope="row" class="mono"><a href="/api/v1/runs/${run.id}" title="Run ${run.id} (JSON)">${shortSha(run.commit)}</a></th>
+<tbody>${view.recentRuns.slice(0, SHOWN_RUNS).map((run, i) => {
+    const previous = view.recentRuns.slice(i + 1).find((r) => r.model === run.model && r.status === 'complete' && sameRef(r.ref, run.ref));
+    return html`<tr><th scope="row" class="mono"><a href="${base}/runs/${run.id}" title="Run ${run.id}">${shortSha(run.commit) || run.id}</a></th>
 <td>${formatRef(run.ref)}</td><td>${run.model}</td>
 <td class="num">${run.scoreMean === null ? '—' : formatPercent(run.scoreMean)}</td>
 <td>${run.status === 'complete' ? (run.verified ? html`<span class="pill verified">verified</span>` : 'complete') : html`<span class="pill incomplete">incomplete</span>`}</td>
