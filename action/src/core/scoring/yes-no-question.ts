@@ -11,6 +11,9 @@
  */
 import { hasCjk } from './normalize.js';
 
+/** A yes/no reading: an answer, two answers that disagree, or none. */
+export type YesNo = 'yes' | 'no' | 'ambiguous' | null;
+
 export type QuestionKind = 'normal' | 'abnormal' | 'presence' | 'predicate';
 
 export interface YesNoQuestion {

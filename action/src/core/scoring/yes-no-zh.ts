@@ -12,8 +12,7 @@
  *     presence (包含, 有, 可见, 显示, 是) → yes; normality 正常/健康/无异常 vs 异常/不正常/病变. All agree → that,
  *     otherwise ambiguous.
  */
-import type { YesNo } from './yes-no.js';
-import type { YesNoQuestion } from './yes-no-question.js';
+import type { YesNo, YesNoQuestion } from './yes-no-question.js';
 
 const UNSURE = /无法|不(?:确定|清楚|知道|好说|能确定|能判断|明确|太确定|一定)|难以|说不(?:准|清|好)|看不清|可能|或许|也许|大概|似乎|疑似|不排除|抱歉/u;
 const LEAD_IN = /^(?:(?:从|根据|通过|观察|在|对于|就|经过)?(?:这张|这个|该|此|本)?(?:图片|图像|影像|图|扫描)(?:中|上|里|来看|所示|显示)?(?:可以看(?:到|出))?|(?:我们|从图中|从图像中|由图)?可以看(?:到|出)|如图所示|经过分析|分析|综上所述|综上|总之|因此|所以|故|结论|回答|最终答案)$/u;

@@ -18,10 +18,9 @@
  */
 import { hasCjk } from './normalize.js';
 import { stripMarkdown } from './response-text.js';
-import { ORGAN, parseYesNoQuestion, sameWord, type YesNoQuestion } from './yes-no-question.js';
+import { ORGAN, parseYesNoQuestion, sameWord, type YesNo, type YesNoQuestion } from './yes-no-question.js';
 import { readYesNoZh } from './yes-no-zh.js';
 
-export type YesNo = 'yes' | 'no' | 'ambiguous' | null;
 
 export function readYesNo(text: string, question?: string): YesNo {
   const t = stripMarkdown(text).replace(/\s+/g, ' ').trim();
