@@ -9,6 +9,7 @@ import * as core from '@actions/core';
 import { runAction } from './run.js';
 import { UserError } from '../core/errors.js';
 import { createGithubApi } from './github/client.js';
+import { createArtifactUploader } from './artifact.js';
 import { readInputs } from './inputs.js';
 
 export async function run(): Promise<void> {
@@ -25,6 +26,7 @@ export async function run(): Promise<void> {
       getIdToken: (audience) => core.getIDToken(audience),
       env: process.env,
       cwd: process.cwd(),
+      uploadArtifact: createArtifactUploader(process.env, core.info),
     });
     for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);
     if (outcome.failure) core.setFailed(outcome.failure);

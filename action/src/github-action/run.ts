@@ -4,7 +4,7 @@
  * Flow: gates config (fail fast) → run or merge shards → upload → baseline → gates → summary, comment, check run.
  */
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { RunResult } from '../../../schemas/results.js';
 import { AggregatorError, aggregatorLinks, uploadRun, type AggregatorClient, type Baseline } from './aggregator.js';
 import { resolveBaseline } from './baseline.js';
@@ -24,6 +24,8 @@ import { checkMessage } from './report/check-text.js';
 import { renderSummary, type ReportInput, type ReportLinks } from './report/markdown.js';
 import { publishReport } from './report/publish.js';
 import { findShardDirs, type DirFs } from '../runner/shard-dirs.js';
+import type { PreparedBenchmark } from '../core/suite.js';
+import { shipItemReport, type ArtifactUploader } from './item-report.js';
 
 /** where `serve-command` servers are expected when `endpoint` is not given (vLLM's default port) */
 const DEFAULT_SERVE_ENDPOINT = 'http://127.0.0.1:8000/v1';
@@ -52,6 +54,8 @@ export interface ActionDeps {
   getIdToken(audience: string): Promise<string>;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** uploads report.html as a workflow artifact (artifact.ts); absent: the report stays in the results folder */
+  uploadArtifact?: ArtifactUploader;
 }
 
 export interface ActionOutputs {
@@ -75,7 +79,7 @@ export async function runAction(inputs: ActionInputs, deps: ActionDeps): Promise
   const gates = loadGatesConfig(inputs.gates, { cwd: ctx.workspace, fs: deps.fs });
   checkGatedBenchmarksRun(gates, inputs.mergeShards ? null : plannedBenchmarks(inputs));
   deps.log.info(`gates: ${gates.source} (${gates.config.gates.length} gate(s), mode ${gates.config.mode}, alpha ${gates.config.alpha})`);
-  const { result, resultsFile } = await produceResults(inputs, deps, ctx).catch((e: unknown) => {
+  const { result, resultsFile, benchmarks, shardDirs } = await produceResults(inputs, deps, ctx).catch((e: unknown) => {
     // a run that stopped on a systematic failure uploads nothing: the step fails with the server's message
     if (e instanceof SystematicFailureError) writeStepSummary(`## ❌ medvlm-bench · ${cell(inputs.model ?? '')}: run stopped\n\n${cell(e.message)}\n`, deps);
     throw e;
@@ -84,6 +88,8 @@ export async function runAction(inputs: ActionInputs, deps: ActionDeps): Promise
 
   const github = inputs.githubToken && ctx.owner && ctx.repo ? deps.github(inputs.githubToken, ctx.owner, ctx.repo) : null;
   const agg = await talkToAggregator(inputs, deps, ctx, result, github, gates.config);
+  agg.links.report = await shipItemReport({ outDir: dirname(resultsFile), result, benchmarks, shardDirs, runUrl: ctx.runUrl,
+    baseline: agg.baseline.run && { result: agg.baseline.run, label: baselineLabel(agg.baseline.run, agg.baseline.id) } }, { ...deps, upload: deps.uploadArtifact });
   const report = evaluateGates(gates.config, result, agg.baseline.run);
   const reportInput: ReportInput = {
     head: result, gates: report, baselineNote: agg.baseline.note, uploadNote: agg.uploadNote,
@@ -110,14 +116,16 @@ export async function runAction(inputs: ActionInputs, deps: ActionDeps): Promise
   };
 }
 
-async function produceResults(inputs: ActionInputs, deps: ActionDeps, ctx: GithubContext): Promise<{ result: RunResult; resultsFile: string }> {
+interface Produced { result: RunResult; resultsFile: string; benchmarks: PreparedBenchmark[] | null; shardDirs: string[] | null }
+
+async function produceResults(inputs: ActionInputs, deps: ActionDeps, ctx: GithubContext): Promise<Produced> {
   const outDir = resolve(ctx.workspace, inputs.resultsDir);
   if (inputs.mergeShards) {
     const dirs = findShardDirs(inputs.mergeShards, ctx.workspace, deps.fs);
     if (dirs.length === 0) throw new UserError(`merge-shards: no directory with a results.json matches ${JSON.stringify(inputs.mergeShards)}`);
     deps.log.info(`merging ${dirs.length} shard(s): ${dirs.join(', ')}`);
     const result = await mergeResultDirs(dirs, outDir);
-    return { result, resultsFile: join(outDir, 'results.json') };
+    return { result, resultsFile: join(outDir, 'results.json'), benchmarks: null, shardDirs: dirs };
   }
   const endpoint = inputs.endpoint ?? DEFAULT_SERVE_ENDPOINT;
   const log = (m: string) => deps.log.info(m);
@@ -126,16 +134,17 @@ async function produceResults(inputs: ActionInputs, deps: ActionDeps, ctx: Githu
     ? await startServedModel({ command: inputs.serveCommand, endpoint, logPath: join(outDir, 'serve.log'), readyTimeoutMs: SERVE_READY_MS, fetch: deps.fetch, log })
     : null;
   try {
-    const { result, resultsPath } = await runEvaluation({
+    // report.html is written after the baseline is known (shipItemReport); a shard job writes its own for the merge job
+    const { result, resultsPath, benchmarks } = await runEvaluation({
       endpoint, model: inputs.model!, checkpoint: inputs.checkpoint, outDir,
       benchmarks: plannedBenchmarks(inputs) ?? 'all',
       protocol: inputs.protocol,
       dataDir: inputs.dataDir ? resolve(ctx.workspace, inputs.dataDir) : null,
       manifest: inputs.manifest ? resolve(ctx.workspace, inputs.manifest) : null,
       concurrency: inputs.concurrency, shard: inputs.shard ? parseShard(inputs.shard) : null, limit: inputs.limit,
-      env: inputs.hfToken ? { ...deps.env, HF_TOKEN: inputs.hfToken } : deps.env, cwd: ctx.workspace,
+      env: inputs.hfToken ? { ...deps.env, HF_TOKEN: inputs.hfToken } : deps.env, cwd: ctx.workspace, itemReport: Boolean(inputs.shard),
     }, { fetch: deps.fetch, now: deps.now, log });
-    return { result, resultsFile: resultsPath };
+    return { result, resultsFile: resultsPath, benchmarks, shardDirs: null };
   } finally {
     await served?.stop();
   }
@@ -224,6 +233,11 @@ async function readAuthHeader(inputs: ActionInputs, deps: ActionDeps): Promise<s
 export function compareSettings(g: GatesConfig): { margin: number; alpha: number; mode: GatesConfig['mode'] } {
   const margins = g.gates.filter((x) => x['max-drop'] !== undefined && !x.group).map((x) => x['max-drop']!);
   return { margin: margins.length ? Math.min(...margins) : 0, alpha: g.alpha, mode: g.mode };
+}
+
+function baselineLabel(run: RunResult, id: string | null): string {
+  const commit = run.identity.commit ? ` at ${run.identity.commit.slice(0, 7)}` : '';
+  return `${run.model.checkpoint ?? run.model.name}${commit}${id ? ` (run ${id} on the aggregator)` : ''}`;
 }
 
 function writeStepSummary(markdown: string, deps: ActionDeps): void {

@@ -13,7 +13,11 @@ import { cell, fmt, fmtP, label, signed, table } from './format.js';
 
 export const COMMENT_LIMIT = 65_536;
 
-export interface ReportLinks { run?: string | null; compare?: string | null; chart?: string | null; badge?: string | null }
+export interface ReportLinks {
+  run?: string | null; compare?: string | null; chart?: string | null; badge?: string | null;
+  /** the item report's workflow artifact (its content stays on GitHub, behind the repository's access) */
+  report?: string | null;
+}
 
 export interface ReportInput {
   head: RunResult;
@@ -192,5 +196,6 @@ function linksLine(l: ReportLinks): string | null {
   if (l.run) parts.push(`[This run](${l.run})`);
   if (l.chart) parts.push(`[History chart](${l.chart})`);
   if (l.badge) parts.push(`[Badge](${l.badge})`);
+  if (l.report) parts.push(`[Item report (artifact)](${l.report})`);
   return parts.length ? parts.join(' · ') : null;
 }

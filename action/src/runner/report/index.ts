@@ -37,10 +37,12 @@ export interface WriteReportOptions {
   outFile?: string;
   now?: () => number;
   thumbnailBudget?: number;
+  /** where the responses are (default DIR/predictions.jsonl; a merged run: its shards' files) */
+  predictionsFiles?: string[];
 }
 
 export async function writeItemReport(o: WriteReportOptions): Promise<{ file: string; bytes: number; items: number }> {
-  const predictions = await readPredictionsIndex(path.join(o.dir, PREDICTIONS_FILE));
+  const predictions = await readPredictionsIndex(o.predictionsFiles ?? path.join(o.dir, PREDICTIONS_FILE));
   const baseline = o.baseline
     ? { result: o.baseline.result, label: o.baseline.label, predictions: o.baseline.predictionsFile ? await readPredictionsIndex(o.baseline.predictionsFile) : null }
     : null;
@@ -81,6 +83,7 @@ export interface RebuildOptions {
   dir: string;
   baseline?: ReportBaseline | null;
   outFile?: string;
+  predictionsFiles?: string[];
   env: Record<string, string | undefined>;
   log: (m: string) => void;
   now?: () => number;
@@ -99,7 +102,7 @@ export async function rebuildItemReport(o: RebuildOptions): Promise<{ file: stri
       throw new UserError(`${b.id}: the data found now (fingerprint ${pb.fingerprint.slice(0, 12)}…) is not what ${RESULTS_FILE} was scored on (${b.fingerprint.slice(0, 12)}…); point run-config.json's dataDir at the data of the run`);
     }
   }
-  return writeItemReport({ dir: o.dir, result, benchmarks, baseline: o.baseline, outFile: o.outFile, now: o.now });
+  return writeItemReport({ dir: o.dir, result, benchmarks, baseline: o.baseline, outFile: o.outFile, now: o.now, predictionsFiles: o.predictionsFiles });
 }
 
 /** After a run: the report must never fail the run it describes, so a failure is one log line. */
