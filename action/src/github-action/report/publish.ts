@@ -37,7 +37,7 @@ export async function publishReport(
       });
       out.checkRunUrl = r.url;
     } catch (e) {
-      warn(`could not create the check run: ${githubFailure(e, 'checks: write')}`);
+      warn(`could not create the check run: ${githubFailure(e, 'checks: write', ctx.pr?.fromFork)}`);
     }
   }
   return out;
