@@ -58,7 +58,7 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     expect((await ids(page)).sort()).toEqual(yesNo().filter((id) => gold.get(id) === 'A').sort());
     // group filter: organ=CHEST is every odd item (fake folder: i % 2 ? CHEST : HEAD; qid = 1000 + i)
     await page.selectOption('#outcome', 'all');
-    const organ = await page.$$eval('#filters label', (ls) => ls.find((l) => l.textContent === 'organ')!.htmlFor);
+    const organ = await page.$$eval('#filters label', (ls) => (ls.find((l) => l.textContent === 'organ') as HTMLLabelElement).htmlFor);
     const chest = await page.$eval(`#${organ}`, (s) => [...(s as HTMLSelectElement).options].find((o) => o.text.startsWith('CHEST'))!.value);
     await page.selectOption(`#${organ}`, chest);
     expect((await ids(page)).sort()).toEqual(yesNo().filter((id) => Number(id) % 2 === 1).sort());
