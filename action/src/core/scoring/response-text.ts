@@ -92,16 +92,12 @@ const TRIGGER_RE = new RegExp([...TRIGGERS.map(escapeRegExp), ...PHRASE_TRIGGERS
 const NEGATION_START = /^(?:not|never|n't)\b/i;
 
 /**
- * The text after the last trigger up to the end of its line (at most 300 characters), or null without a trigger.
+ * The text after the last trigger up to the end of its line (at most 300 characters) as `segment`, and the text after
+ * the trigger's first sentence (where a later self-correction would be) as `tail`; null without a trigger.
  * A negated trigger ("the answer is not A because …", "the answer is never yes") names what the answer is NOT, so
  * it is skipped and the previous trigger counts ("Answer: B\nWhy not A? The answer is not A." → "B") — unless it
  * goes on to assert another one: "The answer is not A, it is C" → "C".
  */
-export function afterLastTrigger(text: string): string | null {
-  return lastTrigger(text)?.segment ?? null;
-}
-
-/** afterLastTrigger with the text after the trigger's first sentence (where a later self-correction would be). */
 export function lastTrigger(text: string): { segment: string; tail: string } | null {
   const cleaned = stripMarkdown(text).replace(/\bamong\s+[A-Z]\s+(?:through|to)\s+[A-Z]\b,?/gi, ' ');
   const triggers = [...cleaned.matchAll(TRIGGER_RE)];
@@ -154,12 +150,9 @@ export function committedSegment(text: string): string | null {
 /**
  * A concluding sentence that names a letter without a trigger phrase: "Therefore, C is the correct answer",
  * "(B) is the best option", "option D is correct", "D is the answer", "…, so C.", "This suggests B.",
- * "Not A, but C". Negations ("D is not correct") do not match. The last one wins.
+ * "Not A, but C". Negations ("D is not correct") do not match. The last one wins (lastConcluded: its letter and the
+ * text after it).
  */
-export function lastConcludedLetter(text: string): string | null {
-  return lastConcluded(text)?.letter ?? null;
-}
-
 const CONCLUDED = [
   /(?:^|[^A-Za-z])(?:option\s+|choice\s+)?\(?([A-Z])\)?\s+(?:is|would be|seems)\s+(?:the\s+)?(?:correct|right|best|most (?:likely|appropriate|accurate)|answer)\b/gi,
   /\b(?:so|therefore|thus|hence|suggests?|suggesting|indicates?|indicating|points? to|pointing to|favou?rs?|supports?)\s*[,:]?\s+(?:it(?:'s|\s+is|\s+must be|\s+should be)\s+|the answer is\s+)?(?:option\s+|choice\s+|answer\s+)?\(?([A-Z])\)?(?=\s*(?:[.!;]|$))/gim,
@@ -167,7 +160,6 @@ const CONCLUDED = [
   /\bnot\s+(?:option\s+)?\(?[A-Z]\)?\s*,?\s*but\s+(?:rather\s+)?(?:option\s+)?\(?([A-Z])\)?(?![A-Za-z])/gi,
 ];
 
-/** lastConcludedLetter with the text after it. */
 export function lastConcluded(text: string): { letter: string; tail: string } | null {
   const t = stripMarkdown(text);
   let best: { letter: string; end: number } | null = null;
