@@ -1,9 +1,12 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchmarkDef } from '../../../action/src/core/benchmarks/define.js';
 import type { Sample } from '../../../action/src/core/benchmarks/types.js';
 import { CHAIN_SCORER, MMMU_SCORER } from '../../../action/src/core/scoring/scorer.js';
 import { isExclusion, prepareItem, type PreparedItem } from '../../../action/src/core/scoring/protocol.js';
 import { buildOpenPrompt } from '../../../action/src/core/scoring/prompts.js';
+import { prepareBenchmark } from '../../../action/src/core/suite.js';
+import { tempDir, writeTree } from '../data/fixtures.js';
 
 const def = (id: string, extraction: 'chain' | 'mmmu' = 'chain') =>
   ({ id, scorer: extraction === 'mmmu' ? MMMU_SCORER : CHAIN_SCORER }) as unknown as BenchmarkDef;
@@ -82,5 +85,20 @@ describe('MMMU prompt for benchmarks scored by the official MMMU rules', () => {
   });
   it('chain benchmarks keep "A. text" options', () => {
     expect(item(prepareItem(mc, 'paper', def('pmc-vqa'), 0)).prompt).toContain('Options:\nA. Pneumothorax\nB. Pleural effusion');
+  });
+});
+
+describe('fingerprints keep the protocols apart', () => {
+  it('identical scored items under paper and closed still get different fingerprints', async () => {
+    const lines = [
+      { id: 'a', question: 'Is there a fracture?', answer: 'yes' },
+      { id: 'b', question: 'Which lobe?', options: { A: 'Upper', B: 'Lower' }, answer: 'B' },
+    ].map((x) => JSON.stringify(x)).join('\n');
+    const dir = writeTree(tempDir('protocols-'), { 'm.jsonl': `${lines}\n` });
+    const manifest = path.join(dir, 'm.jsonl');
+    const paper = await prepareBenchmark('custom', { protocol: 'paper', manifest, env: {} });
+    const closed = await prepareBenchmark('custom', { protocol: 'closed', manifest, env: {} });
+    expect(paper.items.map((i) => i.prompt)).toEqual(closed.items.map((i) => i.prompt));
+    expect(paper.fingerprint).not.toBe(closed.fingerprint);
   });
 });
