@@ -68,6 +68,16 @@ describe('OpenAI reasoning models', () => {
     expect(result.effectiveDecoding).toMatchObject({ maxTokensField: 'max_tokens', temperature: 0, changes: [] });
   });
 
+  it('gpt-4-turbo: "supports at most 4096 completion tokens" lowers the budget; max_tokens stays the field', async () => {
+    server = await startOpenAi({ apiKey: 'sk-test' });
+    const { result } = await runEvaluation(
+      runOptions(server.url, writeManifest({ n: 5 }), { model: 'gpt-4-turbo', apiKey: 'sk-test', retry: once }), { fetch, now: Date.now, log: () => {} });
+    expect(result.benchmarks[0]!.counts.errors).toBe(0);
+    expect(itemChats(server).filter((r) => r.json!.max_tokens === 4096)).toHaveLength(5);
+    expect(itemChats(server).every((r) => r.json!.max_completion_tokens === undefined)).toBe(true);
+    expect(result.effectiveDecoding).toMatchObject({ maxTokens: 4096, maxTokensField: 'max_tokens', temperature: 0 });
+  });
+
   it('a rerun with the same --out reuses every finished item (the resume key holds the requested settings)', async () => {
     server = await startOpenAi({ apiKey: 'sk-test' });
     const o = runOptions(server.url, writeManifest({ n: 6 }), { model: 'o4-mini', apiKey: 'sk-test', retry: once });

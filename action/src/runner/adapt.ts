@@ -35,6 +35,8 @@ const CONTEXT_PATTERNS: Array<{ re: RegExp; strict: boolean; limit: number; prom
   { re: /`inputs` tokens \+ `max_new_tokens` must be <= (\d+)\. Given: (\d+) `inputs` tokens/, strict: false, limit: 1, prompt: 2 },
   // TGI MaxNewTokens: "`max_new_tokens` must be <= N. Given: M"
   { re: /`max_new_tokens` must be <= (\d+)\. Given/, strict: false, limit: 1, prompt: null },
+  // OpenAI, older models: "max_tokens is too large: M. This model supports at most N completion tokens, whereas you provided M."
+  { re: /supports at most (\d+) completion tokens/, strict: false, limit: 1, prompt: null },
 ];
 
 export function parseContextRefusal(message: string): ContextRefusal | null {
@@ -131,7 +133,9 @@ export class DecodingAdapter {
 
   private fitParameter(out: Failure, message: string): void {
     const c = this.current;
-    const unsupported = (name: string) => out.param === name || new RegExp(`'${name}'.*(not supported|unsupported|does not support)|Unsupported (parameter|value): '${name}'`, 'i').test(message);
+    // a param alone is not enough: OpenAI also names `max_tokens` when its value is too large (code null)
+    const unsupported = (name: string) => (out.param === name && /unsupported/i.test(out.code ?? '')) ||
+      new RegExp(`'${name}'.*(not supported|unsupported|does not support)|Unsupported (parameter|value): '${name}'`, 'i').test(message);
     const wire = c.wire ?? { maxTokensField: 'max_tokens' as const, temperature: true };
     if (wire.maxTokensField === 'max_tokens' && (unsupported('max_tokens') || /use 'max_completion_tokens'/i.test(message))) {
       this.change({ ...c, wire: { ...wire, maxTokensField: 'max_completion_tokens' } }, `max_tokens → max_completion_tokens: the server refused max_tokens (${clip(message)})`);

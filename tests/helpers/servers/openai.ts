@@ -8,7 +8,9 @@
  *   "invalid_request_error","param":"max_tokens","code":"unsupported_parameter"}}`, and any temperature but 1 with
  *   "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported."
  *   (param "temperature", code "unsupported_value"); `top_p` likewise. One refusal per request, in that order.
- * - other models (gpt-4o…) take both fields.
+ * - other models (gpt-4o…) take both fields; one whose completion limit is below the request (gpt-4-turbo: 4,096)
+ *   answers 400 "max_tokens is too large: M. This model supports at most N completion tokens, whereas you provided
+ *   M." with param "max_tokens" and code null.
  * - every route needs `Authorization: Bearer KEY` (401 code "invalid_api_key"); an unknown model is 404
  *   "model_not_found".
  */
@@ -28,7 +30,16 @@ export function openAiError(status: number, message: string, param: string | nul
   return { status, body: { error: { message, type, param, code } } };
 }
 
+/** completion-token ceilings of older chat models (gpt-4-turbo: 4,096) */
+const COMPLETION_LIMIT: Record<string, number> = { 'gpt-4-turbo': 4096 };
+
 function refuseParameters(model: string, j: Record<string, unknown>): Reply | null {
+  const ceiling = COMPLETION_LIMIT[model];
+  const asked = (j.max_completion_tokens ?? j.max_tokens) as number | undefined;
+  if (ceiling && typeof asked === 'number' && asked > ceiling) {
+    // the param is named although it is supported: only its value is too large (code null)
+    return openAiError(400, `max_tokens is too large: ${asked}. This model supports at most ${ceiling} completion tokens, whereas you provided ${asked}.`, 'max_tokens', null);
+  }
   if (!REASONING_MODEL.test(model)) return null;
   if (j.max_tokens !== undefined) {
     return openAiError(400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens', 'unsupported_parameter');
@@ -43,7 +54,7 @@ function refuseParameters(model: string, j: Record<string, unknown>): Reply | nu
 }
 
 export async function startOpenAi(o: OpenAiOptions = {}): Promise<EmulatorServer> {
-  const models = o.models ?? ['gpt-4o', 'o4-mini', 'gpt-5-mini'];
+  const models = o.models ?? ['gpt-4o', 'gpt-4-turbo', 'o4-mini', 'gpt-5-mini'];
   const apiKey = o.apiKey ?? 'sk-test';
   return startEmulator({
     port: o.port,
