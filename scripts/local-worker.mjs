@@ -1,8 +1,8 @@
 /**
  * Serves the worker locally in workerd through Miniflare's API, for Node-side tests, `npm run dev`, the demo and
  * bench/. The worker is bundled with esbuild into .mf/ (Miniflare does not bundle TypeScript), local D1 is migrated
- * from worker/migrations BEFORE the returned promise resolves (Miniflare accepts requests as soon as it is ready,
- * so resolving earlier would let callers hit "no such table").
+ * from worker/migrations before the worker listens on the requested port (Miniflare accepts requests as soon as it
+ * is ready, so listening earlier would let callers hit "no such table").
  *
  *   const { url, stop } = await startLocalWorker({ port: 0, persistDir: null, vars: { PRIVATE_READS: 'true' } });
  */
@@ -20,6 +20,8 @@ const MIGRATIONS_DIR = path.join(repoRoot, 'worker', 'migrations');
 const DATABASE_ID = '00000000-0000-0000-0000-000000000000';
 const COMPATIBILITY_DATE = '2026-04-20';
 const NODE_BUILTINS = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+// The same per-repository upload limit as the ratelimits binding in wrangler.jsonc.
+const UPLOAD_LIMIT = { simple: { limit: 30, period: 60 } };
 
 /**
  * @param {{ port?: number, host?: string, persistDir?: string | null, vars?: Record<string, string> }} [opts]
@@ -41,16 +43,23 @@ export async function startLocalWorker(opts = {}) {
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire('/');" },
   });
   const persist = opts.persistDir ? path.resolve(opts.persistDir, 'd1') : false;
-  const mf = new Miniflare({
+  const options = {
     modules: true, scriptPath: outfile, modulesRoot: outDir,
     compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: ['nodejs_compat'],
     d1Databases: { DB: DATABASE_ID }, d1Persist: persist,
     bindings: { ...(opts.vars ?? {}) },
-    cf: false, host: opts.host ?? '127.0.0.1', port: opts.port ?? 0,
-  });
+    ratelimits: { UPLOAD_LIMITER: UPLOAD_LIMIT },
+    cf: false, host: opts.host ?? '127.0.0.1',
+  };
+  // Miniflare serves as soon as it is ready, so it first listens on a port nobody knows (0 = any free one); only
+  // once the migrations are applied does it move to the requested port. A caller that polls /health on that port
+  // can therefore never reach a database without its schema.
+  const mf = new Miniflare({ ...options, port: 0 });
   try {
-    const ready = await mf.ready;
+    await mf.ready;
     await applyMigrations(await mf.getD1Database('DB'));
+    if (opts.port) await mf.setOptions({ ...options, port: opts.port });
+    const ready = await mf.ready;
     const url = ready.toString().replace(/\/$/, '');
     const stop = async () => {
       await mf.dispose();

@@ -8,8 +8,14 @@ import { parseArgs } from 'node:util';
  * @param {string} name     script name for messages, e.g. "dev"
  * @param {string} usage    printed after the error
  * @param {import('node:util').ParseArgsConfig} config
+ * @param {string} [help]   printed for --help / -h (exit 0)
  */
-export function parseScriptArgs(name, usage, config) {
+export function parseScriptArgs(name, usage, config, help = usage) {
+  const args = config.args ?? process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(help);
+    process.exit(0);
+  }
   try {
     return parseArgs({ strict: true, ...config });
   } catch (err) {

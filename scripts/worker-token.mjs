@@ -21,6 +21,18 @@ const DATABASE = 'medvlm-bench';
 const REPO_PATTERN = /^[A-Za-z0-9_.-]{1,100}\/([A-Za-z0-9_.-]{1,100}|\*)$/;
 const USAGE = "usage: npm run token -- create --repo owner/name [--repo 'owner/*'] [--label text] [--remote] | list | revoke --id N\n" +
   '  (--persist-to DIR for a local state folder other than .wrangler/state)';
+const HELP = `${USAGE}
+
+Scoped API tokens for uploaders outside GitHub Actions (and for reads on a private deployment). The clear token is
+printed once; the database keeps only its SHA-256.
+
+  create --repo owner/name|owner/*   a token for these repositories (repeat --repo); --label text names it
+  list                               every token: id, state, scope, label, creation time
+  revoke --id N                      revoke token N
+  --remote                           the deployed database (default: the local one)
+  --persist-to DIR                   local state folder, as wrangler's --persist-to (default .wrangler/state);
+                                     \`npm run dev -- --persist DIR\` serves the same database
+  -h, --help                         this text`;
 const WRANGLER_ENV = { ...process.env, WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
 
 function fail(message) {
@@ -51,11 +63,15 @@ function execute(sql, remote, persistTo, migrated = false) {
 }
 
 const [command, ...rest] = process.argv.slice(2);
+if (command === '--help' || command === '-h' || command === 'help') {
+  console.log(HELP);
+  process.exit(0);
+}
 const { values } = parseScriptArgs('worker-token', USAGE, {
   args: rest,
   options: { repo: { type: 'string', multiple: true, default: [] }, label: { type: 'string' }, id: { type: 'string' },
     remote: { type: 'boolean', default: false }, 'persist-to': { type: 'string' } },
-});
+}, HELP);
 
 if (command === 'create') {
   if (!values.repo.length) fail('create needs at least one --repo owner/name (or owner/*)');
