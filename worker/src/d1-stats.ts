@@ -76,9 +76,3 @@ export function countingD1(db: D1Database, stats: D1Stats): D1Database {
 export function formatStats(s: D1Stats): string {
   return `queries=${s.queries};rows_read=${s.rowsRead};rows_written=${s.rowsWritten};sql_ms=${s.sqlMs.toFixed(2)}`;
 }
-
-export function parseStats(header: string | null): D1Stats | null {
-  if (!header) return null;
-  const kv = Object.fromEntries(header.split(';').map((p) => p.split('=') as [string, string]));
-  return { queries: Number(kv.queries), rowsRead: Number(kv.rows_read), rowsWritten: Number(kv.rows_written), sqlMs: Number(kv.sql_ms) };
-}

@@ -3,6 +3,8 @@
  * production D1 both cost a round trip per query, which dominates a badge request; a few seconds of staleness
  * across isolates is acceptable for these reads, and writes in this isolate drop everything at once.
  */
+import { clearRunCache } from './run-cache.js';
+
 const MAX_ENTRIES = 2_000;
 export const READ_TTL_MS = 5_000;
 
@@ -23,4 +25,5 @@ export async function memoRead<T>(key: string, load: () => Promise<T>, ttlMs = R
 /** Called after every successful write in this isolate. */
 export function invalidateReads(): void {
   entries.clear();
+  clearRunCache(); // parsed bodies and comparisons: a run deleted or started over in this isolate is not served
 }

@@ -147,3 +147,22 @@ function padRefs(refs: readonly string[]): string[] {
   if (refs.length === 0 || refs.length > 4) throw new RangeError('ref lists hold 1 to 4 refs');
   return [...refs, ...Array<string>(4 - refs.length).fill(refs[0]!)];
 }
+
+/**
+ * Runs by id with their stored bodies, in one query (the compare route's read): the summary always, the body
+ * (joined parts) only for complete runs. Missing ids are absent from the map.
+ */
+export async function getRunsWithBodies(db: D1Database, ids: readonly string[]): Promise<Map<string, { run: RunSummary; body: string | null }>> {
+  const { results } = await db.prepare(`SELECT ${RUN_COLUMNS}, b.part, b.data ${FROM_RUNS}
+      LEFT JOIN blobs b ON r.status = 'complete' AND b.key = 'run:' || r.id
+    WHERE r.id IN (SELECT value FROM json_each(?1)) ORDER BY r.id, b.part`)
+    .bind(JSON.stringify(ids)).all<Record<string, unknown>>();
+  const out = new Map<string, { run: RunSummary; parts: string[] }>();
+  for (const row of results) {
+    const id = String(row.id);
+    const hit = out.get(id) ?? { run: toRunSummary(row), parts: [] };
+    out.set(id, hit);
+    if (row.data !== null) hit.parts.push(String(row.data));
+  }
+  return new Map([...out].map(([id, v]) => [id, { run: v.run, body: v.parts.length ? v.parts.join('') : null }]));
+}
