@@ -62,7 +62,8 @@ describe('check-run and comment failures', () => {
     const denied = Object.assign(new Error('Resource not accessible by integration'), { status: 403 });
     const w = await warnings(denied, true);
     expect(w).toContain('could not write the PR comment: GitHub answered 403 (the job needs `permissions: pull-requests: write`; this PR comes from a fork, whose GITHUB_TOKEN is read-only): Resource not accessible by integration');
-    expect(w).toContain('could not create the check run: GitHub answered 403 (the job needs `permissions: checks: write`): Resource not accessible by integration');
+    // the check run fails for the same reason as the comment: the fork's token is read-only
+    expect(w).toContain('could not create the check run: GitHub answered 403 (the job needs `permissions: checks: write`; this PR comes from a fork, whose GITHUB_TOKEN is read-only): Resource not accessible by integration');
   });
 
   it('a 502 is GitHub failing, not a permission problem', async () => {
