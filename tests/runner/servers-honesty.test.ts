@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 const ok = (req: SeenRequest): Reply => ({ status: 200, body: completion(req, 'The answer is \\boxed{A}.') });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const item = (req: SeenRequest) => Number(/Question (\d+):/.exec(promptText(req.json))?.[1] ?? -1);
 
 describe('timeouts', () => {
