@@ -6,6 +6,8 @@ import { CHAIN_SCORER, MMMU_SCORER } from '../../../action/src/core/scoring/scor
 import { isExclusion, prepareItem, type PreparedItem } from '../../../action/src/core/scoring/protocol.js';
 import { buildOpenPrompt } from '../../../action/src/core/scoring/prompts.js';
 import { prepareBenchmark } from '../../../action/src/core/suite.js';
+import { readInputs } from '../../../action/src/github-action/inputs.js';
+import { Protocol } from '../../../schemas/results.js';
 import { tempDir, writeTree } from '../data/fixtures.js';
 
 const def = (id: string, extraction: 'chain' | 'mmmu' = 'chain') =>
@@ -100,5 +102,14 @@ describe('fingerprints keep the protocols apart', () => {
     const closed = await prepareBenchmark('custom', { protocol: 'closed', manifest, env: {} });
     expect(paper.items.map((i) => i.prompt)).toEqual(closed.items.map((i) => i.prompt));
     expect(paper.fingerprint).not.toBe(closed.fingerprint);
+  });
+});
+
+describe('closed is accepted wherever a protocol is named', () => {
+  it('results schema and the Action input', () => {
+    expect(Protocol.parse('closed')).toBe('closed');
+    const inputs = (protocol: string) => (n: string) => ({ protocol, endpoint: 'http://127.0.0.1:1/v1', model: 'm' })[n] ?? '';
+    expect(readInputs(inputs('closed')).protocol).toBe('closed');
+    expect(() => readInputs(inputs('exact'))).toThrow(/paper, closed, full/);
   });
 });
