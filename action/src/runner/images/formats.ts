@@ -138,8 +138,9 @@ function dicomError(name: string): UserError {
 }
 
 /**
- * Distinct images per format (`inspect`): a file's first 132 bytes are enough to tell (DICOM included); other images
- * (zip members, parquet cells) are read whole. Missing images count as "missing".
+ * Distinct images per format (`inspect`): a file's first 132 bytes are enough to tell (DICOM included). Other images
+ * (zip members, parquet cells) were read by the fingerprint, which corrected their MIME type from the bytes; only
+ * those still not known as an image are read again. Missing images count as "missing".
  */
 export async function countImageFormats(samples: ReadonlyArray<{ images: readonly ImageRef[] }>): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -168,7 +169,8 @@ async function formatOf(ref: ImageRef, file: string | null): Promise<string> {
       } finally {
         closeSync(fd);
       }
-    } else head = await ref.read();
+    } else if (ref.mime.startsWith('image/')) return ref.mime;
+    else head = await ref.read();
     return detectImageFormat(head) ?? 'unrecognised';
   } catch {
     return 'missing';
