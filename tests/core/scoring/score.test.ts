@@ -11,14 +11,14 @@ const open = (gold: string): PreparedItem => ({ index: 0, sample: SAMPLE, kind: 
 
 describe('scoreResponse — multiple choice', () => {
   it.each(ALL_CASES.filter((c) => c[3] !== null))('correct when the gold is the extracted letter: %s', (_l, response, choices, expected) => {
-    expect(scoreResponse(mcq(choices, expected!), { content: response }, 'chain')).toEqual({ extracted: expected, correct: true });
+    expect(scoreResponse(mcq(choices, expected!), { content: response }, 'chain')).toMatchObject({ extracted: expected, correct: true });
   });
   it('unparsed scores 0 even if the gold would have been a guess', () => {
-    expect(scoreResponse(mcq({ A: 'x', B: 'y' }, 'A'), { content: 'A or B' }, 'chain')).toEqual({ extracted: null, correct: false });
+    expect(scoreResponse(mcq({ A: 'x', B: 'y' }, 'A'), { content: 'A or B' }, 'chain')).toMatchObject({ extracted: null, correct: false });
   });
   it('never searches the reasoning field', () => {
     const r = scoreResponse(mcq({ A: 'x', B: 'y' }, 'B'), { content: '', reasoning: 'The answer is B' }, 'chain');
-    expect(r).toEqual({ extracted: null, correct: false });
+    expect(r).toMatchObject({ extracted: null, correct: false });
   });
   it('uses the official MMMU rules in mmmu mode', () => {
     const item = mcq({ A: 'Aspirin', B: 'Warfarin' }, 'B');
@@ -30,7 +30,7 @@ describe('scoreResponse — multiple choice', () => {
 describe('scoreResponse — open', () => {
   it('normalised exact match', () => {
     const r = scoreResponse(open('Right lower lobe'), { content: 'Answer: the right lower lobe.' }, 'chain');
-    expect(r).toEqual({ extracted: 'right lower lobe', correct: true, graded: { open_exact_match: 1, open_token_recall: 1, open_token_f1: 1 } });
+    expect(r).toMatchObject({ extracted: 'right lower lobe', correct: true, graded: { open_exact_match: 1, open_token_recall: 1, open_token_f1: 1 } });
   });
   it('partial overlap: recall and F1 but no exact match', () => {
     const r = scoreResponse(open('left lung'), { content: '\\boxed{left lower lung lobe}' }, 'chain');
@@ -39,7 +39,7 @@ describe('scoreResponse — open', () => {
   });
   it('unparsed open answer grades 0', () => {
     expect(scoreResponse(open('liver'), { content: 'I cannot determine this.' }, 'chain'))
-      .toEqual({ extracted: null, correct: false, graded: { open_exact_match: 0, open_token_recall: 0, open_token_f1: 0 } });
+      .toMatchObject({ extracted: null, correct: false, graded: { open_exact_match: 0, open_token_recall: 0, open_token_f1: 0 } });
   });
   it('MMMU open rule in mmmu mode', () => {
     expect(scoreResponse(open('Transformation'), { content: 'The process is transformation of bacteria' }, 'mmmu').correct).toBe(true);
