@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../schemas/results.js';
 import { ingestRun } from '../../worker/src/ingest.js';
 import { fingerprintOf, makeRun, splitIntoShards } from '../helpers/run-fixture.js';
+import { call } from './support.js';
 
 const T0 = Date.UTC(2026, 10, 5);
 const REPO = 'acme/runpage';
@@ -78,6 +79,20 @@ describe('GET /:owner/:repo/runs/:id', () => {
       expect(res.status, path).toBe(404);
       expect(html).toContain('<h1>Not found</h1>');
     }
+  });
+});
+
+describe('POST /api/v1/runs', () => {
+  it('answers the run page address beside the JSON one', async () => {
+    const res = await call('http://local/api/v1/runs', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(makeRun({ repository: REPO, commit: 'f'.repeat(40) })),
+    }, { ALLOW_UNAUTHENTICATED_UPLOADS: 'true' });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { id: string; url: string; page: string };
+    expect(body.url).toBe(`http://local/api/v1/runs/${body.id}`);
+    expect(body.page).toBe(`http://local/${REPO}/runs/${body.id}`);
+    expect((await page(new URL(body.page).pathname)).res.status).toBe(200);
   });
 });
 

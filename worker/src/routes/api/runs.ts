@@ -45,7 +45,8 @@ export const runs = new Hono<AppEnv>()
       await assertUploadAllowed(c.env, who, run.identity.repository!);
       const r = await ingestRun(c.env.DB, who, run, Date.now());
       invalidateReads();
-      return c.json({ id: r.id, url: runUrl(c.req.url, r.id), status: r.status, missingShards: r.missingShards },
+      const page = new URL(`/${run.identity.repository}/runs/${r.id}`, c.req.url).toString();
+      return c.json({ id: r.id, url: runUrl(c.req.url, r.id), page, status: r.status, missingShards: r.missingShards },
         r.created ? 201 : 200);
     })
   .get('/:id', validate('param', z.object({ id: RunId })), async (c) => {
