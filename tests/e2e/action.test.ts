@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -207,19 +208,27 @@ describe('action bundle end to end', () => {
     expect(wrong.stdout).toMatch(/::warning::upload to the aggregator failed: POST \/api\/v1\/runs → 401 invalid_token/);
   });
 
-  it('no comment, check run or summary contains question text, options or model responses', async () => {
-    const RESPONSE = 'RESPONSE-MARKER lesion seen';
+  it('no upload body, comment, check run or summary contains question text, options or model responses', async () => {
+    const RESPONSE = `RESPONSE-MARKER lesion seen ${SECRET}`;
     const verbose = await startBaselineServer({ policy: `constant:Answer: A. ${RESPONSE}` });
+    const proxy = await recordingProxy(worker.url);
     try {
       github.mergeBases.set(`${BASE_TIP}...${head(13)}`, MAIN);
-      const r = await act({ model: 'vlm-a', server: verbose, ...pr(13) });
+      const r = await act({ model: 'vlm-a', server: verbose, ...pr(13), inputs: { 'aggregator-url': proxy.url } });
       expect(r.code, r.stdout).toBe(0);
-      // the response was really produced and kept locally…
-      const predictions = readFileSync(path.join(path.dirname(r.outputs['results-file']!), 'predictions.jsonl'), 'utf8');
-      expect(predictions).toContain(RESPONSE);
+      // the response was really produced and kept locally, in predictions.jsonl and the item report…
+      const dir = path.dirname(r.outputs['results-file']!);
+      expect(readFileSync(path.join(dir, 'predictions.jsonl'), 'utf8')).toContain(RESPONSE);
+      const report = readFileSync(path.join(dir, 'report.html'), 'utf8');
+      expect(report).toContain(RESPONSE);
+      expect(report).toContain(`${SECRET} question 0`);
+      expect(r.stdout).toContain('no artifact service here (ACTIONS_RUNTIME_TOKEN is not set)');
       expect(r.summary).toMatch(/\| custom \| 0\.750 \| 0\.750 \|/);
+      // …and what went to the worker is numbers: the upload happened, without any item text
+      expect(proxy.bodies.some((b) => b.includes('"benchmarks"'))).toBe(true);
+      for (const body of proxy.bodies) expect(body).not.toMatch(/SECRET|RESPONSE-MARKER|lesion|option left|option right/);
     } finally {
-      await verbose.close();
+      await Promise.all([verbose.close(), proxy.close()]);
     }
     // …but nothing published anywhere carries it, nor any question or option text
     const published = [...github.comments.map((c) => c.body), ...github.checkRuns.map((c) => c.output.summary), ...runs.map((r) => r.summary)];
@@ -230,6 +239,25 @@ describe('action bundle end to end', () => {
     }
   });
 });
+
+/** Forwards every request to `target` and keeps each request body: what the action sent the worker, byte for byte. */
+async function recordingProxy(target: string): Promise<{ url: string; bodies: string[]; close(): Promise<void> }> {
+  const bodies: string[] = [];
+  const srv = createHttpServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    bodies.push(body.toString('utf8'));
+    const headers: Record<string, string> = {};
+    for (const h of ['authorization', 'content-type']) if (req.headers[h]) headers[h] = String(req.headers[h]);
+    const r = await fetch(`${target}${req.url}`, { method: req.method, headers, body: body.length ? body : undefined });
+    res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
+    res.end(Buffer.from(await r.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, bodies, close: () => new Promise((resolve) => srv.close(() => resolve())) };
+}
 
 /** A loopback port nothing listens on (bound once, then released). */
 async function closedPort(): Promise<number> {
