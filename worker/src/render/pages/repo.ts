@@ -92,7 +92,7 @@ function badgeSection(view: RepoView): Safe {
     ...view.scores.map((r) => ({ what: r.title ?? r.benchmark, query: `?benchmark=${encodeURIComponent(r.benchmark)}`, alt: r.benchmark })),
   ];
   return html`<section aria-labelledby="badges-h"><h2 id="badges-h">Badges</h2>
-<p class="muted small">Markdown for a README. Badges always answer 200 (a grey "no data" badge before the first run) and refresh every 5 minutes.
+<p class="muted small">Markdown for a README. Badges always answer 200 (a grey "no data" badge before the first run) and are revalidated on every view, so a new run shows at once.
 Shields.io endpoint: <code>${view.origin}/badge/${path}.json</code></p>
 ${snippets.map((s, i) => {
     const src = `${view.origin}/badge/${path}.svg${s.query}`;
