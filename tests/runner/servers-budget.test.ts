@@ -14,6 +14,8 @@ import { startTgi } from '../helpers/servers/tgi.js';
 import { startVllm } from '../helpers/servers/vllm.js';
 import { budgetOf, collectLog, itemChats, predictions, promptOf, runOptions, writeManifest } from './servers-fixture.js';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { spawnCli } from '../cli/cli-helpers.js';
 
 let server: EmulatorServer | null = null;
 afterEach(async () => {
@@ -112,6 +114,28 @@ describe('token budget against vLLM', () => {
     expect(failed.id).toBe('q2');
     expect(failed.error).toMatch(/HTTP 400: This model's maximum context length is 4096 tokens/);
   });
+});
+
+describe('the CLI against vLLM --max-model-len 4096', () => {
+  it('`medvlm-bench run` with the default flags: exit 0, no errors, the budget in results.json; a rerun asks nothing again', async () => {
+    const tpi = 1500;
+    server = await startVllm({ maxModelLen: 4096, tokensPerImage: tpi });
+    const o = runOptions(server.url, writeManifest({ n: 9 }));
+    const args = ['run', '--endpoint', `${server.url}/v1`, '--model', 'test-model', '--benchmarks', 'custom', '--manifest', o.manifest!, '--out', o.outDir];
+    const first = spawnCli(args);
+    expect((await first.exit).code).toBe(0);
+    const prompt = promptOf(itemChats(server)[0]!, tpi);
+    const result = RunResult.parse(JSON.parse(readFileSync(path.join(o.outDir, 'results.json'), 'utf8')));
+    expect(result.benchmarks[0]!.counts.errors).toBe(0);
+    expect(result.decoding.maxTokens).toBe(8192);
+    expect(result.effectiveDecoding).toMatchObject({ maxTokens: 4096 - prompt, contextLimit: 4096 });
+    expect(first.stderr()).toMatch(/note: max_tokens 8192 → 3072: \/v1\/models \(max_model_len\) reports a context of 4096 tokens/);
+    expect(first.stderr()).toMatch(new RegExp(`note: max_tokens 3072 → ${4096 - prompt}: the server refused it \\(This model's maximum context length is 4096 tokens`));
+    const sent = itemChats(server).length;
+    const second = spawnCli(args);
+    expect((await second.exit).code).toBe(0);
+    expect(itemChats(server).length).toBe(sent);
+  }, 30_000);
 });
 
 describe('token budget against SGLang and TGI', () => {
