@@ -67,21 +67,38 @@ export function rankBoard(candidates: readonly LeaderboardRow[], q: BoardQuery):
 }
 
 /**
- * Every board's top SUMMARY_ENTRIES for the home page. Public readers get the cached summaries (one row per board;
- * a board an upload changed is rebuilt once and stored); readers of a private deployment see only the repositories
- * they may read, so their boards are ranked per view.
+ * Every board's top SUMMARY_ENTRIES for the home page. Public readers get the cached summaries (one row per board).
+ * Boards an upload changed (or never built, right after migration 0002) are rebuilt and stored by the next view,
+ * one after another until REBUILD_ROWS entries were ranked in this view — so one view ranks at most about that
+ * many entries (the CPU bound in docs/worker.md), and a small deployment rebuilds everything at once. A changed
+ * board past the budget shows its previous summary, a never-built one is left out, until a later view.
+ * Readers of a private deployment see only the repositories they may read, so their boards are ranked per view.
  */
 export async function boardSummaries(
-  db: D1Database, opts: { publicView: boolean; canRead: (repository: string) => boolean; only?: (b: BoardRecord) => boolean },
+  db: D1Database,
+  opts: { publicView: boolean; canRead: (repository: string) => boolean; only?: (b: BoardRecord) => boolean; rebuildRows?: number },
 ): Promise<Leaderboard[]> {
   const boards = (await listBoards(db)).filter((b) => !opts.only || opts.only(b));
-  return Promise.all(boards.map(async (b) => {
-    if (opts.publicView && b.summary !== null) return JSON.parse(b.summary) as Leaderboard;
-    const board = await buildLeaderboard(db, { ...b, limit: SUMMARY_ENTRIES }, opts.canRead);
-    if (opts.publicView) await saveBoardSummary(db, b, JSON.stringify(board));
-    return board;
-  }));
+  const budget = opts.rebuildRows ?? REBUILD_ROWS;
+  if (!opts.publicView) {
+    return Promise.all(boards.map((b) => buildLeaderboard(db, { ...b, limit: SUMMARY_ENTRIES }, opts.canRead)));
+  }
+  const out: Leaderboard[] = [];
+  let ranked = 0;
+  for (const b of boards) {
+    if (b.summary !== null && (b.fresh || ranked >= budget)) out.push(JSON.parse(b.summary) as Leaderboard);
+    if (b.fresh && b.summary !== null) continue;
+    if (ranked >= budget) continue;
+    const board = await buildLeaderboard(db, { ...b, limit: SUMMARY_ENTRIES });
+    ranked += board.total + board.otherFingerprints.reduce((a, f) => a + f.entries, 0);
+    await saveBoardSummary(db, b, JSON.stringify(board));
+    out.push(board);
+  }
+  return out;
 }
+
+/** Entries one home-page view may rank while rebuilding changed boards (then it stops; the next view goes on). */
+export const REBUILD_ROWS = 2_000;
 
 /** Entries per fingerprint, most first (ties by fingerprint, so the default board is stable). */
 function countFingerprints(rows: readonly LeaderboardRow[]): { fingerprint: string; entries: number }[] {

@@ -59,14 +59,15 @@ export async function readBoardEntries(db: D1Database, benchmark: string, protoc
   }));
 }
 
-export interface BoardRecord { benchmark: string; protocol: string; version: number; summary: string | null }
+/** `summary`: the last one built (null: never); `fresh`: no upload changed the board since it was built. */
+export interface BoardRecord { benchmark: string; protocol: string; version: number; summary: string | null; fresh: boolean }
 
-/** Every (benchmark, protocol) with entries; `summary` only when it is current (null = rebuild it). */
+/** Every (benchmark, protocol) with entries, with its cached summary. */
 export async function listBoards(db: D1Database): Promise<BoardRecord[]> {
-  const { results } = await db.prepare(`SELECT benchmark, protocol, version,
-      CASE WHEN summary_version = version THEN summary END AS summary FROM boards ORDER BY benchmark, protocol`)
-    .all<{ benchmark: string; protocol: string; version: number; summary: string | null }>();
-  return results;
+  const { results } = await db.prepare(`SELECT benchmark, protocol, version, summary, summary_version = version AS fresh
+      FROM boards ORDER BY benchmark, protocol`)
+    .all<{ benchmark: string; protocol: string; version: number; summary: string | null; fresh: number }>();
+  return results.map((r) => ({ ...r, fresh: r.fresh === 1 }));
 }
 
 /** Stores a rebuilt summary unless an upload moved the board on meanwhile (then the next view rebuilds it again). */
