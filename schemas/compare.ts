@@ -5,6 +5,7 @@
  * it with schemas/paired-compare.ts (families and levels are documented there).
  */
 import { z } from 'zod';
+import { CostComparison } from './cost.js';
 
 export const VerdictName = z.enum(['better', 'worse', 'no-significant-change']);
 export const CompareMode = z.enum(['regression', 'non-inferiority']);
@@ -15,6 +16,23 @@ export const ScoreInterval = z.object({
   ci95: z.tuple([z.number(), z.number()]).nullable(),
 });
 export type ScoreInterval = z.infer<typeof ScoreInterval>;
+
+/**
+ * What the comparison's test can see (schemas/pairing-power.ts): the smallest drop (head − base, as a fraction) it
+ * detects with 80% power at its family's level, given n and the observed discordance. Additive: older answers omit it.
+ */
+export const ComparisonPower = z.object({
+  /** null: even a total drop is not detected with 80% power */
+  detectableDrop: z.number().min(0).max(1).nullable(),
+  /** non-inferiority on too few items: the gate fails with ≥ 80% probability even when nothing changed */
+  failsWithoutDrop: z.boolean(),
+  /** alpha / familySize */
+  level: z.number().gt(0).lt(1),
+  familySize: z.number().int().min(1),
+  /** fraction of paired items on which base and head disagree */
+  discordance: z.number().min(0).max(1),
+});
+export type ComparisonPower = z.infer<typeof ComparisonPower>;
 
 export const PairedComparison = z.object({
   base: ScoreInterval,
@@ -38,6 +56,8 @@ export const PairedComparison = z.object({
    */
   lowerBound: z.number().min(-1).max(1).optional(),
   verdict: VerdictName,
+  /** at the request's margin, alpha and mode; absent when nothing was paired */
+  power: ComparisonPower.optional(),
 });
 export type PairedComparison = z.infer<typeof PairedComparison>;
 
@@ -74,5 +94,7 @@ export const CompareResult = z.object({
   onlyInHead: z.array(z.string()),
   /** worse if any benchmark is worse; better if any is better and none worse */
   verdict: VerdictName,
+  /** completion tokens per answered item and latency p50/p95 of each run (schemas/cost.ts); additive */
+  cost: CostComparison.optional(),
 });
 export type CompareResult = z.infer<typeof CompareResult>;

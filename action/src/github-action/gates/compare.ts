@@ -5,6 +5,7 @@
  * benchmarks across benchmarks, a group key=value across the benchmarks that have it.
  */
 import type { PairedComparison } from '../../../../schemas/compare.js';
+import { familySize } from '../../../../schemas/pairing-power.js';
 import { pairRuns, type CompareOptions, type PairedMetric, type RunPairing } from '../../../../schemas/paired-compare.js';
 import type { BenchmarkResult, RunResult } from '../../../../schemas/results.js';
 import type { PairedCounts } from '../../../../schemas/stats.js';
@@ -30,6 +31,8 @@ export interface ComparisonRow extends RowSpec {
   pAdjusted: number | null;
   /** non-inferiority mode: the one-sided lower bound at the family's corrected level */
   lowerBound: number | null;
+  /** size of the row's multiplicity family (Holm / Bonferroni), 0 when not compared: the level is alpha / familySize */
+  familySize: number;
 }
 
 export function rowKey(r: RowSpec): string {
@@ -54,7 +57,7 @@ export function compareRows(head: RunResult, base: RunResult, specs: RowSpec[], 
 function pickRow(head: RunResult, base: RunResult, pairing: RunPairing, spec: RowSpec): ComparisonRow {
   const empty: ComparisonRow = {
     ...spec, status: 'not-comparable', reason: null, n: 0, base: null, head: null, diff: null, ci95: null, counts: null,
-    p: null, pAdjusted: null, lowerBound: null,
+    p: null, pAdjusted: null, lowerBound: null, familySize: 0,
   };
   const h = head.benchmarks.find((b) => b.id === spec.benchmark);
   if (!h) return { ...empty, reason: 'not in this run' };
@@ -72,6 +75,7 @@ function pickRow(head: RunResult, base: RunResult, pairing: RunPairing, spec: Ro
   return {
     ...spec, status: 'compared', reason: null, n: c.n, counts: c.counts, base: c.base.value, head: c.head.value,
     diff: c.diff, ci95: c.ci95, p: c.pValue, pAdjusted: c.pAdjusted, lowerBound: c.lowerBound ?? null,
+    familySize: familySize(pairing.benchmarks, spec.group),
   };
 }
 

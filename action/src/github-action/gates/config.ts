@@ -40,6 +40,9 @@ export const GatesConfig = z.strictObject({
   mode: z.enum(['regression', 'non-inferiority'], { error: 'must be regression or non-inferiority' }).default('regression'),
   'max-unparsed': Fraction.optional(),
   'max-errors': Fraction.optional(),
+  // relative to the baseline run (0.5 = +50%); informative figures unless set, skipped without a baseline
+  'max-latency-increase': z.number().min(0).max(100).optional(),
+  'max-tokens-increase': z.number().min(0).max(100).optional(),
 });
 export type GatesConfig = z.infer<typeof GatesConfig>;
 
@@ -134,7 +137,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 function allowedKeys(depth: number): string {
-  return depth === 0 ? 'gates, alpha, mode, max-unparsed, max-errors' : 'benchmark, group, metric, min, max-drop';
+  return depth === 0 ? 'gates, alpha, mode, max-unparsed, max-errors, max-latency-increase, max-tokens-increase' : 'benchmark, group, metric, min, max-drop';
 }
 
 /** line:col of the deepest node on `path` that exists (the key for unknown keys, else the value). */

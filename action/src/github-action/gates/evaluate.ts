@@ -12,8 +12,11 @@ import { countBits } from '../../../../schemas/bitset.js';
 import type { Gate, GatesConfig } from './config.js';
 import { compareRows, findGroup, rowKey, type ComparisonRow, type RowSpec } from './compare.js';
 import type { PairedMetric } from '../../../../schemas/paired-compare.js';
+import type { ComparisonPower } from '../../../../schemas/compare.js';
+import { powerOf } from '../../../../schemas/pairing-power.js';
+import { checkCost, costFigures, WHOLE_RUN, type CostFigures, type CostFinding } from './cost.js';
 
-export type CheckKind = 'floor' | 'regression' | 'non-inferiority' | 'unparsed-budget' | 'error-budget';
+export type CheckKind = 'floor' | 'regression' | 'non-inferiority' | 'unparsed-budget' | 'error-budget' | 'latency-increase' | 'tokens-increase';
 export type CheckStatus = 'pass' | 'fail' | 'skipped';
 
 export interface GateCheck {
@@ -22,9 +25,9 @@ export interface GateCheck {
   group: string | null;
   metric: string | null;
   status: CheckStatus;
-  /** head value (floor), head − base (regression), or the unparsed/error fraction (budgets) */
+  /** head value (floor), head − base (regression), the unparsed/error fraction (budgets), or the relative change (cost) */
   observed: number | null;
-  /** the floor, the margin, or the budget */
+  /** the floor, the margin, the budget, or the largest relative increase allowed */
   threshold: number;
   finding: Finding;
   verdict?: Verdict;
@@ -38,8 +41,10 @@ export type Finding =
   | { what: 'floor'; value: number }
   | { what: 'no-baseline' }
   | { what: 'not-compared'; reason: string }
-  | { what: 'compared'; row: ComparisonRow; alpha: number }
-  | { what: 'budget'; count: number; evaluated: number; word: 'unparsed' | 'errored' };
+  /** power: the smallest drop this gate detects with 80% power at its family's level (null: nothing paired) */
+  | { what: 'compared'; row: ComparisonRow; alpha: number; power: ComparisonPower | null }
+  | { what: 'budget'; count: number; evaluated: number; word: 'unparsed' | 'errored' }
+  | CostFinding;
 
 /** Scored items this run actually evaluated (fewer than `counts.scored` with a limit, or in a shard). */
 export function evaluatedCount(b: BenchmarkResult): number {
@@ -52,6 +57,8 @@ export interface GateReport {
   /** paired comparisons shown in the report (null when there is no baseline) */
   rows: ComparisonRow[] | null;
   config: GatesConfig;
+  /** completion tokens per item and latency of both runs (base null without a baseline), gated or not */
+  cost: CostFigures;
 }
 
 /** Groups always shown in the report when the run has them: the understanding vs reasoning split. */
@@ -68,7 +75,9 @@ export function evaluateGates(config: GatesConfig, head: RunResult, base: RunRes
     }
   }
   for (const b of head.benchmarks) checks.push(...checkBudgets(config, b));
-  return { passed: checks.every((c) => c.status !== 'fail'), checks, rows, config };
+  const cost = costFigures(head, base);
+  for (const c of checkCost(config, cost)) checks.push({ ...c, benchmark: WHOLE_RUN, group: null, metric: null });
+  return { passed: checks.every((c) => c.status !== 'fail'), checks, rows, config, cost };
 }
 
 /** Rows to compare: every benchmark's accuracy (whole + understanding/reasoning) plus whatever regression gates need. */
@@ -123,7 +132,9 @@ function checkRegression(
   }
   const v = verdict({ diff: row.diff, ci95: row.ci95, pAdjusted: row.pAdjusted, lowerBound: row.lowerBound }, { margin, alpha: config.alpha, mode: config.mode });
   const status = v === 'worse' ? 'fail' : 'pass';
-  return { ...common, status, observed: row.diff, verdict: v, finding: { what: 'compared', row, alpha: config.alpha } };
+  // what the gate could have seen: its own margin, at the level of the row's family
+  const power = powerOf({ n: row.n, counts: row.counts! }, row.familySize, { margin, alpha: config.alpha, mode: config.mode });
+  return { ...common, status, observed: row.diff, verdict: v, finding: { what: 'compared', row, alpha: config.alpha, power } };
 }
 
 function checkBudgets(config: GatesConfig, b: BenchmarkResult): GateCheck[] {

@@ -1,4 +1,6 @@
 /** Gate checks in words: one line per check for the PR comment, the job summary, the log and the demo. */
+import type { ComparisonPower } from '../../../../schemas/compare.js';
+import { describePower } from '../../../../schemas/power.js';
 import type { GateCheck } from '../gates/evaluate.js';
 import { fmt, fmtP, label, pct, signed } from './format.js';
 
@@ -11,12 +13,37 @@ export function checkMessage(c: GateCheck): string {
     case 'floor': return `${c.metric} ${fmt(f.value)} ${c.status === 'pass' ? '≥' : '<'} floor ${fmt(c.threshold)}`;
     case 'no-baseline': return 'no baseline run: absolute gates only';
     case 'not-compared': return `not compared: ${f.reason}`;
-    case 'compared': return comparedMessage(c, f.row, f.alpha);
+    case 'compared': return f.power ? `${comparedMessage(c, f.row, f.alpha)}; ${powerSentence(f.power)}` : comparedMessage(c, f.row, f.alpha);
     case 'budget': {
       const ok = c.status === 'pass';
       return `${f.count}/${f.evaluated} items ${f.word} (${pct(c.observed!)}) ${ok ? '≤' : '>'} budget ${pct(c.threshold)}`;
     }
+    case 'cost': {
+      const what = f.measure === 'latency' ? `median latency ${ms(f.base)} → ${ms(f.head)}` : `completion tokens per item ${f.base.toFixed(1)} → ${f.head.toFixed(1)}`;
+      return `${what} (${relative(f.change)}) ${c.status === 'pass' ? '≤' : '>'} allowed ${relative(c.threshold)}`;
+    }
+    case 'cost-not-compared': return `not compared: ${f.reason}`;
   }
+}
+
+/** "this gate detects drops ≥ 6.1 pp with 80% power; smaller drops pass unseen", or why it detects none. */
+export function powerSentence(p: ComparisonPower): string {
+  const d = { drop: p.detectableDrop, failsWithoutDrop: p.failsWithoutDrop };
+  return d.drop !== null && !d.failsWithoutDrop ? `this gate ${describePower(d)}` : describePower(d);
+}
+
+/** The power line of a regression or non-inferiority check ("vqa-rad: this gate detects …"); null for others. */
+export function powerLine(c: GateCheck): string | null {
+  return c.finding.what === 'compared' && c.finding.power ? `${label(c.benchmark, c.group)}: ${powerSentence(c.finding.power)}` : null;
+}
+
+/** "+40%", "−12%": a relative change of a cost figure. */
+export function relative(x: number): string {
+  return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)}%`;
+}
+
+export function ms(x: number): string {
+  return x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(0)} ms`;
 }
 
 function comparedMessage(c: GateCheck, row: Extract<GateCheck['finding'], { what: 'compared' }>['row'], alpha: number): string {

@@ -8,13 +8,16 @@ import { verdict, type Verdict } from '../../../../schemas/stats.js';
 import type { ComparisonRow } from '../gates/compare.js';
 import type { GatesConfig } from '../gates/config.js';
 import { evaluatedCount, REPORT_GROUPS, type GateCheck, type GateReport } from '../gates/evaluate.js';
-import { checkMessage } from './check-text.js';
+import { checkMessage, powerSentence } from './check-text.js';
+import { costSection } from './cost-text.js';
 import { cell, fmt, fmtP, label, signed, table } from './format.js';
 
 export const COMMENT_LIMIT = 65_536;
 
 export interface ReportLinks {
   run?: string | null; compare?: string | null; chart?: string | null; badge?: string | null;
+  /** training curve of the run's commit (a matrix over checkpoint labels) */
+  curve?: string | null;
   /** the item report's workflow artifact (its content stays on GitHub, behind the repository's access) */
   report?: string | null;
 }
@@ -75,6 +78,7 @@ function renderBody(input: ReportInput, maxRows: number): string {
   parts.push(scoresSection(input, maxRows));
   const split = splitSection(input, maxRows);
   if (split) parts.push(split);
+  parts.push(costSection(input.gates.cost, input.gates.config));
   parts.push(gatesSection(input.gates, maxRows));
   parts.push(countsSection(input.head, maxRows));
   const problems = problemsSection(input.head);
@@ -105,9 +109,10 @@ function scoresSection(input: ReportInput, maxRows: number): string {
     return `### Scores (accuracy)\n\n${table(['Benchmark', 'Head', '95% CI', 'n'], body, maxRows)}`;
   }
   const overall = rows.filter((r) => r.group === null && r.metric === 'accuracy');
-  const margins = marginsByRow(input.gates);
-  const body = overall.map((r) => comparisonCells(r, margins.get(`${r.benchmark}|`), input.gates.config));
-  return `### Scores (accuracy, paired with the baseline)\n\n${table(['Benchmark', 'Base', 'Head', 'Δ (95% CI)', 'p (Holm)', 'Verdict'], body, maxRows)}`;
+  const gated = gateByRow(input.gates);
+  const body = overall.map((r) => [...comparisonCells(r, gated.get(`${r.benchmark}|`)?.threshold, input.gates.config), detects(gated.get(`${r.benchmark}|`))]);
+  const header = ['Benchmark', 'Base', 'Head', 'Δ (95% CI)', 'p (Holm)', 'Verdict', 'Gate detects (80% power)'];
+  return `### Scores (accuracy, paired with the baseline)\n\n${table(header, body, maxRows)}`;
 }
 
 /** Understanding vs reasoning per benchmark, when the run has question types. */
@@ -139,13 +144,20 @@ function rowVerdict(r: ComparisonRow, margin: number, config: GatesConfig): stri
   return VERDICT_TEXT[verdict({ diff: r.diff!, ci95: r.ci95!, pAdjusted: r.pAdjusted!, lowerBound: r.lowerBound }, { margin, alpha: config.alpha, mode: config.mode })];
 }
 
-/** The margin shown next to a benchmark's overall row: the regression gate covering it, if any. */
-function marginsByRow(g: GateReport): Map<string, number> {
-  const m = new Map<string, number>();
+/** The regression gate covering a benchmark's overall row, if any (its margin and power are shown there). */
+function gateByRow(g: GateReport): Map<string, GateCheck> {
+  const m = new Map<string, GateCheck>();
   for (const c of g.checks) {
-    if ((c.kind === 'regression' || c.kind === 'non-inferiority') && c.group === null) m.set(`${c.benchmark}|`, c.threshold);
+    if ((c.kind === 'regression' || c.kind === 'non-inferiority') && c.group === null) m.set(`${c.benchmark}|`, c);
   }
   return m;
+}
+
+/** "drops ≥ 6.1 pp", or why none: the smallest drop the row's gate sees with 80% power. */
+function detects(c: GateCheck | undefined): string {
+  if (!c || c.finding.what !== 'compared' || !c.finding.power) return '–';
+  const p = c.finding.power;
+  return p.detectableDrop !== null && !p.failsWithoutDrop ? `drops ≥ ${(p.detectableDrop * 100).toFixed(1)} pp` : cell(powerSentence(p));
 }
 
 function gateTally(g: GateReport): { failed: number; passed: number; skipped: number } {
@@ -156,6 +168,7 @@ function gateTally(g: GateReport): { failed: number; passed: number; skipped: nu
 const STATUS_ICON: Record<GateCheck['status'], string> = { pass: '✅', fail: '❌', skipped: '⏭️' };
 const KIND_NAME: Record<GateCheck['kind'], string> = {
   floor: 'floor', regression: 'regression', 'non-inferiority': 'non-inferiority', 'unparsed-budget': 'unparsed budget', 'error-budget': 'error budget',
+  'latency-increase': 'latency increase', 'tokens-increase': 'tokens increase',
 };
 
 function gatesSection(g: GateReport, maxRows: number): string {
@@ -195,6 +208,7 @@ function linksLine(l: ReportLinks): string | null {
   if (l.compare) parts.push(`[Comparison](${l.compare})`);
   if (l.run) parts.push(`[This run](${l.run})`);
   if (l.chart) parts.push(`[History chart](${l.chart})`);
+  if (l.curve) parts.push(`[Training curve](${l.curve})`);
   if (l.badge) parts.push(`[Badge](${l.badge})`);
   if (l.report) parts.push(`[Item report (artifact)](${l.report})`);
   return parts.length ? parts.join(' · ') : null;
