@@ -47,8 +47,8 @@ async function mergeBaseBaseline(head: RunResult, ctx: GithubContext, deps: Base
   let missed = anchor.why;
   if (anchor.sha) {
     const found = await findMatchingRun(deps.client, head, { sha: anchor.sha });
-    if (found) return { ...found, note: `run ${found.id} at the merge-base ${short(anchor.sha)} (same model, same dataset fingerprints)` };
-    missed = `no run of ${who} with the same fingerprints at the merge-base ${short(anchor.sha)}`;
+    if (found) return { ...found, note: `run ${found.id} at ${anchor.what} ${short(anchor.sha)} (same model, same dataset fingerprints)` };
+    missed = `no run of ${who} with the same fingerprints at ${anchor.what} ${short(anchor.sha)}`;
   }
   if (fallbackRef) {
     const found = await findMatchingRun(deps.client, head, { ref: fallbackRef });
@@ -61,18 +61,18 @@ async function mergeBaseBaseline(head: RunResult, ctx: GithubContext, deps: Base
   return none(`${missed}: absolute gates only`);
 }
 
-/** The PR's merge-base via GitHub; for pushes, the previous tip of the branch. */
-async function mergeBaseSha(ctx: GithubContext, deps: BaselineDeps): Promise<{ sha: string | null; why: string }> {
+/** The PR's merge-base via GitHub; for pushes, the previous tip of the branch (`what` names which, for the note). */
+async function mergeBaseSha(ctx: GithubContext, deps: BaselineDeps): Promise<{ sha: string | null; why: string; what?: string }> {
   if (ctx.pr) {
     if (!deps.github) return { sha: null, why: 'merge-base unknown (no `github-token`)' };
     try {
-      return { sha: await deps.github.mergeBase(ctx.pr.baseSha, ctx.pr.headSha), why: '' };
+      return { sha: await deps.github.mergeBase(ctx.pr.baseSha, ctx.pr.headSha), why: '', what: 'the merge-base' };
     } catch (e) {
       deps.warn(`could not compute the merge-base with the GitHub API: ${(e as Error).message}`);
       return { sha: null, why: 'merge-base unknown (GitHub API error)' };
     }
   }
-  if (ctx.pushBefore) return { sha: ctx.pushBefore, why: '' };
+  if (ctx.pushBefore) return { sha: ctx.pushBefore, why: '', what: 'the branch\'s previous tip' };
   return { sha: null, why: noAnchorReason(ctx) };
 }
 
