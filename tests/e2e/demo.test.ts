@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ReportData } from '../../action/src/runner/report/types.js';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { writeFakeVqaRad } from '../helpers/fake-vqa-rad.js';
@@ -32,6 +33,18 @@ describe('npm run demo (the README main command)', () => {
       const compare = /compare\s+(http:\/\/127\.0\.0\.1:\d+\/demo\/medvlm-bench\/compare\/\w+\.\.\.\w+)/.exec(r.stdout);
       expect(compare).not.toBeNull();
       expect(r.stdout).toMatch(/badge\s+http:\/\/127\.0\.0\.1:\d+\/badge\/demo\/medvlm-bench\.svg/);
+      // the item reports: the PR's opens on its changes vs main, counted as the worker's paired comparison counts them
+      const changes = /opens on the changes vs main: vqa-rad (\d+) correct → wrong, (\d+) wrong → correct/.exec(r.stdout);
+      expect(changes, r.stdout).not.toBeNull();
+      const prFile = path.resolve(repo, /\n {2}PR {4}(\S+)/.exec(r.stdout)![1]!);
+      expect(prFile).toBe(path.join(out, 'pr', 'report.html'));
+      const report = JSON.parse(/id="report-data">([\s\S]*?)<\/script>/.exec(readFileSync(prFile, 'utf8'))![1]!) as ReportData;
+      const items = report.benchmarks[0]!.items;
+      expect(report.baseline).toMatch(/^main \(run \w+ on the local worker\)$/);
+      expect(items).toHaveLength(120);
+      expect(items.filter((i) => i.b === 1 && !(i.f & 1)).length).toBe(Number(changes![1]));
+      expect(items.filter((i) => i.b === 2 && i.f & 1).length).toBe(Number(changes![2]));
+      expect(existsSync(path.join(out, 'main', 'report.html'))).toBe(true);
     } finally {
       busy.close();
       rmSync(out, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { intFlag, parseFlags, stringFlag } from './flags.js';
 import { createProgress } from '../runner/progress.js';
-import { renderComparison, renderGates } from './demo/print.js';
+import { renderComparison, renderGates, renderReports } from './demo/print.js';
 import { runDemo } from './demo/run-demo.js';
 import type { CliDeps } from './deps.js';
 
@@ -63,6 +63,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
   });
   deps.out(`\nPaired comparison from the worker (GET /api/v1/compare), PR vs main:\n${renderComparison(outcome.compare)}`);
   deps.out(`\n${renderGates(outcome.gates)}`);
+  deps.out(`\n${renderReports(outcome.reports, outcome.compare, deps.cwd)}`);
   const keep = flags['keep-serving'] === true || (deps.isTTY && flags.exit !== true);
   const heading = keep ? 'Open these while the worker runs:'
     : 'The worker stops when the demo exits; run `npm run demo -- --keep-serving` to browse these:';

@@ -1,4 +1,5 @@
 /** Terminal rendering of the demo's outcome: the worker's paired comparison, the gate verdict and the URLs. */
+import path from 'node:path';
 import type { CompareResult } from '../../../../schemas/compare.js';
 import type { GateReport } from '../../github-action/gates/evaluate.js';
 import { checkMessage } from '../../github-action/report/check-text.js';
@@ -28,4 +29,12 @@ function row(name: string, x: CompareResult['benchmarks'][number] | CompareResul
 export function renderGates(g: GateReport): string {
   const lines = g.checks.filter((c) => c.status !== 'skipped').map((c) => `  ${c.status === 'pass' ? '✔' : '✘'} ${c.benchmark}${c.group ? ` [${c.group}]` : ''} ${c.kind}: ${checkMessage(c)}`);
   return [`gates: ${g.passed ? 'PASSED' : 'FAILED'} (${g.checks.filter((c) => c.status === 'fail').length} failing)`, ...lines].join('\n');
+}
+
+/** Where the item reports are, and what the PR's changes view lists (the worker's paired counts, per benchmark). */
+export function renderReports(r: { main: string | null; pr: string | null }, c: CompareResult, cwd: string): string {
+  const show = (p: string | null) => (p ? path.relative(cwd, p) || p : '(not written: see the log above)');
+  const changes = c.benchmarks.map((b) => `${b.id} ${b.counts.baseOnly} correct → wrong, ${b.counts.headOnly} wrong → correct`).join('; ');
+  return ['Item reports (every item with its images, answer and response; open them from disk, they load nothing from the network):',
+    `  main  ${show(r.main)}`, `  PR    ${show(r.pr)}`, `        opens on the changes vs main: ${changes}`].join('\n');
 }

@@ -9,7 +9,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CompareResult } from '../../../../schemas/compare.js';
 import type { RunResult } from '../../../../schemas/results.js';
-import { AggregatorError, fetchCompare, uploadRun, type AggregatorClient } from '../../github-action/aggregator.js';
+import { AggregatorError, fetchCompare, fetchRun, uploadRun, type AggregatorClient } from '../../github-action/aggregator.js';
+import type { PreparedBenchmark } from '../../core/suite.js';
+import { PREDICTIONS_FILE } from '../../runner/predictions.js';
+import { writeItemReportSafely } from '../../runner/report/index.js';
 import { UserError } from '../../core/errors.js';
 import { startBaselineServer } from '../../runner/baseline-server.js';
 import { runEvaluation } from '../../runner/run.js';
@@ -49,6 +52,8 @@ export interface DemoOutcome {
   compare: CompareResult;
   gates: GateReport;
   urls: { dashboard: string; compare: string; badge: string; leaderboard: string };
+  /** report.html of each run; the PR's opens on its changes vs main (null: not written, see the log) */
+  reports: { main: string | null; pr: string | null };
   stop(): Promise<void>;
 }
 
@@ -78,13 +83,17 @@ export async function runDemo(opts: DemoOptions, deps: DemoDeps): Promise<DemoOu
     const margin = Math.min(...DEFAULT_GATES_CONFIG.gates.map((g) => g['max-drop'] ?? Infinity));
     const compare = await fetchCompare(client, main.id, pr.id, { margin, alpha: DEFAULT_GATES_CONFIG.alpha });
     const gates = evaluateGates(DEFAULT_GATES_CONFIG, pr.result, main.result);
+    // the PR's item report against the main run as the worker stores it (outcome bits), as the Action builds it, plus
+    // main's own responses from its local predictions.jsonl
+    const baseline = { result: await fetchRun(client, main.id), label: `main (run ${main.id} on the local worker)`, predictionsFile: path.join(main.dir, PREDICTIONS_FILE) };
+    const prReport = await writeItemReportSafely({ dir: pr.dir, result: pr.result, benchmarks: pr.benchmarks, baseline, now: deps.now }, deps.log);
     const urls = {
       dashboard: `${worker.url}/${DEMO_REPOSITORY}`,
       compare: `${worker.url}/${DEMO_REPOSITORY}/compare/${main.id}...${pr.id}?margin=${margin}&alpha=${DEFAULT_GATES_CONFIG.alpha}`,
       badge: `${worker.url}/badge/${DEMO_REPOSITORY}.svg`,
       leaderboard: `${worker.url}/`,
     };
-    return { workerUrl: worker.url, main, pr, compare, gates, urls, stop };
+    return { workerUrl: worker.url, main, pr, compare, gates, urls, reports: { main: main.report, pr: prReport }, stop };
   } catch (e) {
     await stop();
     // a worker refusal is the user's to read, not a crash: print it without a stack
@@ -95,10 +104,10 @@ export async function runDemo(opts: DemoOptions, deps: DemoDeps): Promise<DemoOu
 async function evaluateAndUpload(
   label: 'main' | 'pr', endpoint: string, benchmarks: string[], opts: DemoOptions, deps: DemoDeps,
   client: AggregatorClient, env: Record<string, string>,
-): Promise<{ id: string; result: RunResult }> {
+): Promise<{ id: string; result: RunResult; dir: string; benchmarks: PreparedBenchmark[]; report: string | null }> {
   deps.log(`\n▶ evaluating the ${label === 'main' ? '"main" run (base branch)' : '"PR" run (pull request #1)'} …`);
   const outDir = path.join(opts.workDir, label);
-  const { result } = await runEvaluation({
+  const { result, benchmarks: prepared, reportPath } = await runEvaluation({
     endpoint: `${endpoint}/v1`, model: DEMO_MODEL, benchmarks, dataDir: opts.dataDir, outDir,
     concurrency: opts.concurrency, limit: opts.limit, env: { ...process.env, ...env }, cwd: opts.workDir,
   }, { fetch: deps.fetch, now: deps.now, log: deps.log, progress: deps.progress?.(label) });
@@ -111,7 +120,7 @@ async function evaluateAndUpload(
   // the local worker runs with ALLOW_UNAUTHENTICATED_UPLOADS (never the default): no OIDC issuer exists here
   const up = await uploadRun(client, result, null);
   deps.log(`  uploaded: run ${up.id}`);
-  return { id: up.id, result };
+  return { id: up.id, result, dir: outDir, benchmarks: prepared, report: reportPath };
 }
 
 function fakeSha(seed: string): string {
