@@ -26,6 +26,8 @@ export interface BundleOptions {
   workspace: string;
   /** another build of the action (default: the committed action/dist/index.js) */
   bundle?: string;
+  /** SIGKILL the step after this long (a hung step then ends with code null instead of outliving the test) */
+  timeoutMs?: number;
 }
 
 export async function runBundle(o: BundleOptions): Promise<BundleRun> {
@@ -44,7 +46,9 @@ export async function runBundle(o: BundleOptions): Promise<BundleRun> {
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { stdout += d.toString(); });
+  const timer = o.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), o.timeoutMs) : null;
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (timer) clearTimeout(timer);
   const run = { code, stdout, outputs: parseOutputs(readFileSync(files.output, 'utf8')), summary: readFileSync(files.summary, 'utf8') };
   rmSync(dir, { recursive: true, force: true });
   return run;

@@ -14,6 +14,7 @@ import { runEvaluation } from '../runner/run.js';
 import { SystematicFailureError } from '../runner/diagnostics.js';
 import { cell } from './report/format.js';
 import { startServedModel } from '../runner/serve.js';
+import { servedEndpoint } from '../runner/serve-endpoint.js';
 import { parseShard } from '../runner/shard.js';
 import { checkGatedBenchmarksRun, loadGatesConfig, type GatesConfig } from './gates/config.js';
 import { evaluateGates, type GateReport } from './gates/evaluate.js';
@@ -27,8 +28,6 @@ import { findShardDirs, type DirFs } from '../runner/shard-dirs.js';
 import type { PreparedBenchmark } from '../core/suite.js';
 import { shipItemReport, type ArtifactUploader } from './item-report.js';
 
-/** where `serve-command` servers are expected when `endpoint` is not given (vLLM's default port) */
-const DEFAULT_SERVE_ENDPOINT = 'http://127.0.0.1:8000/v1';
 /** model loading can take many minutes on big checkpoints */
 const SERVE_READY_MS = 30 * 60_000;
 
@@ -127,7 +126,8 @@ async function produceResults(inputs: ActionInputs, deps: ActionDeps, ctx: Githu
     const result = await mergeResultDirs(dirs, outDir);
     return { result, resultsFile: join(outDir, 'results.json'), benchmarks: null, shardDirs: dirs };
   }
-  const endpoint = inputs.endpoint ?? DEFAULT_SERVE_ENDPOINT;
+  // without `endpoint`, the served command's port (its --port, or its server's default), as the CLI's --serve does
+  const endpoint = inputs.endpoint ?? servedEndpoint(inputs.serveCommand ?? '');
   const log = (m: string) => deps.log.info(m);
   mkdirSync(outDir, { recursive: true });
   const served = inputs.serveCommand
