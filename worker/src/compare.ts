@@ -5,6 +5,8 @@
 import type { CompareResult } from '../../schemas/compare.js';
 import { DEFAULT_COMPARE_OPTIONS, pairRuns, type CompareOptions } from '../../schemas/paired-compare.js';
 import type { RunResult } from '../../schemas/results.js';
+import { compareCost } from '../../schemas/cost.js';
+import { withPower } from '../../schemas/pairing-power.js';
 import { ApiError } from './errors.js';
 
 export { DEFAULT_COMPARE_OPTIONS, type CompareOptions };
@@ -17,5 +19,9 @@ export function compareResults(base: RunResult, head: RunResult, opts: CompareOp
       `benchmark ${m.id} was scored on different items: base fingerprint ${m.base}, head ${m.head}`,
       { benchmark: m.id, base: m.base, head: m.head });
   }
-  return { options: opts, benchmarks: r.benchmarks, onlyInBase: r.onlyInBase, onlyInHead: r.onlyInHead, verdict: r.verdict };
+  // power at the request's margin/alpha/mode (the PR comment's link carries the gate's); cost from each run's timing
+  return {
+    options: opts, benchmarks: withPower(r.benchmarks, opts), onlyInBase: r.onlyInBase, onlyInHead: r.onlyInHead,
+    verdict: r.verdict, cost: compareCost(base, head),
+  };
 }

@@ -118,11 +118,11 @@ export function toLeaderboardBoard(lb: Leaderboard, paging: { summary: boolean; 
 export function toCompareView(repo: { owner: string | null; repo: string | null }, r: CompareResult): CompareView {
   const row = (benchmark: string, group: CompareRow['group'], c: PairedComparison): CompareRow => ({
     benchmark, group, base: c.base, head: c.head, diff: c.diff, ci95: c.ci95, baseOnly: c.counts.baseOnly,
-    headOnly: c.counts.headOnly, p: c.pValue, pHolm: c.pAdjusted, verdict: c.verdict,
+    headOnly: c.counts.headOnly, p: c.pValue, pHolm: c.pAdjusted, verdict: c.verdict, ...(c.power ? { power: c.power } : {}),
   });
   return {
     ...repo, base: r.base, head: r.head, margin: r.options.margin, alpha: r.options.alpha, mode: r.options.mode,
-    verdict: r.verdict, onlyInBase: r.onlyInBase, onlyInHead: r.onlyInHead,
+    verdict: r.verdict, onlyInBase: r.onlyInBase, onlyInHead: r.onlyInHead, ...(r.cost ? { cost: r.cost } : {}),
     rows: r.benchmarks.flatMap((b) => [row(b.id, null, b), ...b.groups.map((g) => row(b.id, { key: g.key, value: g.value }, g))]),
   };
 }

@@ -2,6 +2,8 @@
  * What the pages, badges and charts render: plain data, already read from D1 and shaped by the routes. Keeping
  * renderers pure over these types lets tests render any case without a database.
  */
+import type { ComparisonPower } from '../../../schemas/compare.js';
+import type { CostComparison } from '../../../schemas/cost.js';
 import type { Verdict } from '../../../schemas/stats.js';
 import type { ChartPoint } from './chart.js';
 
@@ -106,6 +108,8 @@ export interface CompareRow {
   /** Holm-adjusted: across benchmarks for whole-benchmark rows, across the same key=value group in every benchmark for group rows */
   pHolm: number;
   verdict: Verdict;
+  /** the smallest drop this row's test detects with 80% power at its family's level (absent: not computed) */
+  power?: ComparisonPower;
 }
 
 export type ComparedRunView = Pick<RunSummary, 'id' | 'commit' | 'ref' | 'model' | 'checkpoint' | 'createdAt'> & { repository: string };
@@ -124,4 +128,6 @@ export interface CompareView {
   verdict: Verdict;
   onlyInBase: readonly string[];
   onlyInHead: readonly string[];
+  /** completion tokens per answered item and latency of each run (absent in older answers) */
+  cost?: CostComparison;
 }

@@ -7,6 +7,7 @@ import { formatDate, formatDelta, formatDeltaInterval, formatP, formatRef, short
 import { renderPage, scoreCell } from '../layout.js';
 import type { ComparedRunView, CompareRow, CompareView } from '../view-models.js';
 import type { Verdict } from '../../../../schemas/stats.js';
+import { costSection, powerCell } from './compare-extras.js';
 
 const VERDICT_TEXT: Record<Verdict, { text: string; cls: string }> = {
   better: { text: 'better', cls: 'better' },
@@ -29,11 +30,15 @@ ${summaryLine(view)}
 <caption>Head minus base over paired items (same item set); ${view.mode} mode, margin ${(view.margin * 100).toFixed(1)} pp, α = ${view.alpha}</caption>
 <thead><tr><th scope="col">Benchmark / group</th><th scope="col">Base</th><th scope="col">Head</th><th scope="col" class="num">Δ</th>
 <th scope="col">95% CI of Δ</th><th scope="col" class="num"><abbr title="items base got right and head got wrong / the reverse">Lost / won</abbr></th>
-<th scope="col" class="num">p</th><th scope="col" class="num">Holm p</th><th scope="col">Verdict</th></tr></thead>
+<th scope="col" class="num">p</th><th scope="col" class="num">Holm p</th><th scope="col">Verdict</th>
+<th scope="col" class="num"><abbr title="smallest drop the test detects with 80% power at its family's level">Detects (80% power)</abbr></th></tr></thead>
 <tbody>${view.rows.map(renderRow)}</tbody></table></div>
 <p class="muted small">p: exact McNemar test on the discordant pairs. Holm p: adjusted across benchmarks for benchmark rows, and
 for a group row across the same group (key = value) in every benchmark. In regression mode a change is <em>worse</em> only when it is significant
-and larger than the margin.</p></section>`;
+and larger than the margin. Detects: the smallest drop of the true score that this row's test, at this margin and
+its family's level (α divided by the family's size), catches with 80% power, given the paired n and how often the
+runs disagree; smaller drops pass unseen.</p></section>
+${costSection(view.cost)}`;
   return renderPage({ title: name ? `Compare ${title} · ${name}` : `Compare ${title}`, body });
 }
 
@@ -66,5 +71,6 @@ function renderRow(r: CompareRow): Safe {
   return html`<tr${r.group ? html` class="group"` : ''}>${label}<td data-label="Base">${scoreCell(r.base)}</td><td data-label="Head">${scoreCell(r.head)}</td>
 <td class="num" data-label="Δ">${formatDelta(r.diff)}</td><td class="mono" data-label="95% CI of Δ">${formatDeltaInterval(r.ci95)}</td>
 <td class="num" data-label="Lost / won">${r.baseOnly} / ${r.headOnly}</td><td class="num" data-label="p">${formatP(r.p)}</td>
-<td class="num" data-label="Holm p">${formatP(r.pHolm)}</td><td data-label="Verdict"><span class="pill ${v.cls}">${v.text}</span></td></tr>`;
+<td class="num" data-label="Holm p">${formatP(r.pHolm)}</td><td data-label="Verdict"><span class="pill ${v.cls}">${v.text}</span></td>
+<td class="num" data-label="Detects (80% power)">${powerCell(r)}</td></tr>`;
 }
