@@ -89,6 +89,8 @@ export interface RepoView {
   split: { understanding: Score | null; reasoning: Score | null };
   history: readonly HistorySeries[];
   recentRuns: readonly RunSummary[];
+  /** newest commit with two or more checkpoint labels (a matrix over checkpoints): its training curves are shown */
+  curveCommit?: string | null;
   /** absolute origin used in the copyable badge snippets, e.g. "https://bench.example.org" */
   origin: string;
 }

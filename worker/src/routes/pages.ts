@@ -25,6 +25,7 @@ import { renderRepoPage } from '../render/pages/repo.js';
 import { renderRunPage, type RunPageView } from '../render/pages/run.js';
 import { badges, selectRun } from './badges.js';
 import { CHART_RUNS, charts, curves } from './charts.js';
+import { latestCheckpointCommit } from '../db/checkpoints.js';
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const RUN_ID = /^[0-9a-f]{16}$/;
@@ -50,17 +51,18 @@ async function loadRepoView(c: Context<AppEnv>, repository: string) {
   const scores = result ? benchmarkRows(result) : [];
   const ref = q.ref ?? latest?.ref?.replace(/^refs\/heads\//, '') ?? 'main';
   const scope = { ref, model: latest?.model ?? q.model };
-  const [history, recent] = await Promise.all([
+  const [history, recent, curveCommit] = await Promise.all([
     Promise.all(scores.map(async (s) => ({
       benchmark: s.benchmark,
       points: toChartPoints(await runHistory(db, repository, { ...scope, benchmark: s.benchmark, limit: CHART_RUNS })),
     }))),
     // older runs too: each listed run links to the previous run on its own ref, which may be further back
     listRuns(db, repository, { limit: RECENT_RUNS_LOOKUP }),
+    latestCheckpointCommit(db, repository),
   ]);
   return {
     owner, repo, ref, latest: latest ? toRunView(latest) : null, scores, split: questionTypeSplit(scores), history,
-    recentRuns: recent.runs.map(toRunView), origin: new URL(c.req.url).origin,
+    recentRuns: recent.runs.map(toRunView), curveCommit, origin: new URL(c.req.url).origin,
   };
 }
 

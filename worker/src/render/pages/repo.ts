@@ -15,6 +15,7 @@ ${view.latest ? latestLede(view.latest, view.ref) : html`<p class="lede">No comp
 ${view.latest && splitSection(view.split)}
 ${view.latest && scoresSection(view.scores)}
 ${historySection(view)}
+${curvesSection(view)}
 ${runsSection(view)}
 ${badgeSection(view)}`;
   return renderPage({ title: name, description: `Medical VLM benchmark results for ${name}`, body });
@@ -57,6 +58,17 @@ function historySection(view: RepoView): Safe {
 <div class="charts">${view.history.map((s, i) => html`<figure>${raw(renderHistoryChart({
     title: `${s.benchmark} · accuracy`, context: `${model ?? 'all models'} on ${formatRef(view.ref)}`, points: s.points, idSuffix: `-${i}`,
   }))}</figure>`)}</div></section>`;
+}
+
+/** Accuracy against checkpoint for the newest commit evaluated at several checkpoints (GET /curve/…svg). */
+function curvesSection(view: RepoView): Safe {
+  if (!view.curveCommit) return html``;
+  const src = (benchmark: string | null) => `/curve/${view.owner}/${view.repo}.svg?commit=${view.curveCommit}${benchmark ? `&benchmark=${encodeURIComponent(benchmark)}` : ''}`;
+  return html`<section aria-labelledby="curves-h"><h2 id="curves-h">Training curves</h2>
+<p class="muted small">Accuracy by checkpoint at <span class="mono">${shortSha(view.curveCommit)}</span>: numbered checkpoints in step order,
+the others after them in upload order; the band is the 95% interval. Per benchmark: all items, understanding and reasoning.</p>
+<div class="charts"><figure><img src="${src(null)}" alt="accuracy by checkpoint, every benchmark" width="720" height="300"></figure>
+${view.scores.map((s) => html`<figure><img src="${src(s.benchmark)}" alt="${s.benchmark}: accuracy by checkpoint" loading="lazy" width="720" height="300"></figure>`)}</div></section>`;
 }
 
 /** Runs listed under "Recent runs"; `recentRuns` may hold older ones too, to find each listed run's predecessor. */
