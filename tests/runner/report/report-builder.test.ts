@@ -132,6 +132,21 @@ describe('collected data of a real run', () => {
     expect(data.thumbs).toHaveLength(7); // 7 distinct images in the generated folder
   });
 
+  it('a text budget keeps the first responses in priority order and says how many were left out', async () => {
+    const { benchmarks } = await prepareBenchmarks({ benchmarks: ['vqa-rad'], protocol: 'paper', dataDir: runs.data.root }, {}, () => {});
+    const perItem = HOSTILE.length + 'The answer is \\boxed{A}.'.length;
+    const small = await collectReport({
+      benchmarks, result: runs.pr.result, predictions: await readPredictionsIndex(path.join(runs.prDir, 'predictions.jsonl')),
+      baseline: { result: runs.main.result, label: 'main', predictions: await readPredictionsIndex(path.join(runs.mainDir, 'predictions.jsonl')) },
+      thumbnails: await createThumbnails(), now: () => 0, textBudget: 3 * perItem + 1,
+    });
+    const items = small.benchmarks[0]!.items;
+    expect(items.filter((i) => i.r === HOSTILE)).toHaveLength(3);
+    expect(items.filter((i) => i.rx === 1)).toHaveLength(items.length - 3);
+    expect(items.every((i) => i.x === 'B' && i.h === 'boxed')).toBe(true); // rescored from disk even when the text is left out
+    expect(small.notes.join('\n')).toContain(`${items.length - 3} response(s) of correct, unchanged items first are left out`);
+  });
+
   it('records how each answer was read in predictions.jsonl', async () => {
     const idx = await readPredictionsIndex(path.join(runs.prDir, 'predictions.jsonl'));
     expect(idx.get('vqa-rad', String(runs.data.yesNoIds[0]), false)?.how).toBe('boxed');

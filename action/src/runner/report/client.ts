@@ -119,7 +119,7 @@ export const CLIENT_JS = String.raw`
     var body = add(el('div', 'body'), thumbs(it));
     var text = add(el('div', 'text'), el('p', 'q', it.q), options(it), facts(it));
     if (it.r !== null) add(text, collapsed('Response (' + (it.r.length + it.rc) + ' characters)', it.r, 'response'));
-    else add(text, el('p', 'muted', 'No response recorded.'));
+    else add(text, el('p', 'muted', it.rx ? 'Response left out to keep this file small (text budget); predictions.jsonl has it.' : 'No response recorded.'));
     if (it.rs) add(text, collapsed('Reasoning field', it.rs, 'reasoning'));
     if (it.br !== undefined) add(text, it.br === null ? el('p', 'muted', 'Baseline response not found in its predictions.jsonl.') : collapsed('Baseline response', it.br, 'base-response'));
     add(body, text);

@@ -4,14 +4,20 @@
  * The extracted answer and how it was read are recomputed from the stored response with the benchmark's own scorer,
  * so older predictions files (written before `how` was recorded) show it too. With a baseline result of the same
  * fingerprint, each item also carries the baseline's outcome, so the page can list what changed.
+ *
+ * Size: thumbnails and response text each have a budget, spent in priority order — changed items, then wrong ones,
+ * then the rest — so a 100,000-item run still gives a file a browser opens, and what is left out is said.
  */
 import { unpackBits } from '../../../../schemas/bitset.js';
 import type { BenchmarkResult, RunResult } from '../../../../schemas/results.js';
 import { groupValue } from '../../core/scoring/summary.js';
 import type { PreparedBenchmark } from '../../core/suite.js';
-import type { PredictionsIndex, StoredPrediction } from './predictions-index.js';
+import type { PredictionsIndex } from './predictions-index.js';
 import type { ThumbnailSet } from './thumbnails.js';
 import { BASE, FLAG, type ReportBenchmark, type ReportData, type ReportItem } from './types.js';
+
+/** characters of response, reasoning and baseline text in one report */
+export const TEXT_BUDGET = 40_000_000;
 
 export interface CollectInput {
   benchmarks: PreparedBenchmark[];
@@ -20,9 +26,13 @@ export interface CollectInput {
   baseline?: { result: RunResult; label: string; predictions: PredictionsIndex | null } | null;
   thumbnails: ThumbnailSet;
   now: () => number;
+  textBudget?: number;
 }
 
 interface Bits { present: Uint8Array; correct: Uint8Array; unparsed: Uint8Array; error: Uint8Array; truncated: Uint8Array }
+
+/** An item waiting for its text and pictures, with what is needed to fetch them. */
+interface Pending { item: ReportItem; pb: PreparedBenchmark; index: number; priority: number; baseFailed: boolean | null }
 
 function bitsOf(b: BenchmarkResult): Bits {
   const n = b.outcomes.n;
@@ -34,66 +44,27 @@ function bitsOf(b: BenchmarkResult): Bits {
 export async function collectReport(input: CollectInput): Promise<ReportData> {
   const notes: string[] = [];
   const benchmarks: ReportBenchmark[] = [];
-  const pending: Array<{ item: ReportItem; images: PreparedBenchmark['items'][number]['sample']['images']; priority: number }> = [];
-  let missingPredictions = 0;
-  let clipped = 0;
+  const pending: Pending[] = [];
   for (const br of input.result.benchmarks) {
     const pb = input.benchmarks.find((p) => p.def.id === br.id);
     if (!pb) {
       notes.push(`${br.id}: its data was not prepared, so its items are not listed`);
       continue;
     }
-    const head = bitsOf(br);
-    const pairing = pairWith(br, input.baseline?.result ?? null);
-    const base = pairing.bits;
-    const keys = [...new Set([...pb.def.groupBy, 'questionType'])];
-    const values = keys.map(() => new Map<string, number>());
-    const items: ReportItem[] = [];
-    for (const prepared of pb.items) {
-      const i = prepared.index;
-      if (!head.present[i]) continue;
-      const failed = head.error[i] === 1;
-      const stored = input.predictions.get(br.id, prepared.sample.id, failed);
-      if (!stored) missingPredictions++;
-      else if (stored.cut) clipped++;
-      const f = (head.correct[i] ? FLAG.correct : 0) | (head.unparsed[i] ? FLAG.unparsed : 0)
-        | (failed ? FLAG.error : 0) | (head.truncated[i] ? FLAG.truncated : 0);
-      const b = base && base.present[i] ? (base.correct[i] ? BASE.correct : BASE.wrong) : BASE.none;
-      const item: ReportItem = {
-        id: prepared.sample.id, q: prepared.sample.question,
-        o: prepared.choices ? Object.entries(prepared.choices) : null, g: prepared.gold,
-        ...readAnswer(pb, prepared, stored, failed), f,
-        v: keys.map((k, ki) => indexOf(values[ki]!, groupValue(prepared.sample, k))),
-        t: [], tm: 0, b,
-      };
-      if (stored?.reasoning) item.rs = stored.reasoning;
-      if (failed && stored?.error) item.e = stored.error;
-      if (stored?.judge !== undefined && prepared.kind === 'open') item.j = stored.judge === null ? null : stored.judge ? 1 : 0;
-      const changed = b !== BASE.none && (b === BASE.correct) !== Boolean(f & FLAG.correct);
-      if (changed && input.baseline?.predictions) {
-        const bs = input.baseline.predictions.get(br.id, prepared.sample.id, b === BASE.wrong && base!.error[i] === 1);
-        item.br = bs?.response ?? null;
-        item.bx = bs?.extracted ?? null;
-      }
-      items.push(item);
-      pending.push({ item, images: prepared.sample.images, priority: changed ? 0 : f & FLAG.correct ? 2 : 1 });
-    }
-    benchmarks.push({
-      id: br.id, title: br.title ?? pb.def.title, extraction: br.extraction, protocol: br.protocol, fingerprint: br.fingerprint,
-      scored: br.outcomes.n, notEvaluated: br.outcomes.n - items.length,
-      groups: keys.map((key, ki) => ({ key, values: [...values[ki]!.keys()] })),
-      pairing: { status: pairing.status, note: pairing.note }, items,
-    });
+    benchmarks.push(skeleton(br, pb, input.baseline?.result ?? null, pending));
   }
-  // thumbnails in priority order: changed items, then wrong ones, then the rest (stable within each)
+  // text and thumbnails in priority order: changed items, then wrong ones, then the rest (stable within each)
   pending.sort((a, b) => a.priority - b.priority);
+  const tally = { missing: 0, clipped: 0, leftOut: 0, budget: input.textBudget ?? TEXT_BUDGET };
   for (const p of pending) {
-    const { t, missing } = await input.thumbnails.forImages(p.images);
+    fillText(p, input, tally);
+    const { t, missing } = await input.thumbnails.forImages(p.pb.items[p.index]!.sample.images);
     p.item.t = t;
     p.item.tm = missing;
   }
-  if (missingPredictions) notes.push(`${missingPredictions} evaluated item(s) have no line in predictions.jsonl: their response is not shown`);
-  if (clipped) notes.push(`${clipped} long response(s) are shortened to their start and end; predictions.jsonl has them whole`);
+  if (tally.missing) notes.push(`${tally.missing} evaluated item(s) have no line in predictions.jsonl: their response is not shown`);
+  if (tally.clipped) notes.push(`${tally.clipped} long response(s) are shortened to their start and end; predictions.jsonl has them whole`);
+  if (tally.leftOut) notes.push(`the text budget (${(tally.budget / 1e6).toFixed(0)} M characters) ran out: ${tally.leftOut} response(s) of correct, unchanged items first are left out`);
   if (input.predictions.unreadable) notes.push(`predictions.jsonl: ${input.predictions.unreadable} unreadable line(s) skipped`);
   notes.push(...input.thumbnails.notes());
   const r = input.result;
@@ -105,21 +76,77 @@ export async function collectReport(input: CollectInput): Promise<ReportData> {
   };
 }
 
+/** One benchmark's items with outcome, options, groups and pairing; text and pictures come later (fillText). */
+function skeleton(br: BenchmarkResult, pb: PreparedBenchmark, baseline: RunResult | null, pending: Pending[]): ReportBenchmark {
+  const head = bitsOf(br);
+  const pairing = pairWith(br, baseline);
+  const base = pairing.bits;
+  const keys = [...new Set([...pb.def.groupBy, 'questionType'])];
+  const values = keys.map(() => new Map<string, number>());
+  const items: ReportItem[] = [];
+  for (const prepared of pb.items) {
+    const i = prepared.index;
+    if (!head.present[i]) continue;
+    const f = (head.correct[i] ? FLAG.correct : 0) | (head.unparsed[i] ? FLAG.unparsed : 0)
+      | (head.error[i] ? FLAG.error : 0) | (head.truncated[i] ? FLAG.truncated : 0);
+    const b = base && base.present[i] ? (base.correct[i] ? BASE.correct : BASE.wrong) : BASE.none;
+    const item: ReportItem = {
+      id: prepared.sample.id, q: prepared.sample.question, o: prepared.choices ? Object.entries(prepared.choices) : null, g: prepared.gold,
+      x: null, h: 'no response', f, v: keys.map((k, ki) => indexOf(values[ki]!, groupValue(prepared.sample, k))), r: null, rc: 0, t: [], tm: 0, b,
+    };
+    items.push(item);
+    const changed = b !== BASE.none && (b === BASE.correct) !== Boolean(f & FLAG.correct);
+    pending.push({ item, pb, index: i, priority: changed ? 0 : f & FLAG.correct ? 2 : 1, baseFailed: changed ? base!.error[i] === 1 : null });
+  }
+  return {
+    id: br.id, title: br.title ?? pb.def.title, extraction: br.extraction, protocol: br.protocol, fingerprint: br.fingerprint,
+    scored: br.outcomes.n, notEvaluated: br.outcomes.n - items.length,
+    groups: keys.map((key, ki) => ({ key, values: [...values[ki]!.keys()] })),
+    pairing: { status: pairing.status, note: pairing.note }, items,
+  };
+}
+
+/** Reads the item's line back, rescores it (extracted answer, how), and keeps its text while the budget lasts. */
+function fillText(p: Pending, input: CollectInput, tally: { missing: number; clipped: number; leftOut: number; budget: number }): void {
+  const { item, pb } = p;
+  const prepared = pb.items[p.index]!;
+  const failed = (item.f & FLAG.error) !== 0;
+  const stored = input.predictions.get(pb.def.id, item.id, failed);
+  if (!stored) {
+    tally.missing++;
+    item.h = failed ? 'error' : 'no response';
+    return;
+  }
+  if (failed || stored.fullResponse === null) item.h = failed ? 'error' : 'no response';
+  else {
+    const s = pb.def.scorer.score(prepared, { content: stored.fullResponse, truncated: stored.truncated });
+    item.x = s.extracted;
+    item.h = s.how ?? stored.how ?? 'unknown';
+  }
+  if (failed && stored.error) item.e = stored.error;
+  if (stored.judge !== undefined && prepared.kind === 'open') item.j = stored.judge === null ? null : stored.judge ? 1 : 0;
+  const base = p.baseFailed !== null && input.baseline?.predictions ? input.baseline.predictions.get(pb.def.id, item.id, p.baseFailed) : null;
+  const size = (stored.response?.length ?? 0) + (stored.reasoning?.length ?? 0) + (base?.response?.length ?? 0);
+  if (size > tally.budget) {
+    if (stored.response !== null) item.rx = 1;
+    tally.leftOut++;
+    return;
+  }
+  tally.budget -= size;
+  item.r = stored.response;
+  item.rc = stored.cut;
+  if (stored.cut) tally.clipped++;
+  if (stored.reasoning) item.rs = stored.reasoning;
+  if (p.baseFailed !== null && input.baseline?.predictions) {
+    item.br = base?.response ?? null;
+    item.bx = base?.extracted ?? null;
+  }
+}
+
 function indexOf(map: Map<string, number>, value: string): number {
   let i = map.get(value);
   if (i === undefined) map.set(value, (i = map.size));
   return i;
-}
-
-/** Extracted answer and how it was read, under the benchmark's scorer, from the stored response. */
-function readAnswer(pb: PreparedBenchmark, item: PreparedBenchmark['items'][number], stored: StoredPrediction | undefined, failed: boolean) {
-  if (failed || !stored || stored.response === null) {
-    return { x: null, h: failed ? 'error' : 'no response', r: stored?.response ?? null, rc: stored?.cut ?? 0 };
-  }
-  // a clipped response is scored as stored in predictions.jsonl would be: fall back to the recorded reading
-  if (stored.cut) return { x: stored.extracted, h: stored.how ?? 'recorded', r: stored.response, rc: stored.cut };
-  const s = pb.def.scorer.score(item, { content: stored.response, truncated: stored.truncated });
-  return { x: s.extracted, h: s.how ?? stored.how ?? 'unknown', r: stored.response, rc: 0 };
 }
 
 /** Pairs a benchmark with the baseline's by canonical item order, only when both were scored on the same items. */

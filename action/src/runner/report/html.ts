@@ -12,9 +12,8 @@ import type { ReportData } from './types.js';
 
 /** JSON safe inside a script element: no `<`, `>` or `&` (so no `</script>` or `<!--`), no line separators. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  // one pass: a 100 MB blob is copied once, not once per character class
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function escapeHtml(s: string): string {

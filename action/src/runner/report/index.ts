@@ -46,10 +46,16 @@ export async function writeItemReport(o: WriteReportOptions): Promise<{ file: st
   const baseline = o.baseline
     ? { result: o.baseline.result, label: o.baseline.label, predictions: o.baseline.predictionsFile ? await readPredictionsIndex(o.baseline.predictionsFile) : null }
     : null;
-  const data = await collectReport({
-    benchmarks: o.benchmarks, result: o.result, predictions, baseline,
-    thumbnails: await createThumbnails(o.thumbnailBudget ?? THUMB_BUDGET), now: o.now ?? Date.now,
-  });
+  let data;
+  try {
+    data = await collectReport({
+      benchmarks: o.benchmarks, result: o.result, predictions, baseline,
+      thumbnails: await createThumbnails(o.thumbnailBudget ?? THUMB_BUDGET), now: o.now ?? Date.now,
+    });
+  } finally {
+    predictions.close();
+    baseline?.predictions?.close();
+  }
   const html = renderReportHtml(data);
   const file = o.outFile ?? path.join(o.dir, REPORT_FILE);
   writeFileAtomic(file, html);

@@ -1,11 +1,12 @@
 /**
- * predictions.jsonl read back for the item report: per benchmark and item id, the last answered line and the last
- * failed line (resume appends; a retried item has both). Responses are clipped as they are read, so a run of
- * long reasoning traces does not have to fit in memory whole. The outcome bits of results.json decide which of the
- * two lines an item shows.
+ * predictions.jsonl read back for the item report. Indexing keeps only where each line is (file, byte offset,
+ * length) per benchmark and item id, for the last answered line and the last failed line (resume appends; a retried
+ * item has both); `get` reads one line back from disk. So a run of 100,000 long reasoning traces is never held in
+ * memory at once, and the report decides per item whether its text fits the size budget. Responses come back
+ * clipped (start and end kept: the answer is usually at the end). The outcome bits of results.json decide which of
+ * the two lines an item shows.
  */
-import { createReadStream, existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { closeSync, createReadStream, existsSync, openSync, readSync } from 'node:fs';
 import type { PredictionRecord } from '../predictions.js';
 
 /** characters of a response kept: its start and, mostly, its end (where the answer usually is) */
@@ -13,6 +14,9 @@ export const RESPONSE_KEEP = { head: 1_500, tail: 4_500 } as const;
 export const REASONING_KEEP = { head: 500, tail: 1_500 } as const;
 
 export interface StoredPrediction {
+  /** the whole response (for rescoring); null when the item failed */
+  fullResponse: string | null;
+  /** the response as shown, clipped */
   response: string | null;
   /** characters left out of `response` */
   cut: number;
@@ -25,11 +29,14 @@ export interface StoredPrediction {
 }
 
 export interface PredictionsIndex {
-  /** the line to show for an item: the answered one unless the item failed */
+  /** the line to show for an item, read from disk: the answered one unless the item failed */
   get(benchmark: string, id: string, failed: boolean): StoredPrediction | undefined;
   lines: number;
   unreadable: number;
+  close(): void;
 }
+
+interface Where { fd: number; offset: number; length: number }
 
 /** Keeps the start and end of a long text; `cut` says how many characters were left out between them. */
 export function clip(text: string, keep: { head: number; tail: number }): { text: string; cut: number } {
@@ -40,39 +47,70 @@ export function clip(text: string, keep: { head: number; tail: number }): { text
 
 /** One file, or several (the shards of a merged run), read in order: a later line of an item replaces an earlier one. */
 export async function readPredictionsIndex(files: string | string[] | null): Promise<PredictionsIndex> {
-  const answered = new Map<string, StoredPrediction>();
-  const failed = new Map<string, StoredPrediction>();
+  const answered = new Map<string, Where>();
+  const failed = new Map<string, Where>();
+  const fds: number[] = [];
   let lines = 0;
   let unreadable = 0;
   for (const file of typeof files === 'string' ? [files] : (files ?? [])) {
     if (!existsSync(file)) continue;
-    const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-    for await (const line of rl) {
+    const fd = openSync(file, 'r');
+    fds.push(fd);
+    for await (const [line, offset, length] of linesWithOffsets(file)) {
       if (!line.trim()) continue;
       lines++;
-      let r: Partial<PredictionRecord>;
-      try {
-        r = JSON.parse(line) as Partial<PredictionRecord>;
-      } catch {
+      const r = parse(line);
+      if (!r || typeof r.benchmark !== 'string' || typeof r.id !== 'string') {
         unreadable++; // a torn last line of a killed run
         continue;
       }
-      if (typeof r.benchmark !== 'string' || typeof r.id !== 'string') {
-        unreadable++;
-        continue;
-      }
-      const stored = toStored(r);
-      (stored.error !== null || stored.response === null ? failed : answered).set(keyOf(r.benchmark, r.id), stored);
+      const ok = typeof r.response === 'string' && !r.error;
+      (ok ? answered : failed).set(keyOf(r.benchmark, r.id), { fd, offset, length });
     }
   }
+  const read = (w: Where): StoredPrediction => {
+    const buf = Buffer.alloc(w.length);
+    readSync(w.fd, buf, 0, w.length, w.offset);
+    return toStored(parse(buf.toString('utf8'))!);
+  };
   return {
     lines,
     unreadable,
     get(benchmark, id, isFailed) {
       const key = keyOf(benchmark, id);
-      return isFailed ? (failed.get(key) ?? answered.get(key)) : (answered.get(key) ?? failed.get(key));
+      const w = isFailed ? (failed.get(key) ?? answered.get(key)) : (answered.get(key) ?? failed.get(key));
+      return w && read(w);
+    },
+    close() {
+      for (const fd of fds.splice(0)) closeSync(fd);
     },
   };
+}
+
+function parse(line: string): Partial<PredictionRecord> | null {
+  try {
+    const r = JSON.parse(line) as unknown;
+    return r && typeof r === 'object' ? (r as Partial<PredictionRecord>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Lines with their byte offset and length (readline gives no offsets). */
+async function* linesWithOffsets(path: string): AsyncGenerator<[string, number, number]> {
+  let carry: Buffer = Buffer.alloc(0);
+  let base = 0;
+  for await (const chunk of createReadStream(path)) {
+    const buf = carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    let start = 0;
+    for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+      yield [buf.toString('utf8', start, nl), base + start, nl - start];
+      start = nl + 1;
+    }
+    base += start;
+    carry = buf.subarray(start);
+  }
+  if (carry.length > 0) yield [carry.toString('utf8'), base, carry.length];
 }
 
 function keyOf(benchmark: string, id: string): string {
@@ -80,9 +118,11 @@ function keyOf(benchmark: string, id: string): string {
 }
 
 function toStored(r: Partial<PredictionRecord>): StoredPrediction {
-  const response = typeof r.response === 'string' ? clip(r.response, RESPONSE_KEEP) : null;
+  const full = typeof r.response === 'string' ? r.response : null;
+  const response = full === null ? null : clip(full, RESPONSE_KEEP);
   const reasoning = typeof r.reasoning === 'string' && r.reasoning ? clip(r.reasoning, REASONING_KEEP).text : null;
   return {
+    fullResponse: full,
     response: response?.text ?? null,
     cut: response?.cut ?? 0,
     reasoning,

@@ -31,6 +31,8 @@ export interface ReportItem {
   r: string | null;
   /** characters of the response left out of `r` (0 = complete) */
   rc: number;
+  /** 1: the response exists but was left out to keep the file small (the report's text budget ran out) */
+  rx?: 1;
   /** separate reasoning field of the response, clipped the same way */
   rs?: string;
   /** error message of a failed item */
