@@ -29,6 +29,7 @@ describe('aggregator helpers', () => {
       compare: 'https://w.example/octo/demo/compare/b1...h1?margin=0.02&alpha=0.01&mode=non-inferiority',
       badge: 'https://w.example/badge/octo/demo.svg?model=my%20vlm',
       chart: 'https://w.example/chart/octo/demo.svg?model=my%20vlm',
+      curve: null,
     });
     expect(aggregatorLinks('https://w.example', head, 'h1', null, settings).compare).toBeNull();
   });

@@ -128,6 +128,7 @@ export function aggregatorLinks(
   const root = baseUrl.replace(/\/+$/, '');
   const repo = head.identity.repository;
   const model = encodeURIComponent(head.model.name);
+  const commit = head.identity.commit && /^[0-9a-f]{7,40}$/.test(head.identity.commit) ? head.identity.commit : null;
   const q = new URLSearchParams({ margin: String(settings.margin), alpha: String(settings.alpha), mode: settings.mode });
   return {
     // the run page (identity, scores, fingerprints, compare links); the JSON API only when the repository is unknown
@@ -135,7 +136,14 @@ export function aggregatorLinks(
     compare: repo && headId && baseId ? `${root}/${repo}/compare/${baseId}...${headId}?${q}` : null,
     badge: repo ? `${root}/badge/${repo}.svg?model=${model}` : null,
     chart: repo ? `${root}/chart/${repo}.svg?model=${model}` : null,
+    // a matrix over checkpoints uploads several labels at one commit: their training curve
+    curve: repo && headId && commit && hasCheckpointLabel(head) ? `${root}/curve/${repo}.svg?commit=${commit}` : null,
   };
+}
+
+/** A checkpoint label of its own (the runner defaults the label to the model name, which names no checkpoint). */
+function hasCheckpointLabel(run: RunResult): boolean {
+  return run.model.checkpoint !== null && run.model.checkpoint !== run.model.name;
 }
 
 async function call(client: AggregatorClient, path: string, init: RequestInit = {}): Promise<Response> {
