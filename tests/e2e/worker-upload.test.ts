@@ -66,6 +66,9 @@ describe('a full-protocol run built by buildBenchmarkResult', () => {
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 
 async function upload(url: string, body: unknown, token: string): Promise<Response> {
+  // a spawnSync (wrangler) just blocked the event loop for seconds: let undici see that workerd closed the idle
+  // pooled connection meanwhile, or the request goes out on a dead socket ("other side closed")
+  await new Promise((r) => setTimeout(r, 20));
   return fetch(`${url}/api/v1/runs`, {
     method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body),
   });
