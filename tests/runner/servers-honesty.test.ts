@@ -52,9 +52,11 @@ describe('a server that serves one request at a time', () => {
   });
 
   it('a batching server with answers of very different lengths is not flagged', async () => {
-    // parallel: each request takes its own time (10–80 ms by item), independent of how many are in flight
+    // parallel: each request takes its own time (200–760 ms by item), independent of how many are in flight. The
+    // times are long so that the test process's own work (client and server share it) never dominates, even on a
+    // loaded machine: then the process itself would answer one request at a time.
     server = await startVllm({ maxModelLen: 32_768, accepted: async (req) => {
-      await sleep(10 + ((item(req) * 37) % 71));
+      await sleep(200 + ((item(req) * 37) % 71) * 8);
       return ok(req);
     } });
     const { result } = await runEvaluation(runOptions(server.url, writeManifest({ n: 48 }), { concurrency: 16 }), { fetch, now: Date.now, log: () => {} });
@@ -66,7 +68,7 @@ describe('a server that serves one request at a time', () => {
 describe('a batching server with equal answer lengths', () => {
   it('answers the first wave together: not flagged', async () => {
     server = await startVllm({ maxModelLen: 32_768, accepted: async (req) => {
-      await sleep(60);
+      await sleep(500);
       return ok(req);
     } });
     const { result } = await runEvaluation(runOptions(server.url, writeManifest({ n: 48 }), { concurrency: 16 }), { fetch, now: Date.now, log: () => {} });
