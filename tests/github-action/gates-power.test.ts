@@ -75,6 +75,8 @@ describe('regression gates: the smallest drop each detects with 80% power', () =
     expect(pp).toBe('5.1');
     expect(checkMessage(c)).toMatch(/: no significant drop larger than 0\.000; this gate detects drops ≥ 5\.1 pp with 80% power; smaller drops pass unseen$/);
     expect(powerLine(c)).toBe('vqa-rad: this gate detects drops ≥ 5.1 pp with 80% power; smaller drops pass unseen');
+    // the demo prints the power on a line of its own under the gate's message
+    expect(checkMessage(c, { power: false })).toMatch(/: no significant drop larger than 0\.000$/);
   });
 
   it('a margin larger than the test threshold sets the bar: δ = margin + z₈₀·σ(δ)', () => {

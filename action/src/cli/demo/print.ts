@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { CompareResult } from '../../../../schemas/compare.js';
 import type { GateReport } from '../../github-action/gates/evaluate.js';
-import { checkMessage } from '../../github-action/report/check-text.js';
+import { checkMessage, powerLine } from '../../github-action/report/check-text.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const pts = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
@@ -27,7 +27,11 @@ function row(name: string, x: CompareResult['benchmarks'][number] | CompareResul
 }
 
 export function renderGates(g: GateReport): string {
-  const lines = g.checks.filter((c) => c.status !== 'skipped').map((c) => `  ${c.status === 'pass' ? '✔' : '✘'} ${c.benchmark}${c.group ? ` [${c.group}]` : ''} ${c.kind}: ${checkMessage(c)}`);
+  // each regression gate's power under its line: what it could have seen (a green check on few items says little)
+  const lines = g.checks.filter((c) => c.status !== 'skipped').flatMap((c) => [
+    `  ${c.status === 'pass' ? '✔' : '✘'} ${c.benchmark}${c.group ? ` [${c.group}]` : ''} ${c.kind}: ${checkMessage(c, { power: false })}`,
+    ...(powerLine(c) ? [`      ${powerLine(c)}`] : []),
+  ]);
   return [`gates: ${g.passed ? 'PASSED' : 'FAILED'} (${g.checks.filter((c) => c.status === 'fail').length} failing)`, ...lines].join('\n');
 }
 

@@ -4,7 +4,8 @@ import { describePower } from '../../../../schemas/power.js';
 import type { GateCheck } from '../gates/evaluate.js';
 import { fmt, fmtP, label, pct, signed } from './format.js';
 
-export function checkMessage(c: GateCheck): string {
+/** `power: false` leaves out the power sentence, for callers that print `powerLine` on a line of its own. */
+export function checkMessage(c: GateCheck, opts: { power?: boolean } = {}): string {
   const f = c.finding;
   switch (f.what) {
     case 'not-evaluated': return `${c.benchmark} is gated but was not evaluated in this run`;
@@ -13,7 +14,10 @@ export function checkMessage(c: GateCheck): string {
     case 'floor': return `${c.metric} ${fmt(f.value)} ${c.status === 'pass' ? '≥' : '<'} floor ${fmt(c.threshold)}`;
     case 'no-baseline': return 'no baseline run: absolute gates only';
     case 'not-compared': return `not compared: ${f.reason}`;
-    case 'compared': return f.power ? `${comparedMessage(c, f.row, f.alpha)}; ${powerSentence(f.power)}` : comparedMessage(c, f.row, f.alpha);
+    case 'compared': {
+      const m = comparedMessage(c, f.row, f.alpha);
+      return f.power && opts.power !== false ? `${m}; ${powerSentence(f.power)}` : m;
+    }
     case 'budget': {
       const ok = c.status === 'pass';
       return `${f.count}/${f.evaluated} items ${f.word} (${pct(c.observed!)}) ${ok ? '≤' : '>'} budget ${pct(c.threshold)}`;
