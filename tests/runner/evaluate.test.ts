@@ -20,7 +20,8 @@ function options(endpoint: string, over: Partial<EngineOptions> = {}): EngineOpt
   return {
     endpoint, model: 'baseline', apiKey: null, protocol: 'paper', concurrency: 8, requestTimeoutMs: 500,
     unreachableMs: 5000, judge: null, decoding: { temperature: 0, topP: null, maxTokens: 64, seed: 0 },
-    retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 8, maxBadReplies: 8, baseDelayMs: 2, maxDelayMs: 20 }, ...over,
+    // maxTimeouts 8: on a loaded machine a 500 ms timeout also hits answers that are merely slow
+    retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 8, maxBadReplies: 8, maxTimeouts: 8, baseDelayMs: 2, maxDelayMs: 20 }, ...over,
   };
 }
 const deps = { fetch, now: Date.now, random: Math.random, sleep, progress: SILENT_PROGRESS };

@@ -45,14 +45,16 @@ export const boxedScorer: Scorer = (task, answer) => {
  * fails the tests that compare them.
  */
 export function requestHashOfBody(body: Buffer): string {
-  const b = JSON.parse(body.toString('utf8')) as { model: string; max_tokens: number; temperature: number; top_p?: number; seed?: number;
-    messages: Array<{ content: Array<{ type: string; text?: string; image_url?: { url: string } }> }> };
+  const b = JSON.parse(body.toString('utf8')) as { model: string; max_tokens?: number; max_completion_tokens?: number; temperature?: number;
+    top_p?: number; seed?: number; messages: Array<{ content: Array<{ type: string; text?: string; image_url?: { url: string } }> }> };
   const content = b.messages[0]!.content;
   const images = content.filter((c) => c.type === 'image_url').map((c) => {
     const m = /^data:([^;,]+);base64,(.*)$/s.exec(c.image_url!.url)!;
     return [m[1], createHash('sha256').update(Buffer.from(m[2]!, 'base64')).digest('hex')];
   });
-  const fields = ['chat-body/1', b.model, b.max_tokens, b.temperature, b.top_p ?? null, b.seed ?? null, content.at(-1)!.text, images];
+  // a body adapted to the server (docs/runner.md, Request hash): the token field named in the version, an unsent temperature null
+  const version = b.max_completion_tokens !== undefined ? 'chat-body/1+max_completion_tokens' : 'chat-body/1';
+  const fields = [version, b.model, b.max_completion_tokens ?? b.max_tokens, b.temperature ?? null, b.top_p ?? null, b.seed ?? null, content.at(-1)!.text, images];
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
