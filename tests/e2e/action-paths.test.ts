@@ -4,6 +4,7 @@
  * long thread, and a preflight warning in the step log. "good" answers A, "bad" answers B; the manifest's gold is A
  * for 45 of 60 items, so accuracy is 45/60 = 0.750 or 15/60 = 0.250 by construction.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBaselineServer, type BaselineServer } from '../../action/src/runner/baseline-server.js';
 import { prEvent, pushEvent, sha, writeManifest } from './action-harness.js';
@@ -119,15 +120,20 @@ describe('action paths: fork PRs, comment pages, preflight warnings', () => {
     expect(stack.github.comments.filter((c) => c.issue === pr)).toHaveLength(251);
   });
 
-  it('a model name the endpoint does not list is named in the step log, and the run goes on', async () => {
+  it('a model name the endpoint does not list is a warning in the step log, results.json and the job summary; the run goes on', async () => {
     const renamed = await startBaselineServer({ policy: 'constant:A', modelId: 'llava-med-v1.5-7b' });
     try {
       const r = await stack.act({
         model: 'vlm-f', server: renamed, event: pushEvent(sha('0')), sha: sha('9'), ref: 'refs/heads/preflight', inputs: { manifest },
       });
       expect(r.code, r.stdout).toBe(0);
-      const notes = r.stdout.split('\n').filter((l) => l.includes('llava-med-v1.5-7b'));
-      expect(notes).toEqual(["note: the endpoint lists llava-med-v1.5-7b but not 'vlm-f'; sending 'vlm-f' anyway"]);
+      const note = "note: the endpoint lists llava-med-v1.5-7b but not 'vlm-f'; sending 'vlm-f' anyway";
+      // logged when found, and again with the run's diagnostics at the end
+      expect(r.stdout.split('\n').filter((l) => l.includes('llava-med-v1.5-7b'))).toEqual([note, `warning: ${note}`]);
+      // (not toEqual: on a loaded machine the serial-server heuristic may add its own warning)
+      expect(JSON.parse(readFileSync(r.outputs['results-file']!, 'utf8')).diagnostics.warnings).toContain(note);
+      expect(r.summary).toContain('### Problems');
+      expect(r.summary).toContain(`> [!WARNING]\n> ${note}`);
       expect(renamed.stats.requests).toBeGreaterThanOrEqual(60);
       expect(r.summary).toMatch(/\| custom \| 0\.750 \|/);
     } finally {

@@ -28,6 +28,8 @@ export interface PreflightOptions {
   now: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   log: (msg: string) => void;
+  /** warnings worth keeping in results.json diagnostics (default: log) */
+  warn?: (msg: string) => void;
   signal?: AbortSignal;
   /** how long a server answering 503 (still loading) is waited for; default 900 s, the --serve-timeout default */
   readyMs?: number;
@@ -145,7 +147,7 @@ function warnUnlisted(text: string, o: PreflightOptions): void {
   try {
     const ids = ((JSON.parse(text) as { data?: Array<{ id?: unknown }> }).data ?? []).map((m) => String(m.id));
     if (ids.length > 0 && !ids.includes(o.model)) {
-      o.log(`note: the endpoint lists ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''} but not '${o.model}'; sending '${o.model}' anyway`);
+      (o.warn ?? o.log)(`note: the endpoint lists ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''} but not '${o.model}'; sending '${o.model}' anyway`);
     }
   } catch {
     // a non-JSON model list is not our concern; the chat requests will tell

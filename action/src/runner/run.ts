@@ -73,7 +73,10 @@ export async function runEvaluation(opts: RunOptions & { itemReport?: boolean },
   try {
     const wait = deps.sleep ?? sleep;
     const { engine } = run;
-    const preflight = { unreachableMs: engine.unreachableMs, fetch: deps.fetch, now: deps.now, sleep: wait, log: deps.log, signal: deps.signal,
+    // preflight warnings (a model name the server does not list) reach results.json, so the job summary shows them
+    const diagnostics = new Diagnostics();
+    const warn = (m: string) => { diagnostics.warn(m); deps.log(m); };
+    const preflight = { unreachableMs: engine.unreachableMs, fetch: deps.fetch, now: deps.now, sleep: wait, log: deps.log, warn, signal: deps.signal,
       readyMs: run.serve?.timeoutMs };
     await checkEndpoint({ ...preflight, endpoint: engine.endpoint, model: engine.model, apiKey: engine.apiKey });
     if (engine.judge) await checkEndpoint({ ...preflight, ...engine.judge });
@@ -82,7 +85,7 @@ export async function runEvaluation(opts: RunOptions & { itemReport?: boolean },
     const context = await readContextLimit({ endpoint: engine.endpoint, model: engine.model, apiKey: engine.apiKey, fetch: deps.fetch, signal: deps.signal });
     if (context) adapter.fitContext(context.limit, context.source);
     const engineDeps: EngineDeps = { fetch: deps.fetch, now: deps.now, random: deps.random ?? Math.random, sleep: wait,
-      progress: deps.progress ?? SILENT_PROGRESS, signal: deps.signal, adapter, diagnostics: new Diagnostics(), log: deps.log };
+      progress: deps.progress ?? SILENT_PROGRESS, signal: deps.signal, adapter, diagnostics, log: deps.log };
     // images the server cannot take are converted to PNG (images/formats.ts); the formats follow the server found
     engineDeps.imageCache = new ImageCache(undefined, undefined, await imageConverterFor({ endpoint: engine.endpoint,
       apiKey: engine.apiKey, fetch: deps.fetch, signal: deps.signal, log: deps.log, formats: run.imageFormats }));
