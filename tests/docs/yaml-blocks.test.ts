@@ -26,7 +26,7 @@ function yamlBlocks(): Block[] {
   return blocks;
 }
 
-interface ValidatorError { code: string; path: string; title: string; detail?: string }
+interface ValidatorError { code: string; path?: string; title: string; detail?: string }
 const schemaErrors = (r: { errors: ValidatorError[] }) => r.errors.map((e) => `${e.path || '/'}: ${e.title}${e.detail ? ` (${e.detail})` : ''}`);
 
 const ACTION_YML = readFileSync(path.join(REPO_ROOT, 'action.yml'), 'utf8');
