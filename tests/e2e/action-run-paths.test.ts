@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBaselineServer, type BaselineServer } from '../../action/src/runner/baseline-server.js';
+import { startVllm } from '../helpers/servers/vllm.js';
 import { hfParquet, jpeg } from '../core/data/fixtures.js';
 import { startHfServer, type HfServer } from '../helpers/hf-server.js';
 import { REPO_ROOT } from '../helpers/shared-data.js';
@@ -112,7 +113,7 @@ describe('action run paths: serve-command, hf-token, protocol full', () => {
     }
   }, 120_000);
 
-  it('protocol: full scores the open items too (rule-based; the action has no judge inputs)', async () => {
+  it('protocol: full scores the open items too (rule-based without judge inputs)', async () => {
     const model = await startBaselineServer({ policy: 'constant:liver' });
     try {
       const r = await run({ endpoint: `${model.url}/v1`, model: 'vlm', benchmarks: 'vqa-rad', protocol: 'full', 'hf-token': HF_TOKEN }, hubEnv());
@@ -132,6 +133,41 @@ describe('action run paths: serve-command, hf-token, protocol full', () => {
       await model.close();
     }
   }, 120_000);
+
+  it('api-key reaches a key-protected server and judge-* add the judge metric; both keys are masked', async () => {
+    const MODEL_KEY = 'sk-model-key-0123456789abcdef';
+    const JUDGE_KEY = 'sk-judge-key-0123456789abcdef';
+    // a vLLM-like server started with --api-key: /v1/models and chat refuse requests without it
+    const model = await startVllm({ apiKey: MODEL_KEY, model: 'vlm', maxModelLen: 32_768, answer: () => 'liver' });
+    const judge = await startVllm({ apiKey: JUDGE_KEY, model: 'judge', maxModelLen: 32_768, answer: () => 'yes' });
+    try {
+      const r = await run({
+        endpoint: `${model.url}/v1`, model: 'vlm', benchmarks: 'vqa-rad', protocol: 'full', 'hf-token': HF_TOKEN,
+        'api-key': MODEL_KEY, 'judge-endpoint': `${judge.url}/v1`, 'judge-model': 'judge', 'judge-api-key': JUDGE_KEY,
+      }, hubEnv());
+      expect(r.code, r.stdout).toBe(0);
+      const b = resultsOf(r).benchmarks[0];
+      expect(resultsOf(r).judge).toMatchObject({ model: 'judge' });
+      // the judge saw exactly the 10 open items and called each correct
+      expect(judge.chats()).toHaveLength(10);
+      expect(metric(b, 'open_judge_accuracy')).toMatchObject({ value: 1, n: 10 });
+      expect(metric(b, 'open_exact_match')).toMatchObject({ value: 1, n: 10 });
+      expect(model.chats().every((c) => c.headers.authorization === `Bearer ${MODEL_KEY}`)).toBe(true);
+      for (const key of [MODEL_KEY, JUDGE_KEY]) {
+        expect(r.stdout.split('\n').filter((l) => l.includes(key))).toEqual([`::add-mask::${key}`]);
+        expect(r.summary).not.toContain(key);
+        expect(readFileSync(r.outputs['results-file']!, 'utf8')).not.toContain(key);
+      }
+    } finally {
+      await Promise.all([model.close(), judge.close()]);
+    }
+  }, 120_000);
+
+  it('judge inputs without protocol full are refused before any request', async () => {
+    const r = await run({ endpoint: 'http://127.0.0.1:9/v1', model: 'vlm', 'judge-endpoint': 'http://127.0.0.1:9/v1', 'judge-model': 'j' });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toContain('inputs `judge-endpoint`/`judge-model` need `protocol: full`');
+  });
 });
 
 /** A loopback port nothing listens on (bound once, then released). */

@@ -11,11 +11,15 @@ export interface ActionInputs {
   model: string | null;
   checkpoint: string | null;
   serveCommand: string | null;
+  serveStop: string | null;
   benchmarks: string;
   protocol: 'paper' | 'closed' | 'full';
   dataDir: string | null;
   manifest: string | null;
   hfToken: string | null;
+  apiKey: string | null;
+  /** full protocol: LLM judge for open-ended items */
+  judge: { endpoint: string; model: string; apiKey: string | null } | null;
   concurrency: number;
   /** "I/N", 1-based, validated by the runner */
   shard: string | null;
@@ -44,11 +48,14 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     model: s('model'),
     checkpoint: s('checkpoint'),
     serveCommand: s('serve-command'),
+    serveStop: s('serve-stop'),
     benchmarks: s('benchmarks') ?? 'all',
     protocol: oneOf(get, 'protocol', ['paper', 'closed', 'full'], 'paper'),
     dataDir: s('data-dir'),
     manifest: s('manifest'),
     hfToken: s('hf-token'),
+    apiKey: s('api-key'),
+    judge: judge(get),
     concurrency: int(get, 'concurrency', 32, 1, 4096),
     shard: s('shard'),
     limit: s('limit') === null ? null : int(get, 'limit', 0, 1, 10_000_000),
@@ -78,6 +85,7 @@ function checkCombinations(i: ActionInputs): void {
   if (i.aggregatorAuth === 'token' && i.aggregatorUrl && !i.aggregatorToken) {
     throw new UserError('input `aggregator-token` is required when `aggregator-auth: token`');
   }
+  if (i.judge && i.protocol !== 'full') throw new UserError('inputs `judge-endpoint`/`judge-model` need `protocol: full` (the other protocols have no open-ended items)');
   if (i.aggregatorRequired && !i.aggregatorUrl) throw new UserError('`aggregator-required: true` needs `aggregator-url`');
 }
 
@@ -114,6 +122,15 @@ function url(get: GetInput, name: string): string | null {
   } catch {
     throw new UserError(`input \`${name}\`: '${v}' is not an http(s) URL`);
   }
+}
+
+function judge(get: GetInput): ActionInputs['judge'] {
+  const endpoint = url(get, 'judge-endpoint');
+  const model = get('judge-model').trim() || null;
+  const apiKey = get('judge-api-key').trim() || null;
+  if (!endpoint && !model) return null;
+  if (!endpoint || !model) throw new UserError('inputs `judge-endpoint` and `judge-model` go together');
+  return { endpoint, model, apiKey };
 }
 
 function baseline(get: GetInput): BaselineSpec {

@@ -15,7 +15,7 @@ import { readInputs } from './inputs.js';
 export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
-    if (inputs.hfToken) core.setSecret(inputs.hfToken);
+    for (const secret of [inputs.hfToken, inputs.apiKey, inputs.judge?.apiKey]) if (secret) core.setSecret(secret);
     if (inputs.aggregatorToken) core.setSecret(inputs.aggregatorToken);
     const outcome = await runAction(inputs, {
       fetch: globalThis.fetch,

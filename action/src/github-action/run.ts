@@ -131,7 +131,7 @@ async function produceResults(inputs: ActionInputs, deps: ActionDeps, ctx: Githu
   const log = (m: string) => deps.log.info(m);
   mkdirSync(outDir, { recursive: true });
   const served = inputs.serveCommand
-    ? await startServedModel({ command: inputs.serveCommand, endpoint, logPath: join(outDir, 'serve.log'), readyTimeoutMs: SERVE_READY_MS, fetch: deps.fetch, log })
+    ? await startServedModel({ command: inputs.serveCommand, endpoint, logPath: join(outDir, 'serve.log'), readyTimeoutMs: SERVE_READY_MS, fetch: deps.fetch, log, apiKey: inputs.apiKey, stopCommand: inputs.serveStop })
     : null;
   try {
     // report.html is written after the baseline is known (shipItemReport); a shard job writes its own for the merge job
@@ -141,6 +141,7 @@ async function produceResults(inputs: ActionInputs, deps: ActionDeps, ctx: Githu
       protocol: inputs.protocol,
       dataDir: inputs.dataDir ? resolve(ctx.workspace, inputs.dataDir) : null,
       manifest: inputs.manifest ? resolve(ctx.workspace, inputs.manifest) : null,
+      apiKey: inputs.apiKey, judge: inputs.judge,
       concurrency: inputs.concurrency, shard: inputs.shard ? parseShard(inputs.shard) : null, limit: inputs.limit,
       env: inputs.hfToken ? { ...deps.env, HF_TOKEN: inputs.hfToken } : deps.env, cwd: ctx.workspace, itemReport: Boolean(inputs.shard),
     }, { fetch: deps.fetch, now: deps.now, log });
