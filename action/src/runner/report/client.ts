@@ -8,7 +8,9 @@
 export const CLIENT_JS = String.raw`
 'use strict';
 (function () {
+  performance.mark('report-script');
   var data = JSON.parse(document.getElementById('report-data').textContent);
+  performance.mark('report-parsed');
   var PAGE = 100;
   var CORRECT = 1, UNPARSED = 2, ERROR = 4, TRUNCATED = 8;
   var HOW = { boxed: 'boxed answer', 'answer-tag': '<answer> tag', trigger: 'trigger phrase ("the answer is …")', letter: 'option letter',
@@ -79,6 +81,7 @@ export const CLIENT_JS = String.raw`
       img.src = data.thumbs[it.t[i]];
       img.alt = 'image ' + (i + 1) + ' of item ' + it.id;
       img.loading = 'lazy';
+      img.decoding = 'async';
       d.appendChild(img);
     }
     if (it.tm) add(d, el('span', 'muted', '+' + it.tm + ' image(s) not shown'));
@@ -259,6 +262,7 @@ export const CLIENT_JS = String.raw`
     if (!data.benchmarks.length) { $('count').textContent = 'No benchmark items in this report.'; document.body.dataset.ready = '1'; return; }
     buildFilters();
     render();
+    performance.mark('report-ready');
   }
   init();
 })();
