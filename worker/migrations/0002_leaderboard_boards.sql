@@ -25,13 +25,15 @@ CREATE TABLE board_entries (
 ) WITHOUT ROWID;
 
 -- One row per (benchmark, protocol) with entries. `version` is bumped in the same transaction as any entry change;
--- `summary` (the top of the ranked board, JSON) is valid while summary_version = version, else rebuilt on read.
+-- `summary` (the top of the ranked board, JSON) and `ranking` (every entry's key and rank range in rank order, JSON)
+-- are valid while summary_version = version, else rebuilt on read.
 CREATE TABLE boards (
   benchmark TEXT NOT NULL,
   protocol TEXT NOT NULL,
   version INTEGER NOT NULL DEFAULT 1,
   summary_version INTEGER NOT NULL DEFAULT 0,
   summary TEXT,
+  ranking TEXT,
   PRIMARY KEY (benchmark, protocol)
 ) WITHOUT ROWID;
 

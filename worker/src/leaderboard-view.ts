@@ -28,7 +28,7 @@ export async function loadLeaderboardBoards(db: D1Database, q: LeaderboardPageQu
     const fingerprint = q.fingerprint && FINGERPRINT.test(q.fingerprint) ? q.fingerprint : null;
     const chosen = (await listBoards(db)).filter(matches);
     boards = await Promise.all(chosen.map((b) =>
-      buildLeaderboard(db, { ...b, fingerprint, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }, canRead)));
+      buildLeaderboard(db, { ...b, fingerprint, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }, canRead, reader === PUBLIC_ACCESS)));
   }
   const order = (id: string) => (BENCHMARK_IDS as readonly string[]).indexOf(id);
   return boards.sort((a, b) => order(a.benchmark) - order(b.benchmark) || a.protocol.localeCompare(b.protocol))

@@ -41,6 +41,8 @@ export function boardStatements(db: D1Database, runId: string, scores: readonly 
 
 
 export interface LeaderboardRow {
+  /** the board key (board_entries' primary key within a board); internal, not served */
+  repositoryId: number;
   repository: string; model: string; checkpoint: string | null; runId: string; commit: string | null;
   createdAt: string; verified: boolean; value: number; n: number; ciLow: number | null; ciHigh: number | null;
   chanceAccuracy: number | null; fingerprint: string;
@@ -48,15 +50,35 @@ export interface LeaderboardRow {
 
 /** Every entry of one board (all fingerprints): one primary-key range, rows read = entries. */
 export async function readBoardEntries(db: D1Database, benchmark: string, protocol: string): Promise<LeaderboardRow[]> {
-  const { results } = await db.prepare(`SELECT repository, model, checkpoint, run_id, commit_sha, created_at, verified,
-      value, n, ci_low, ci_high, chance_accuracy, fingerprint
-    FROM board_entries WHERE benchmark = ? AND protocol = ?`).bind(benchmark, protocol).all<Record<string, unknown>>();
-  return results.map((r) => ({
+  const { results } = await db.prepare(`SELECT ${ENTRY_COLUMNS} FROM board_entries WHERE benchmark = ? AND protocol = ?`)
+    .bind(benchmark, protocol).all<Record<string, unknown>>();
+  return results.map(toRow);
+}
+
+/** The entries with these (repository id, model) keys: one primary-key lookup each. */
+export async function readBoardEntriesByKey(
+  db: D1Database, benchmark: string, protocol: string, keys: readonly (readonly [number, string])[],
+): Promise<LeaderboardRow[]> {
+  if (keys.length === 0) return [];
+  // CROSS JOIN keeps json_each outside: one primary-key seek per key, so rows read = keys
+  const { results } = await db.prepare(`SELECT ${ENTRY_COLUMNS.replace(/(\w+)/g, 'e.$1')} FROM json_each(?3) j
+    CROSS JOIN board_entries e ON e.benchmark = ?1 AND e.protocol = ?2
+      AND e.repository_id = json_extract(j.value, '$[0]') AND e.model = json_extract(j.value, '$[1]')`)
+    .bind(benchmark, protocol, JSON.stringify(keys)).all<Record<string, unknown>>();
+  return results.map(toRow);
+}
+
+const ENTRY_COLUMNS = `repository_id, repository, model, checkpoint, run_id, commit_sha, created_at, verified, value, n,
+  ci_low, ci_high, chance_accuracy, fingerprint`;
+
+function toRow(r: Record<string, unknown>): LeaderboardRow {
+  return {
+    repositoryId: Number(r.repository_id),
     repository: String(r.repository), model: String(r.model), checkpoint: r.checkpoint as string | null,
     runId: String(r.run_id), commit: r.commit_sha as string | null, createdAt: iso(r.created_at),
     verified: r.verified === 1, value: Number(r.value), n: Number(r.n), ciLow: r.ci_low as number | null,
     ciHigh: r.ci_high as number | null, chanceAccuracy: r.chance_accuracy as number | null, fingerprint: String(r.fingerprint),
-  }));
+  };
 }
 
 /** `summary`: the last one built (null: never); `fresh`: no upload changed the board since it was built. */
@@ -70,8 +92,22 @@ export async function listBoards(db: D1Database): Promise<BoardRecord[]> {
   return results.map((r) => ({ ...r, fresh: r.fresh === 1 }));
 }
 
-/** Stores a rebuilt summary unless an upload moved the board on meanwhile (then the next view rebuilds it again). */
-export async function saveBoardSummary(db: D1Database, board: BoardRecord, summary: string): Promise<void> {
-  await db.prepare('UPDATE boards SET summary = ?, summary_version = ? WHERE benchmark = ? AND protocol = ? AND version = ?')
-    .bind(summary, board.version, board.benchmark, board.protocol, board.version).run();
+/** One board's record with its cached ranking (JSON) when that is current; null when the board does not exist. */
+export async function getBoardRanking(
+  db: D1Database, benchmark: string, protocol: string,
+): Promise<{ board: BoardRecord; ranking: string | null } | null> {
+  const r = await db.prepare(`SELECT benchmark, protocol, version, summary, summary_version = version AS fresh,
+      CASE WHEN summary_version = version THEN ranking END AS ranking FROM boards WHERE benchmark = ? AND protocol = ?`)
+    .bind(benchmark, protocol)
+    .first<{ benchmark: string; protocol: string; version: number; summary: string | null; fresh: number; ranking: string | null }>();
+  if (!r) return null;
+  const { ranking, fresh, ...board } = r;
+  return { board: { ...board, fresh: fresh === 1 }, ranking };
+}
+
+/** Stores a rebuilt summary and ranking unless an upload moved the board on meanwhile (the next view rebuilds). */
+export async function saveBoardSummary(db: D1Database, board: BoardRecord, summary: string, ranking: string): Promise<void> {
+  await db.prepare(`UPDATE boards SET summary = ?, ranking = ?, summary_version = ?
+      WHERE benchmark = ? AND protocol = ? AND version = ?`)
+    .bind(summary, ranking, board.version, board.benchmark, board.protocol, board.version).run();
 }

@@ -35,7 +35,10 @@ export const analysis = new Hono<AppEnv>()
     return c.json(await compareRuns(c.env.DB, base, head, opts));
   })
   .get('/leaderboard', validate('query', LeaderboardQuery),
-    async (c) => c.json(await buildLeaderboard(c.env.DB, c.req.valid('query'), (repo) => c.get('reader').canRead(repo))));
+    async (c) => {
+      const reader = c.get('reader');
+      return c.json(await buildLeaderboard(c.env.DB, c.req.valid('query'), (repo) => reader.canRead(repo), reader === PUBLIC_ACCESS));
+    });
 
 /** Private deployments: a run the caller may not read answers like a missing one (ids do not reveal repositories). */
 export async function assertRunsReadable(db: D1Database, reader: ReadAccess, ids: Record<string, string>): Promise<void> {
