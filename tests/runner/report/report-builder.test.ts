@@ -44,6 +44,20 @@ describe('page text', () => {
   });
 });
 
+describe('streamed page', () => {
+  it('the data blob written in chunks parses back to the data, across chunk boundaries and empty lists', () => {
+    const item = (i: number) => ({ id: `q${i}`, q: `</script> ${i}`, o: null, g: 'x', x: null, h: 'none', f: i % 3, v: [0], r: '<b>', rc: 0, t: [], tm: 0, b: 0 });
+    const bench = (id: string, n: number) => ({ id, title: id, extraction: 'e', protocol: 'paper', fingerprint: 'f', scored: n, notEvaluated: 0,
+      groups: [{ key: 'k', values: ['v'] }], pairing: { status: 'none' as const, note: 'n' }, items: Array.from({ length: n }, (_, i) => item(i)) });
+    const data: ReportData = { title: 't', model: 'm', checkpoint: null, commit: null, generatedAt: 'now', toolVersion: '0', baseline: null,
+      thumbs: Array.from({ length: 1203 }, (_, i) => `data:image/jpeg;base64,${i}`), notes: ['a → b'], benchmarks: [bench('a', 1001), bench('b', 0), bench('c', 3)] };
+    const html = renderReportHtml(data);
+    const blob = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]!;
+    expect(blob).not.toMatch(/[<>&]/);
+    expect(JSON.parse(blob)).toEqual(data);
+  });
+});
+
 describe('clip', () => {
   it('keeps short text whole and the start and end of long text, counting what was cut', () => {
     expect(clip('short', RESPONSE_KEEP)).toEqual({ text: 'short', cut: 0 });

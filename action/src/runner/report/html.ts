@@ -23,6 +23,39 @@ export function escapeHtml(s: string): string {
 const hash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
 
 export function renderReportHtml(data: ReportData): string {
+  return [...reportHtmlChunks(data)].join('');
+}
+
+/**
+ * The page in pieces, the data blob item by item (in groups of ITEMS_PER_CHUNK), so a 100,000-item report is written
+ * without ever holding its whole JSON text — 70 MB or more, twice over while escaping — in memory.
+ */
+export function* reportHtmlChunks(data: ReportData): Generator<string> {
+  const [head, tail] = pageShell(data).split(BLOB);
+  yield head!;
+  yield* dataJson(data);
+  yield tail!;
+}
+
+const BLOB = '\u0000REPORT-DATA\u0000';
+const ITEMS_PER_CHUNK = 500;
+
+/** Same value as scriptJson(data), key order aside: top-level fields, thumbnails, then each benchmark's items. */
+function* dataJson(d: ReportData): Generator<string> {
+  const { thumbs, benchmarks, ...top } = d;
+  yield `${scriptJson(top).slice(0, -1)},"thumbs":[`;
+  for (let i = 0; i < thumbs.length; i += ITEMS_PER_CHUNK) yield `${i ? ',' : ''}${thumbs.slice(i, i + ITEMS_PER_CHUNK).map(scriptJson).join(',')}`;
+  yield '],"benchmarks":[';
+  for (const [bi, b] of benchmarks.entries()) {
+    const { items, ...rest } = b;
+    yield `${bi ? ',' : ''}${scriptJson(rest).slice(0, -1)},"items":[`;
+    for (let i = 0; i < items.length; i += ITEMS_PER_CHUNK) yield `${i ? ',' : ''}${items.slice(i, i + ITEMS_PER_CHUNK).map(scriptJson).join(',')}`;
+    yield ']}';
+  }
+  yield ']}';
+}
+
+function pageShell(data: ReportData): string {
   const csp = `default-src 'none'; img-src data:; style-src ${hash(REPORT_CSS)}; script-src ${hash(CLIENT_JS)}; base-uri 'none'; form-action 'none'`;
   return `<!doctype html>
 <html lang="en">
@@ -51,7 +84,7 @@ export function renderReportHtml(data: ReportData): string {
 <div id="list"></div>
 </main>
 <footer><p id="notes"></p></footer>
-<script type="application/json" id="report-data">${scriptJson(data)}</script>
+<script type="application/json" id="report-data">${BLOB}</script>
 <script>${CLIENT_JS}</script>
 </body>
 </html>

@@ -4,17 +4,16 @@
  * it prepares the benchmarks again from run-config.json, the same data locations the run used, and refuses when
  * their fingerprints no longer match results.json.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { RunResult } from '../../../../schemas/results.js';
-import { writeFileAtomic } from '../../core/atomic-write.js';
 import { UserError } from '../../core/errors.js';
 import type { PreparedBenchmark } from '../../core/suite.js';
 import { PREDICTIONS_FILE } from '../predictions.js';
 import { prepareBenchmarks, readRunConfig } from '../prepare-run.js';
 import { RESULTS_FILE } from '../results.js';
 import { collectReport } from './collect.js';
-import { renderReportHtml } from './html.js';
+import { reportHtmlChunks } from './html.js';
 import { readPredictionsIndex } from './predictions-index.js';
 import { createThumbnails, THUMB_BUDGET } from './thumbnails.js';
 
@@ -56,10 +55,26 @@ export async function writeItemReport(o: WriteReportOptions): Promise<{ file: st
     predictions.close();
     baseline?.predictions?.close();
   }
-  const html = renderReportHtml(data);
   const file = o.outFile ?? path.join(o.dir, REPORT_FILE);
-  writeFileAtomic(file, html);
-  return { file, bytes: Buffer.byteLength(html), items: data.benchmarks.reduce((s, b) => s + b.items.length, 0) };
+  const bytes = writeChunksAtomic(file, reportHtmlChunks(data));
+  return { file, bytes, items: data.benchmarks.reduce((s, b) => s + b.items.length, 0) };
+}
+
+/** Writes the chunks to a temporary file, then renames it over `file`: a reader never sees half a report. */
+function writeChunksAtomic(file: string, chunks: Iterable<string>): number {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  let bytes = 0;
+  try {
+    for (const chunk of chunks) bytes += writeSync(fd, chunk);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, file);
+  return bytes;
 }
 
 export function readResultsFile(file: string): RunResult {
