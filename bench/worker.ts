@@ -72,6 +72,9 @@ try {
       await measure('GET / (10,000 runs, cached summaries)', 50, get('/'));
       await measure('GET /api/v1/leaderboard?benchmark=vqa-rad (2,000 entries, page of 100)', 20, get('/api/v1/leaderboard?benchmark=vqa-rad'));
       await measure('GET /?benchmark=vqa-rad&page=3 (board page of 50)', 20, get('/?benchmark=vqa-rad&protocol=paper&page=3'));
+      // an upload makes the boards it touches stale: the next view of each re-ranks it once
+      await post(suiteRun({ repository: 'acme/poke', commit: hex(1, 'e'), model: 'poke', protocol: 'paper' }));
+      await measure('GET /api/v1/leaderboard?benchmark=vqa-rad (first view after an upload: re-ranks 2,001 entries)', 1, get('/api/v1/leaderboard?benchmark=vqa-rad'));
     }
 
     // 2. realistic uploads and the reads of them
