@@ -203,7 +203,7 @@ async function talkToAggregator(
   deps.log.info(`baseline: ${baseline.note}`);
   const links = aggregatorLinks(inputs.aggregatorUrl, head, headId, baseline.id, compareSettings(gates));
   return {
-    baseline, uploadNote, links: { ...links, run: runUrl ?? links.run },
+    baseline, uploadNote, links: { ...links, run: links.run ?? runUrl },
     requiredFailure: uploadNote && inputs.aggregatorRequired ? `${uploadNote} (aggregator-required: true)` : null,
   };
 }
