@@ -25,6 +25,10 @@ export function assertRunConsistent(run: RunResult): void {
 
 export function findRunIssues(run: RunResult): Issue[] {
   const issues: Issue[] = [];
+  if (run.status === 'failed') {
+    // a run stopped on a systematic failure carries errors, not scores: it must never become a baseline
+    issues.push({ path: 'status', message: `a failed run is not stored (${run.failure?.reason ?? 'the run stopped early'})` });
+  }
   if (run.identity.repository === null) {
     issues.push({ path: 'identity.repository', message: 'uploads need the repository ("owner/name")' });
   }

@@ -52,6 +52,9 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
   if (!token) throw new UserError(`--token-env ${tokenEnv}: that environment variable is not set (create a token with \`npm run token -- create --repo owner/name\`)`, USAGE_EXIT);
   const file = resultsFile(path.resolve(deps.cwd, flags._[0]!));
   const result = withIdentity(readResult(file), flags);
+  if (result.status === 'failed') {
+    throw new UserError(`${file}: the run failed (${result.failure?.reason ?? 'stopped early'}); a failed run is not uploaded: fix the cause and run again`);
+  }
   try {
     const up = await uploadRun({ baseUrl, fetch: deps.fetch }, result, token);
     deps.out(`${up.created ? 'uploaded' : 'already stored:'} run ${up.id}`);

@@ -16,6 +16,10 @@ import { RESULTS_FILE, writeResultsAtomic } from './results.js';
 export async function mergeResultDirs(dirs: string[], outDir: string): Promise<RunResult> {
   if (dirs.length === 0) throw new UserError('give at least one shard folder', 2);
   const shards = dirs.map(readShard);
+  const failed = shards.find((s) => s.result.status === 'failed');
+  if (failed) {
+    throw new UserError(`${failed.dir}: this shard's run failed (${failed.result.failure?.reason ?? 'stopped early'}); re-run it before merging`);
+  }
   checkCompatible(shards);
   checkCoverage(shards);
   let merged: RunResult;
