@@ -186,7 +186,12 @@ interface Answer {
 
 /** Names the scoring rules and gold answer an outcome was computed under (null: the scorer gives no version). */
 function scorerStamp(score: Scorer, task: EvalTask): string | null {
-  return score.version ? sha256Hex(JSON.stringify([score.version(task), task.item.kind, task.item.gold])).slice(0, 16) : null;
+  return score.version ? outcomeStamp(score.version(task), task.item.kind, task.item.gold) : null;
+}
+
+/** The `scorer` field of a predictions.jsonl line scored under these rules (extraction id) for this item. */
+export function outcomeStamp(rules: string, kind: string, gold: string): string {
+  return sha256Hex(JSON.stringify([rules, kind, gold])).slice(0, 16);
 }
 
 function cachedAnswer(hit: CachedPrediction, stamp: string | null, store: PredictionsFile): Answer {

@@ -3,7 +3,7 @@
  * predictions.jsonl read back (answered vs failed lines, torn lines), thumbnails (dedup by content, byte budget,
  * per-item cap, no sharp), and the collected data of a real run (how each answer was read, flags, pairing).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +159,22 @@ describe('collected data of a real run', () => {
     expect(items.filter((i) => i.rx === 1)).toHaveLength(items.length - 3);
     expect(items.every((i) => i.x === 'B' && i.h === 'boxed')).toBe(true); // rescored from disk even when the text is left out
     expect(small.notes.join('\n')).toContain(`${items.length - 3} response(s) of correct, unchanged items first are left out`);
+  });
+
+  it('uses the recorded reading when the line was scored under the current rules, and reads again otherwise', async () => {
+    const { benchmarks } = await prepareBenchmarks({ benchmarks: ['vqa-rad'], protocol: 'paper', dataDir: runs.data.root }, {}, () => {});
+    const lines = readFileSync(path.join(runs.prDir, 'predictions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const dir = mkdtempSync(path.join(tmpdir(), 'medvlm-stamp-'));
+    // item 0: current stamp, a marker reading (kept as recorded); item 1: an old stamp (read again); others untouched
+    lines[0].how = 'recorded-marker';
+    lines[1].how = 'recorded-marker';
+    lines[1].scorer = 'old-rules-stamp';
+    writeFileSync(path.join(dir, 'predictions.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
+    const d = await collectReport({ benchmarks, result: runs.pr.result, predictions: await readPredictionsIndex(path.join(dir, 'predictions.jsonl')),
+      thumbnails: await createThumbnails(0, null), now: () => 0 });
+    const byId = new Map(d.benchmarks[0]!.items.map((i) => [i.id, i]));
+    expect(byId.get(lines[0].id)!.h).toBe('recorded-marker');
+    expect(byId.get(lines[1].id)!.h).toBe('boxed');
   });
 
   it('records how each answer was read in predictions.jsonl', async () => {

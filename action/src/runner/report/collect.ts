@@ -1,8 +1,8 @@
 /**
  * Builds the item report's data (types.ts) from what a run leaves on the runner: the prepared benchmarks (questions,
  * options, gold, images, groups), results.json (the outcome bits: what counted) and predictions.jsonl (responses).
- * The extracted answer and how it was read are recomputed from the stored response with the benchmark's own scorer,
- * so older predictions files (written before `how` was recorded) show it too. With a baseline result of the same
+ * The extracted answer and how it was read come from the line when it was scored under the rules the benchmark uses
+ * now (its `scorer` stamp); otherwise (older files, changed rules) they are recomputed from the stored response. With a baseline result of the same
  * fingerprint, each item also carries the baseline's outcome, so the page can list what changed.
  *
  * Size: thumbnails and response text each have a budget, spent in priority order — changed items, then wrong ones,
@@ -12,6 +12,7 @@ import { unpackBits } from '../../../../schemas/bitset.js';
 import type { BenchmarkResult, RunResult } from '../../../../schemas/results.js';
 import { groupValue } from '../../core/scoring/summary.js';
 import type { PreparedBenchmark } from '../../core/suite.js';
+import { outcomeStamp } from '../evaluate.js';
 import type { PredictionsIndex } from './predictions-index.js';
 import type { ThumbnailSet } from './thumbnails.js';
 import { BASE, FLAG, type ReportBenchmark, type ReportData, type ReportItem } from './types.js';
@@ -118,7 +119,11 @@ function fillText(p: Pending, input: CollectInput, tally: { missing: number; cli
     return;
   }
   if (failed || stored.fullResponse === null) item.h = failed ? 'error' : 'no response';
-  else {
+  else if (stored.how !== null && stored.scorer === outcomeStamp(pb.def.scorer.extractionId, prepared.kind, prepared.gold)) {
+    // recorded under the rules this benchmark scores with now: no need to read the answer again
+    item.x = stored.extracted;
+    item.h = stored.how;
+  } else {
     const s = pb.def.scorer.score(prepared, { content: stored.fullResponse, truncated: stored.truncated });
     item.x = s.extracted;
     item.h = s.how ?? stored.how ?? 'unknown';

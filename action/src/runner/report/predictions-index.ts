@@ -25,6 +25,8 @@ export interface StoredPrediction {
   error: string | null;
   how: string | null;
   extracted: string | null;
+  /** stamp of the rules the line's outcome was scored under (evaluate.ts outcomeStamp), null in older lines */
+  scorer: string | null;
   judge: boolean | null | undefined;
 }
 
@@ -130,6 +132,7 @@ function toStored(r: Partial<PredictionRecord>): StoredPrediction {
     error: typeof r.error === 'string' ? r.error : null,
     how: typeof r.how === 'string' ? r.how : null,
     extracted: typeof r.extracted === 'string' ? r.extracted : null,
+    scorer: typeof r.scorer === 'string' ? r.scorer : null,
     judge: r.judge ? r.judge.verdict : undefined,
   };
 }
