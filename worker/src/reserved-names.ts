@@ -9,10 +9,6 @@ import type { Issue } from './errors.js';
 
 const RESERVED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-export function isReservedName(name: string): boolean {
-  return RESERVED.has(name);
-}
-
 export function findReservedNames(run: RunResult): Issue[] {
   const issues: Issue[] = [];
   const check = (path: string, name: string) => {
@@ -32,4 +28,29 @@ export function findReservedNames(run: RunResult): Issue[] {
     });
   });
   return issues;
+}
+
+/**
+ * The path of the first own "__proto__" key in a parsed body, or null. JSON.parse keeps such a key as an own
+ * property, but zod drops it from records, so findReservedNames never sees it: this runs on the raw body first.
+ */
+export function protoKeyPath(value: unknown, path = ''): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (v !== null && typeof v === 'object') {
+        const found = protoKeyPath(v, `${path}[${i}]`);
+        if (found) return found;
+      }
+    }
+    return null;
+  }
+  for (const key of Object.keys(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key === '__proto__') return at;
+    const found = protoKeyPath((value as Record<string, unknown>)[key], at);
+    if (found) return found;
+  }
+  return null;
 }

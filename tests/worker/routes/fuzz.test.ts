@@ -144,25 +144,24 @@ describe('malformed uploads', () => {
 });
 
 /**
- * KNOWN GAP (issue 12, reported to the worker's owner): zod drops a "__proto__" key from a record, so the worker's
- * reserved-name check never sees it and the upload is stored without the key (201). `it.fails` keeps the suite green
- * until the worker refuses it; once it answers 4xx these turn red: then change them to `it`.
+ * zod drops a "__proto__" key from a record, so the reserved-name check after validation never sees it; the worker
+ * scans the raw body for it first (reserved-names.ts protoKeyPath) and answers 400.
  */
-describe('"__proto__" as a record key (known gap)', () => {
+describe('"__proto__" as a record key', () => {
   const withKey = (commit: string, edit: (b: Body) => void) => {
     const b = structuredClone(VALID) as unknown as Body;
     b.identity.commit = commit.repeat(40);
     edit(b);
     return JSON.stringify(b);
   };
-  it.fails('as an excluded-reason key → 4xx', async () => {
+  it('as an excluded-reason key → 4xx', async () => {
     const text = withKey('7', (b) => { b.benchmarks[0].counts.excludedReasons = { ['__proto__']: 1 }; });
     expect(text).toContain('"excludedReasons":{"__proto__":1}');
     const res = await postRun(text, token);
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
   });
-  it.fails('as a graded-metric key → 4xx', async () => {
+  it('as a graded-metric key → 4xx', async () => {
     const text = withKey('6', (b) => { b.benchmarks[0].outcomes.graded = { ['__proto__']: Array.from({ length: 24 }, () => 0.5) }; });
     expect(text).toContain('"graded":{"__proto__":[');
     const res = await postRun(text, token);

@@ -74,12 +74,6 @@ export async function insertShard(
   ]);
 }
 
-export async function getShardHash(db: D1Database, runId: string, index: number): Promise<string | null> {
-  const row = await db.prepare('SELECT body_sha256 FROM shards WHERE run_id = ? AND shard_index = ?')
-    .bind(runId, index).first<{ body_sha256: string }>();
-  return row?.body_sha256 ?? null;
-}
-
 export async function listShardIndexes(db: D1Database, runId: string): Promise<number[]> {
   const { results } = await db.prepare('SELECT shard_index FROM shards WHERE run_id = ? ORDER BY shard_index')
     .bind(runId).all<{ shard_index: number }>();

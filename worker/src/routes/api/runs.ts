@@ -11,6 +11,7 @@ import { ingestRun } from '../../ingest.js';
 import { invalidateReads } from '../../read-cache.js';
 import { assertRunConsistent } from '../../run-checks.js';
 import { assertUploadAllowed } from '../../upload-limit.js';
+import { protoKeyPath } from '../../reserved-names.js';
 import { RunId } from './params.js';
 import { z } from 'zod';
 
@@ -36,6 +37,7 @@ export const runs = new Hono<AppEnv>()
       await next();
     },
     requireJsonBody,
+    refuseProtoKeys,
     validate('json', RunResult),
     async (c) => {
       const uploaded = c.req.valid('json');
@@ -60,6 +62,17 @@ export const runs = new Hono<AppEnv>()
     const failure = run.status === 'incomplete' ? await getRunFailure(c.env.DB, id) : null;
     return c.json({ ...run, status: failure ? 'failed' : run.status, failure, url: runUrl(c.req.url, id), missingShards, result });
   });
+
+/** A "__proto__" key anywhere in the body is refused before zod, which would silently drop it (reserved-names.ts). */
+async function refuseProtoKeys(c: Context<AppEnv>, next: () => Promise<void>): Promise<void> {
+  const raw: unknown = await c.req.json().catch(() => undefined);
+  const at = protoKeyPath(raw);
+  if (at) {
+    const message = '"__proto__" is a property of every JavaScript object and cannot name a metric, key or group';
+    throw new ApiError(400, 'invalid_request', `invalid json: ${at}: ${message}`, { issues: [{ path: at, message }] });
+  }
+  await next();
+}
 
 /** A body that is not declared as JSON would reach the validator as {} and fail on an unrelated field. */
 async function requireJsonBody(c: Context<AppEnv>, next: () => Promise<void>): Promise<void> {
