@@ -104,6 +104,18 @@ describe('thumbnails', () => {
     expect(t.notes().join('\n')).toMatch(/budget ran out[\s\S]*at most 3 per item; 2 further/);
   });
 
+  it('reads and resizes each image once: by file path, by content, and also when it cannot be decoded', async () => {
+    let calls = 0;
+    let reads = 0;
+    const failing = async () => { calls++; throw new Error('unsupported image format'); };
+    const t = await createThumbnails(1e6, failing);
+    const onDisk = (p: string, bytes: Uint8Array): ImageRef => ({ name: p, mime: 'image/png', filePath: p, read: async () => { reads++; return bytes; }, exists: async () => true });
+    for (let i = 0; i < 50; i++) expect(await t.forImages([onDisk('/img/bad.png', Uint8Array.from([1]))])).toEqual({ t: [], missing: 1 });
+    await t.forImages([onDisk('/img/copy-of-bad.png', Uint8Array.from([1]))]);
+    expect([calls, reads]).toEqual([1, 2]);
+    expect(t.notes().join('\n')).toContain('1 image(s) could not be read or decoded'); // one image, under two names
+  });
+
   it('without sharp embeds small browser images as they are and leaves large ones out, saying why', async () => {
     const t = await createThumbnails(1e6, null);
     expect((await t.forImages([ref('s.png', new Uint8Array(100))])).t).toEqual([0]);
