@@ -149,7 +149,7 @@ describe('collected data of a real run', () => {
       expect(it.f).toBe(goldA ? 0 : FLAG.correct);
       expect(it.b).toBe(goldA ? BASE.correct : BASE.wrong);
       expect(it.br).toBe('The answer is \\boxed{A}.'); // every item changed, so each carries the baseline response
-      expect(it.o).toEqual([['A', 'yes'], ['B', 'no']]);
+      expect(it.o).toEqual({ A: 'yes', B: 'no' });
       expect(it.t).toHaveLength(1);
     }
     expect(b.groups.map((g) => g.key)).toEqual(['answerType', 'questionType', 'organ']);

@@ -89,9 +89,9 @@ export const CLIENT_JS = String.raw`
   }
   function options(it) {
     if (!it.o) return null;
-    var ol = el('ol', 'opts');
-    for (var i = 0; i < it.o.length; i++) {
-      var letter = it.o[i][0], li = el('li', null, letter + '. ' + it.o[i][1]);
+    var ol = el('ol', 'opts'), letters = Object.keys(it.o);
+    for (var i = 0; i < letters.length; i++) {
+      var letter = letters[i], li = el('li', null, letter + '. ' + it.o[letter]);
       if (letter === it.g) { li.classList.add('gold'); li.appendChild(document.createTextNode('  ✓ gold')); }
       if (letter === it.x) { li.classList.add('picked'); li.appendChild(document.createTextNode('  ← extracted')); }
       ol.appendChild(li);

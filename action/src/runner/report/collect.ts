@@ -18,7 +18,7 @@ import type { ThumbnailSet } from './thumbnails.js';
 import { BASE, FLAG, type ReportBenchmark, type ReportData, type ReportItem } from './types.js';
 
 /** characters of response, reasoning and baseline text in one report */
-export const TEXT_BUDGET = 40_000_000;
+export const TEXT_BUDGET = 24_000_000;
 
 export interface CollectInput {
   benchmarks: PreparedBenchmark[];
@@ -92,7 +92,7 @@ function skeleton(br: BenchmarkResult, pb: PreparedBenchmark, baseline: RunResul
       | (head.error[i] ? FLAG.error : 0) | (head.truncated[i] ? FLAG.truncated : 0);
     const b = base && base.present[i] ? (base.correct[i] ? BASE.correct : BASE.wrong) : BASE.none;
     const item: ReportItem = {
-      id: prepared.sample.id, q: prepared.sample.question, o: prepared.choices ? Object.entries(prepared.choices) : null, g: prepared.gold,
+      id: prepared.sample.id, q: prepared.sample.question, o: prepared.choices, g: prepared.gold,
       x: null, h: 'no response', f, v: keys.map((k, ki) => indexOf(values[ki]!, groupValue(prepared.sample, k))), r: null, rc: 0, t: [], tm: 0, b,
     };
     items.push(item);

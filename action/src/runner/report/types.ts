@@ -15,8 +15,8 @@ export interface ReportItem {
   id: string;
   /** question */
   q: string;
-  /** options as [letter, text] pairs, null for open items */
-  o: Array<[string, string]> | null;
+  /** options, letter → text (letters in order), null for open items; the prepared item's own object, not a copy */
+  o: Record<string, string> | null;
   /** gold: option letter or reference text */
   g: string;
   /** extracted answer (letter or normalised text); null = unparsed */
