@@ -70,10 +70,13 @@ export async function readPredictionsIndex(files: string | string[] | null): Pro
       (ok ? answered : failed).set(keyOf(r.benchmark, r.id), { fd, offset, length });
     }
   }
+  // one buffer for every read (grown when a line is longer): 100,000 reads would otherwise allocate 100,000 buffers
+  // outside the JS heap, which the process only returns after a full collection
+  let buf = Buffer.allocUnsafe(64 * 1024);
   const read = (w: Where): StoredPrediction => {
-    const buf = Buffer.alloc(w.length);
+    if (w.length > buf.length) buf = Buffer.allocUnsafe(w.length);
     readSync(w.fd, buf, 0, w.length, w.offset);
-    return toStored(parse(buf.toString('utf8'))!);
+    return toStored(parse(buf.toString('utf8', 0, w.length))!);
   };
   return {
     lines,
