@@ -1,7 +1,7 @@
 /**
  * Runner at scale: a generated 100,000-item custom manifest with small images, evaluated against serve-baseline
  * (in its own process), then resumed from the finished output folder.
- *   node bin/run-ts.mjs bench/runner-scale.ts [--items 100000] [--concurrency 64] [--pad-bytes 4000]
+ *   node bin/run-ts.mjs bench/runner-scale.ts [--items 100000] [--concurrency 64] [--pad-bytes 4000] [--no-report]
  * Prints the run's items/s and the runner's peak RSS (target ≤ 512 MB), and the resume time with the number of
  * requests the resume sent (target: seconds, zero requests). Answers carry --pad-bytes of filler reasoning (default
  * 4,000: chain-of-thought sized), so a resume that kept response text in memory would show in the peak RSS.
@@ -15,7 +15,7 @@ import { startBaselineServer } from '../action/src/runner/baseline-server.js';
 import { runEvaluation } from '../action/src/runner/run.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { items: { type: 'string' }, concurrency: { type: 'string' }, 'pad-bytes': { type: 'string' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { items: { type: 'string' }, concurrency: { type: 'string' }, 'pad-bytes': { type: 'string' }, keep: { type: 'boolean' }, 'no-report': { type: 'boolean' } } });
 const ITEMS = Number(values.items ?? 100_000);
 const CONCURRENCY = Number(values.concurrency ?? 64);
 const DISTINCT_IMAGES = 2000;
@@ -52,10 +52,11 @@ async function timedRun(endpoint: string): Promise<Phases> {
   const t0 = performance.now();
   let tEval = t0;
   let tDone = t0;
-  await runEvaluation({ endpoint, model: 'baseline', benchmarks: 'custom', manifest, outDir: out, concurrency: CONCURRENCY, env: {} }, {
+  await runEvaluation({ endpoint, model: 'baseline', benchmarks: 'custom', manifest, outDir: out, concurrency: CONCURRENCY, env: {}, itemReport: !values['no-report'] }, {
     fetch, now: Date.now,
     log: (m) => {
       if (m.startsWith('evaluating ')) tEval = performance.now();
+      if (process.env.BENCH_LOG) console.log(`  log: ${m}`);
       if (m.startsWith('evaluating ') && process.env.BENCH_MEM) console.log(`  after loading: ${memory()}`);
     },
     progress: {
@@ -68,6 +69,7 @@ async function timedRun(endpoint: string): Promise<Phases> {
     },
   });
   const t1 = performance.now();
+  if (process.env.BENCH_MEM) console.log(`  after results${values['no-report'] ? '' : ' + report.html'}: ${memory()}`);
   return { seconds: (t1 - t0) / 1000, prepareSeconds: (tEval - t0) / 1000, evalSeconds: (tDone - tEval) / 1000, resultSeconds: (t1 - tDone) / 1000 };
 }
 

@@ -13,7 +13,7 @@ import type { BenchmarkResult, RunResult } from '../../../../schemas/results.js'
 import { groupValue } from '../../core/scoring/summary.js';
 import type { PreparedBenchmark } from '../../core/suite.js';
 import { outcomeStamp } from '../evaluate.js';
-import type { PredictionsIndex } from './predictions-index.js';
+import type { PredictionsIndex, StoredPrediction } from './predictions-index.js';
 import type { ThumbnailSet } from './thumbnails.js';
 import { BASE, FLAG, type ReportBenchmark, type ReportData, type ReportItem } from './types.js';
 
@@ -28,7 +28,19 @@ export interface CollectInput {
   thumbnails: ThumbnailSet;
   now: () => number;
   textBudget?: number;
+  /**
+   * When given, the texts that fit the budget are not put on the items: each such item is entered here, and
+   * `withText` reads them back while the page is written. A 100,000-item build then never holds its 24 M characters
+   * of text (and every item's object) at once, which kept the heap past a collection and the process over 512 MB.
+   */
+  textLater?: Map<ReportItem, TextLater>;
 }
+
+/** Where an item's deferred text is: its benchmark and whether the baseline's line to show is a failed one. */
+export interface TextLater { benchmark: string; baseFailed: boolean | null }
+
+/** Items without thumbnails share one empty list (100,000 of them would otherwise be 100,000 arrays). */
+export const NO_THUMBS: number[] = [];
 
 interface Bits { present: Uint8Array; correct: Uint8Array; unparsed: Uint8Array; error: Uint8Array; truncated: Uint8Array }
 
@@ -60,7 +72,7 @@ export async function collectReport(input: CollectInput): Promise<ReportData> {
   for (const p of pending) {
     fillText(p, input, tally);
     const { t, missing } = await input.thumbnails.forImages(p.pb.items[p.index]!.sample.images);
-    p.item.t = t;
+    p.item.t = t.length ? t : NO_THUMBS;
     p.item.tm = missing;
   }
   if (tally.missing) notes.push(`${tally.missing} evaluated item(s) have no line in predictions.jsonl: their response is not shown`);
@@ -93,7 +105,7 @@ function skeleton(br: BenchmarkResult, pb: PreparedBenchmark, baseline: RunResul
     const b = base && base.present[i] ? (base.correct[i] ? BASE.correct : BASE.wrong) : BASE.none;
     const item: ReportItem = {
       id: prepared.sample.id, q: prepared.sample.question, o: prepared.choices, g: prepared.gold,
-      x: null, h: 'no response', f, v: keys.map((k, ki) => indexOf(values[ki]!, groupValue(prepared.sample, k))), r: null, rc: 0, t: [], tm: 0, b,
+      x: null, h: 'no response', f, v: keys.map((k, ki) => indexOf(values[ki]!, groupValue(prepared.sample, k))), r: null, rc: 0, t: NO_THUMBS, tm: 0, b,
     };
     items.push(item);
     const changed = b !== BASE.none && (b === BASE.correct) !== Boolean(f & FLAG.correct);
@@ -138,14 +150,35 @@ function fillText(p: Pending, input: CollectInput, tally: { missing: number; cli
     return;
   }
   tally.budget -= size;
-  item.r = stored.response;
   item.rc = stored.cut;
   if (stored.cut) tally.clipped++;
+  if (input.textLater) input.textLater.set(item, { benchmark: pb.def.id, baseFailed: p.baseFailed });
+  else putText(item, stored, input.baseline?.predictions ? { failed: p.baseFailed, stored: base } : null);
+}
+
+function putText(item: ReportItem, stored: StoredPrediction, base: { failed: boolean | null; stored: StoredPrediction | null | undefined } | null): void {
+  item.r = stored.response;
   if (stored.reasoning) item.rs = stored.reasoning;
-  if (p.baseFailed !== null && input.baseline?.predictions) {
-    item.br = base?.response ?? null;
-    item.bx = base?.extracted ?? null;
+  if (base && base.failed !== null) {
+    item.br = base.stored?.response ?? null;
+    item.bx = base.stored?.extracted ?? null;
   }
+}
+
+/**
+ * The item with its deferred text (textLater), read back from the predictions files: a copy, so the text is garbage
+ * as soon as the copy is written. Items not entered in textLater come back as they are.
+ */
+export function withText(item: ReportItem, later: Map<ReportItem, TextLater>, predictions: PredictionsIndex, basePredictions: PredictionsIndex | null): ReportItem {
+  const l = later.get(item);
+  if (!l) return item;
+  const failed = (item.f & FLAG.error) !== 0;
+  const stored = predictions.get(l.benchmark, item.id, failed);
+  if (!stored) return item;
+  const copy = { ...item };
+  const base = basePredictions && l.baseFailed !== null ? basePredictions.get(l.benchmark, item.id, l.baseFailed) : null;
+  putText(copy, stored, basePredictions ? { failed: l.baseFailed, stored: base } : null);
+  return copy;
 }
 
 function indexOf(map: Map<string, number>, value: string): number {

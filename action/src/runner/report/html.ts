@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { CLIENT_JS } from './client.js';
 import { REPORT_CSS } from './style.js';
-import type { ReportData } from './types.js';
+import type { ReportData, ReportItem } from './types.js';
 
 /** JSON safe inside a script element: no `<`, `>` or `&` (so no `</script>` or `<!--`), no line separators. */
 export function scriptJson(value: unknown): string {
@@ -30,18 +30,21 @@ export function renderReportHtml(data: ReportData): string {
  * The page in pieces, the data blob item by item (in groups of ITEMS_PER_CHUNK), so a 100,000-item report is written
  * without ever holding its whole JSON text — 70 MB or more, twice over while escaping — in memory.
  */
-export function* reportHtmlChunks(data: ReportData): Generator<string> {
+export function* reportHtmlChunks(data: ReportData, expand: (item: ReportItem) => ReportItem = (i) => i): Generator<string> {
   const [head, tail] = pageShell(data).split(BLOB);
   yield head!;
-  yield* dataJson(data);
+  yield* dataJson(data, expand);
   yield tail!;
 }
 
 const BLOB = '\u0000REPORT-DATA\u0000';
 const ITEMS_PER_CHUNK = 500;
 
-/** Same value as scriptJson(data), key order aside: top-level fields, thumbnails, then each benchmark's items. */
-function* dataJson(d: ReportData): Generator<string> {
+/**
+ * Same value as scriptJson(data), key order aside: top-level fields, thumbnails, then each benchmark's items, each
+ * passed through `expand` first (the report's deferred text is read back there, one chunk of items at a time).
+ */
+function* dataJson(d: ReportData, expand: (item: ReportItem) => ReportItem): Generator<string> {
   const { thumbs, benchmarks, ...top } = d;
   yield `${scriptJson(top).slice(0, -1)},"thumbs":[`;
   for (let i = 0; i < thumbs.length; i += ITEMS_PER_CHUNK) yield `${i ? ',' : ''}${thumbs.slice(i, i + ITEMS_PER_CHUNK).map(scriptJson).join(',')}`;
@@ -49,7 +52,7 @@ function* dataJson(d: ReportData): Generator<string> {
   for (const [bi, b] of benchmarks.entries()) {
     const { items, ...rest } = b;
     yield `${bi ? ',' : ''}${scriptJson(rest).slice(0, -1)},"items":[`;
-    for (let i = 0; i < items.length; i += ITEMS_PER_CHUNK) yield `${i ? ',' : ''}${items.slice(i, i + ITEMS_PER_CHUNK).map(scriptJson).join(',')}`;
+    for (let i = 0; i < items.length; i += ITEMS_PER_CHUNK) yield `${i ? ',' : ''}${items.slice(i, i + ITEMS_PER_CHUNK).map((item) => scriptJson(expand(item))).join(',')}`;
     yield ']}';
   }
   yield ']}';

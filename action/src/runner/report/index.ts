@@ -12,10 +12,11 @@ import type { PreparedBenchmark } from '../../core/suite.js';
 import { PREDICTIONS_FILE } from '../predictions.js';
 import { prepareBenchmarks, readRunConfig } from '../prepare-run.js';
 import { RESULTS_FILE } from '../results.js';
-import { collectReport } from './collect.js';
+import { collectReport, withText, type TextLater } from './collect.js';
 import { reportHtmlChunks } from './html.js';
 import { readPredictionsIndex } from './predictions-index.js';
 import { createThumbnails, THUMB_BUDGET } from './thumbnails.js';
+import type { ReportItem } from './types.js';
 
 export const REPORT_FILE = 'report.html';
 
@@ -45,19 +46,21 @@ export async function writeItemReport(o: WriteReportOptions): Promise<{ file: st
   const baseline = o.baseline
     ? { result: o.baseline.result, label: o.baseline.label, predictions: o.baseline.predictionsFile ? await readPredictionsIndex(o.baseline.predictionsFile) : null }
     : null;
-  let data;
+  // texts are read back while the page is written (collect.ts textLater): they never sit in memory all at once
+  const textLater = new Map<ReportItem, TextLater>();
   try {
-    data = await collectReport({
-      benchmarks: o.benchmarks, result: o.result, predictions, baseline,
+    const data = await collectReport({
+      benchmarks: o.benchmarks, result: o.result, predictions, baseline, textLater,
       thumbnails: await createThumbnails(o.thumbnailBudget ?? THUMB_BUDGET), now: o.now ?? Date.now,
     });
+    const file = o.outFile ?? path.join(o.dir, REPORT_FILE);
+    const expand = (item: ReportItem) => withText(item, textLater, predictions, baseline?.predictions ?? null);
+    const bytes = writeChunksAtomic(file, reportHtmlChunks(data, expand));
+    return { file, bytes, items: data.benchmarks.reduce((s, b) => s + b.items.length, 0) };
   } finally {
     predictions.close();
     baseline?.predictions?.close();
   }
-  const file = o.outFile ?? path.join(o.dir, REPORT_FILE);
-  const bytes = writeChunksAtomic(file, reportHtmlChunks(data));
-  return { file, bytes, items: data.benchmarks.reduce((s, b) => s + b.items.length, 0) };
 }
 
 /** Writes the chunks to a temporary file, then renames it over `file`: a reader never sees half a report. */
