@@ -39,13 +39,27 @@ export interface CollectInput {
 /** Where an item's deferred text is: its benchmark and whether the baseline's line to show is a failed one. */
 export interface TextLater { benchmark: string; baseFailed: boolean | null }
 
+/** each distinct `how` once: parsed from every line, it would otherwise be 100,000 copies of a dozen strings */
+const HOW = new Map<string, string>();
+const remember = (h: string): string => (HOW.size < 1000 ? (HOW.set(h, h), h) : h);
+
 /** Items without thumbnails share one empty list (100,000 of them would otherwise be 100,000 arrays). */
 export const NO_THUMBS: number[] = [];
 
 interface Bits { present: Uint8Array; correct: Uint8Array; unparsed: Uint8Array; error: Uint8Array; truncated: Uint8Array }
 
-/** An item waiting for its text and pictures, with what is needed to fetch them. */
-interface Pending { item: ReportItem; pb: PreparedBenchmark; index: number; priority: number; baseFailed: boolean | null }
+/** An item waiting for its text and pictures, with what is needed to fetch them (made one at a time, see Queue). */
+interface Pending { item: ReportItem; pb: PreparedBenchmark; index: number; baseFailed: boolean | null }
+
+/**
+ * Items waiting, by priority (changed, wrong, the rest), as numbers rather than an object each: 100,000 objects that
+ * live through the whole build would end up in the old generation and raise the process's peak memory.
+ */
+interface Queue {
+  buckets: [number[], number[], number[]];
+  benches: Array<{ pb: PreparedBenchmark; items: ReportItem[]; index: Int32Array; baseError: Uint8Array | null }>;
+}
+const POS = 2 ** 26; // ref = benchmark slot × POS + item position
 
 function bitsOf(b: BenchmarkResult): Bits {
   const n = b.outcomes.n;
@@ -57,19 +71,19 @@ function bitsOf(b: BenchmarkResult): Bits {
 export async function collectReport(input: CollectInput): Promise<ReportData> {
   const notes: string[] = [];
   const benchmarks: ReportBenchmark[] = [];
-  const pending: Pending[] = [];
+  const queue: Queue = { buckets: [[], [], []], benches: [] };
   for (const br of input.result.benchmarks) {
     const pb = input.benchmarks.find((p) => p.def.id === br.id);
     if (!pb) {
       notes.push(`${br.id}: its data was not prepared, so its items are not listed`);
       continue;
     }
-    benchmarks.push(skeleton(br, pb, input.baseline?.result ?? null, pending));
+    benchmarks.push(skeleton(br, pb, input.baseline?.result ?? null, queue));
   }
   // text and thumbnails in priority order: changed items, then wrong ones, then the rest (stable within each)
-  pending.sort((a, b) => a.priority - b.priority);
   const tally = { missing: 0, clipped: 0, leftOut: 0, budget: input.textBudget ?? TEXT_BUDGET };
-  for (const p of pending) {
+  for (const ref of queue.buckets.flat()) {
+    const p = pendingOf(queue, ref);
     fillText(p, input, tally);
     const { t, missing } = await input.thumbnails.forImages(p.pb.items[p.index]!.sample.images);
     p.item.t = t.length ? t : NO_THUMBS;
@@ -89,14 +103,27 @@ export async function collectReport(input: CollectInput): Promise<ReportData> {
   };
 }
 
+function pendingOf(q: Queue, ref: number): Pending {
+  const b = q.benches[Math.floor(ref / POS)]!;
+  const pos = ref % POS;
+  const item = b.items[pos]!;
+  const index = b.index[pos]!;
+  const changed = item.b !== BASE.none && (item.b === BASE.correct) !== Boolean(item.f & FLAG.correct);
+  return { item, pb: b.pb, index, baseFailed: changed ? b.baseError![index] === 1 : null };
+}
+
 /** One benchmark's items with outcome, options, groups and pairing; text and pictures come later (fillText). */
-function skeleton(br: BenchmarkResult, pb: PreparedBenchmark, baseline: RunResult | null, pending: Pending[]): ReportBenchmark {
+function skeleton(br: BenchmarkResult, pb: PreparedBenchmark, baseline: RunResult | null, queue: Queue): ReportBenchmark {
   const head = bitsOf(br);
   const pairing = pairWith(br, baseline);
   const base = pairing.bits;
   const keys = [...new Set([...pb.def.groupBy, 'questionType'])];
   const values = keys.map(() => new Map<string, number>());
+  // items in the same groups share one `v` list (a few distinct lists instead of one per item)
+  const sameV = new Map<string, number[]>();
   const items: ReportItem[] = [];
+  const index = new Int32Array(pb.items.length);
+  const slot = queue.benches.push({ pb, items, index, baseError: base?.error ?? null }) - 1;
   for (const prepared of pb.items) {
     const i = prepared.index;
     if (!head.present[i]) continue;
@@ -105,11 +132,12 @@ function skeleton(br: BenchmarkResult, pb: PreparedBenchmark, baseline: RunResul
     const b = base && base.present[i] ? (base.correct[i] ? BASE.correct : BASE.wrong) : BASE.none;
     const item: ReportItem = {
       id: prepared.sample.id, q: prepared.sample.question, o: prepared.choices, g: prepared.gold,
-      x: null, h: 'no response', f, v: keys.map((k, ki) => indexOf(values[ki]!, groupValue(prepared.sample, k))), r: null, rc: 0, t: NO_THUMBS, tm: 0, b,
+      x: null, h: 'no response', f, v: shared(sameV, keys.map((k, ki) => indexOf(values[ki]!, groupValue(prepared.sample, k)))), r: null, rc: 0, t: NO_THUMBS, tm: 0, b,
     };
-    items.push(item);
+    index[items.length] = i;
     const changed = b !== BASE.none && (b === BASE.correct) !== Boolean(f & FLAG.correct);
-    pending.push({ item, pb, index: i, priority: changed ? 0 : f & FLAG.correct ? 2 : 1, baseFailed: changed ? base!.error[i] === 1 : null });
+    queue.buckets[changed ? 0 : f & FLAG.correct ? 2 : 1].push(slot * POS + items.length);
+    items.push(item);
   }
   return {
     id: br.id, title: br.title ?? pb.def.title, extraction: br.extraction, protocol: br.protocol, fingerprint: br.fingerprint,
@@ -134,7 +162,7 @@ function fillText(p: Pending, input: CollectInput, tally: { missing: number; cli
   else if (stored.how !== null && stored.scorer === outcomeStamp(pb.def.scorer.extractionId, prepared.kind, prepared.gold)) {
     // recorded under the rules this benchmark scores with now: no need to read the answer again
     item.x = stored.extracted;
-    item.h = stored.how;
+    item.h = HOW.get(stored.how) ?? remember(stored.how);
   } else {
     const s = pb.def.scorer.score(prepared, { content: stored.fullResponse, truncated: stored.truncated });
     item.x = s.extracted;
@@ -179,6 +207,14 @@ export function withText(item: ReportItem, later: Map<ReportItem, TextLater>, pr
   const base = basePredictions && l.baseFailed !== null ? basePredictions.get(l.benchmark, item.id, l.baseFailed) : null;
   putText(copy, stored, basePredictions ? { failed: l.baseFailed, stored: base } : null);
   return copy;
+}
+
+function shared(lists: Map<string, number[]>, v: number[]): number[] {
+  const key = v.join(',');
+  const known = lists.get(key);
+  if (known) return known;
+  lists.set(key, v);
+  return v;
 }
 
 function indexOf(map: Map<string, number>, value: string): number {

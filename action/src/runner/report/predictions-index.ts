@@ -38,7 +38,56 @@ export interface PredictionsIndex {
   close(): void;
 }
 
-interface Where { fd: number; offset: number; length: number }
+/**
+ * Where lines are, as numbers: slot → (file, byte offset, length) in typed arrays, and per benchmark a map from item
+ * id to slot (the answered line's and the failed line's). 100,000 small objects instead would live through the
+ * whole report build and raise the process's peak memory.
+ */
+class Places {
+  private fd = new Uint8Array(1024);
+  private offset = new Float64Array(1024);
+  private length = new Uint32Array(1024);
+  private used = 0;
+  private readonly byBench = new Map<string, { answered: Map<string, number>; failed: Map<string, number> }>();
+
+  set(benchmark: string, id: string, ok: boolean, fdIndex: number, offset: number, length: number): void {
+    let b = this.byBench.get(benchmark);
+    if (!b) this.byBench.set(benchmark, (b = { answered: new Map(), failed: new Map() }));
+    const map = ok ? b.answered : b.failed;
+    // a later line of the same item (resume, retry) reuses its slot
+    let slot = map.get(id);
+    if (slot === undefined) map.set(id, (slot = this.grow()));
+    this.fd[slot] = fdIndex;
+    this.offset[slot] = offset;
+    this.length[slot] = length;
+  }
+
+  /** the slot of an item's line: the failed one first when `failed`, else the answered one first */
+  find(benchmark: string, id: string, failed: boolean): number | undefined {
+    const b = this.byBench.get(benchmark);
+    if (!b) return undefined;
+    return failed ? (b.failed.get(id) ?? b.answered.get(id)) : (b.answered.get(id) ?? b.failed.get(id));
+  }
+
+  at(slot: number): { fdIndex: number; offset: number; length: number } {
+    return { fdIndex: this.fd[slot]!, offset: this.offset[slot]!, length: this.length[slot]! };
+  }
+
+  private grow(): number {
+    if (this.used === this.offset.length) {
+      const n = this.used * 2;
+      this.fd = copyInto(new Uint8Array(n), this.fd);
+      this.offset = copyInto(new Float64Array(n), this.offset);
+      this.length = copyInto(new Uint32Array(n), this.length);
+    }
+    return this.used++;
+  }
+}
+
+function copyInto<T extends Uint8Array | Float64Array | Uint32Array>(to: T, from: T): T {
+  to.set(from as never);
+  return to;
+}
 
 /** Keeps the start and end of a long text; `cut` says how many characters were left out between them. */
 export function clip(text: string, keep: { head: number; tail: number }): { text: string; cut: number } {
@@ -49,13 +98,13 @@ export function clip(text: string, keep: { head: number; tail: number }): { text
 
 /** One file, or several (the shards of a merged run), read in order: a later line of an item replaces an earlier one. */
 export async function readPredictionsIndex(files: string | string[] | null): Promise<PredictionsIndex> {
-  const answered = new Map<string, Where>();
-  const failed = new Map<string, Where>();
+  const places = new Places();
   const fds: number[] = [];
   let lines = 0;
   let unreadable = 0;
   for (const file of typeof files === 'string' ? [files] : (files ?? [])) {
     if (!existsSync(file)) continue;
+    if (fds.length === 256) throw new Error(`${file}: more than 256 predictions files for one report`);
     const fd = openSync(file, 'r');
     fds.push(fd);
     for await (const [line, offset, length] of linesWithOffsets(file)) {
@@ -67,24 +116,24 @@ export async function readPredictionsIndex(files: string | string[] | null): Pro
         continue;
       }
       const ok = typeof r.response === 'string' && !r.error;
-      (ok ? answered : failed).set(keyOf(r.benchmark, r.id), { fd, offset, length });
+      places.set(r.benchmark, r.id, ok, fds.length - 1, offset, length);
     }
   }
   // one buffer for every read (grown when a line is longer): 100,000 reads would otherwise allocate 100,000 buffers
   // outside the JS heap, which the process only returns after a full collection
   let buf = Buffer.allocUnsafe(64 * 1024);
-  const read = (w: Where): StoredPrediction => {
+  const read = (slot: number): StoredPrediction => {
+    const w = places.at(slot);
     if (w.length > buf.length) buf = Buffer.allocUnsafe(w.length);
-    readSync(w.fd, buf, 0, w.length, w.offset);
+    readSync(fds[w.fdIndex]!, buf, 0, w.length, w.offset);
     return toStored(parse(buf.toString('utf8', 0, w.length))!);
   };
   return {
     lines,
     unreadable,
     get(benchmark, id, isFailed) {
-      const key = keyOf(benchmark, id);
-      const w = isFailed ? (failed.get(key) ?? answered.get(key)) : (answered.get(key) ?? failed.get(key));
-      return w && read(w);
+      const slot = places.find(benchmark, id, isFailed);
+      return slot === undefined ? undefined : read(slot);
     },
     close() {
       for (const fd of fds.splice(0)) closeSync(fd);
@@ -116,10 +165,6 @@ async function* linesWithOffsets(path: string): AsyncGenerator<[string, number, 
     carry = buf.subarray(start);
   }
   if (carry.length > 0) yield [carry.toString('utf8'), base, carry.length];
-}
-
-function keyOf(benchmark: string, id: string): string {
-  return `${benchmark}\u0000${id}`;
 }
 
 function toStored(r: Partial<PredictionRecord>): StoredPrediction {
