@@ -18,7 +18,8 @@ const HELP = `usage: medvlm-bench run --endpoint URL --model NAME [options]
   --protocol paper|closed|full   default paper
   --language L            slake: en (default), zh or all
   --question-types FILE   {id: "reasoning"|"understanding"} overrides
-  --out DIR               predictions.jsonl + results.json (default medvlm-results); rerun to resume
+  --out DIR               predictions.jsonl + results.json + report.html (default medvlm-results); rerun to resume
+  --no-report             do not write the item report (report.html); \`medvlm-bench report DIR\` builds it later
   --concurrency N         parallel requests (default ${RUN_DEFAULTS.concurrency})
   --max-tokens N          default ${RUN_DEFAULTS.maxTokens}
   --temperature T         default ${RUN_DEFAULTS.temperature} (greedy)
@@ -46,7 +47,8 @@ const FLAGS = {
   limit: { type: 'string' }, 'api-key-env': { type: 'string' }, serve: { type: 'string' }, 'serve-timeout': { type: 'string' },
   'serve-stop': { type: 'string' }, 'image-formats': { type: 'string' },
   'request-timeout': { type: 'string' }, 'unreachable-timeout': { type: 'string' }, 'judge-endpoint': { type: 'string' },
-  'judge-model': { type: 'string' }, 'judge-api-key-env': { type: 'string' }, help: { type: 'boolean' },
+  'judge-model': { type: 'string' }, 'judge-api-key-env': { type: 'string' }, 'no-report': { type: 'boolean' },
+  help: { type: 'boolean' },
 } as const;
 
 export async function run(argv: string[], deps: CliDeps): Promise<number> {
@@ -64,7 +66,7 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { result, resultsPath, predictionsPath } = await runEvaluation(opts, {
+    const { result, resultsPath, predictionsPath } = await runEvaluation({ ...opts, itemReport: !flags['no-report'] }, {
       fetch: deps.fetch, now: deps.now, version: deps.version, signal: ctrl.signal,
       log: (m) => deps.err(m),
       progress: createProgress({ isTTY: deps.isTTY, write: (t) => (deps.isTTY ? process.stderr.write(t) : deps.err(t.replace(/\n$/, ''))), now: deps.now }),
