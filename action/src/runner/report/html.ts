@@ -27,7 +27,7 @@ export function renderReportHtml(data: ReportData): string {
 }
 
 /**
- * The page in pieces, the data blob item by item (in groups of ITEMS_PER_CHUNK), so a 100,000-item report is written
+ * The page in pieces, the data blob item by item (in pieces of about CHUNK_CHARS characters), so a 100,000-item report is written
  * without ever holding its whole JSON text — 70 MB or more, twice over while escaping — in memory.
  */
 export function* reportHtmlChunks(data: ReportData, expand: (item: ReportItem) => ReportItem = (i) => i): Generator<string> {
@@ -38,7 +38,11 @@ export function* reportHtmlChunks(data: ReportData, expand: (item: ReportItem) =
 }
 
 const BLOB = '\u0000REPORT-DATA\u0000';
-const ITEMS_PER_CHUNK = 500;
+/**
+ * characters per written piece: small enough that a piece is an ordinary short-lived string (V8 puts strings over
+ * ~128 kB in its large-object space, where each one waits for a full collection)
+ */
+const CHUNK_CHARS = 64 * 1024;
 
 /**
  * Same value as scriptJson(data), key order aside: top-level fields, thumbnails, then each benchmark's items, each
@@ -47,15 +51,28 @@ const ITEMS_PER_CHUNK = 500;
 function* dataJson(d: ReportData, expand: (item: ReportItem) => ReportItem): Generator<string> {
   const { thumbs, benchmarks, ...top } = d;
   yield `${scriptJson(top).slice(0, -1)},"thumbs":[`;
-  for (let i = 0; i < thumbs.length; i += ITEMS_PER_CHUNK) yield `${i ? ',' : ''}${thumbs.slice(i, i + ITEMS_PER_CHUNK).map(scriptJson).join(',')}`;
+  yield* joined(thumbs, scriptJson);
   yield '],"benchmarks":[';
   for (const [bi, b] of benchmarks.entries()) {
     const { items, ...rest } = b;
     yield `${bi ? ',' : ''}${scriptJson(rest).slice(0, -1)},"items":[`;
-    for (let i = 0; i < items.length; i += ITEMS_PER_CHUNK) yield `${i ? ',' : ''}${items.slice(i, i + ITEMS_PER_CHUNK).map((item) => scriptJson(expand(item))).join(',')}`;
+    yield* joined(items, (item) => scriptJson(expand(item)));
     yield ']}';
   }
   yield ']}';
+}
+
+/** `values.map(json).join(',')` in pieces of about CHUNK_CHARS characters. */
+function* joined<T>(values: T[], json: (v: T) => string): Generator<string> {
+  let piece = '';
+  for (const [i, v] of values.entries()) {
+    piece += i ? `,${json(v)}` : json(v);
+    if (piece.length >= CHUNK_CHARS) {
+      yield piece;
+      piece = '';
+    }
+  }
+  if (piece) yield piece;
 }
 
 function pageShell(data: ReportData): string {
