@@ -200,7 +200,7 @@ describe('action: private deployment and one comparison for the API and the gate
     const viaOidc = await act(2, prEvent(22, sha('3'), sha('4')), sha('6'), 'refs/pull/22/merge', {});
     expect(viaOidc.code, viaOidc.stdout).toBe(0);
     expect(viaOidc.summary).toContain('at the merge-base `1111111`');
-    expect(viaOidc.outputs['run-url']).toMatch(/\/api\/v1\/runs\/[0-9a-f]{16}$/); // the OIDC upload itself was accepted
+    expect(viaOidc.outputs['run-url']).toMatch(/\/acme\/vision\/runs\/[0-9a-f]{16}$/); // the OIDC upload itself was accepted
     expect(oidc.requests.length - before).toBe(2); // one token for the upload, a fresh one for the reads
   });
 });
