@@ -82,7 +82,11 @@ export async function collectReport(input: CollectInput): Promise<ReportData> {
   }
   // text and thumbnails in priority order: changed items, then wrong ones, then the rest (stable within each)
   const tally = { missing: 0, clipped: 0, leftOut: 0, budget: input.textBudget ?? TEXT_BUDGET };
-  for (const ref of queue.buckets.flat()) {
+  const refs = queue.buckets.flat();
+  for (let k = 0; k < Math.min(WARM_AHEAD, refs.length); k++) warm(queue, refs[k]!, input.thumbnails);
+  for (const [k, ref] of refs.entries()) {
+    // pictures of the items a few turns ahead are resized meanwhile (sharp's threads); the budget still goes in order
+    if (k + WARM_AHEAD < refs.length) warm(queue, refs[k + WARM_AHEAD]!, input.thumbnails);
     const p = pendingOf(queue, ref);
     fillText(p, input, tally);
     const { t, missing } = await input.thumbnails.forImages(p.pb.items[p.index]!.sample.images);
@@ -101,6 +105,13 @@ export async function collectReport(input: CollectInput): Promise<ReportData> {
     generatedAt: new Date(input.now()).toISOString(), toolVersion: r.tool.version,
     baseline: input.baseline?.label ?? null, thumbs: input.thumbnails.urls, notes, benchmarks,
   };
+}
+
+const WARM_AHEAD = 16;
+
+function warm(q: Queue, ref: number, thumbnails: ThumbnailSet): void {
+  const b = q.benches[Math.floor(ref / POS)]!;
+  thumbnails.warm(b.pb.items[b.index[ref % POS]!]!.sample.images);
 }
 
 function pendingOf(q: Queue, ref: number): Pending {

@@ -24,6 +24,11 @@ export interface ThumbnailSet {
   urls: string[];
   /** thumbnail indices of an item's images (at most THUMBS_PER_ITEM) and how many images got none */
   forImages(images: ImageRef[]): Promise<{ t: number[]; missing: number }>;
+  /**
+   * Starts reading and resizing these images now (sharp works on its own threads), so that `forImages` — still called
+   * one item at a time, in priority order, which decides the budget — finds them done. Call it a few items ahead.
+   */
+  warm(images: ImageRef[]): void;
   notes(): string[];
 }
 
@@ -55,21 +60,23 @@ export async function createThumbnails(budget = THUMB_BUDGET, resize?: Resize | 
     }
     return r === 'over-budget' ? null : r;
   };
+  // images being read and resized ahead of their turn (warm), by file path; taken out when their turn comes
+  const ahead = new Map<string, Promise<Prepared>>();
   const fresh = async (ref: ImageRef): Promise<number | null | 'over-budget'> => {
-    let bytes: Uint8Array;
-    try {
-      bytes = await ref.read();
-    } catch {
+    const early = ref.filePath !== undefined ? ahead.get(ref.filePath) : undefined;
+    if (early) ahead.delete(ref.filePath!);
+    const p = early ? await early : await readAndHash(ref);
+    if (p === 'unreadable') {
       unreadable++;
       return null;
     }
-    const hash = createHash('sha1').update(bytes).digest('hex');
+    const { hash } = p;
     if (overBudgetHashes.has(hash)) {
       overBudget++;
       return 'over-budget';
     }
     if (byHash.has(hash)) return byHash.get(hash)!;
-    const url = await toDataUrl(bytes, ref.mime, resizer);
+    const url = p.url !== undefined ? p.url : await toDataUrl(p.bytes, ref.mime, resizer);
     if (url === null) {
       if (resizer) unreadable++;
       else tooLarge++;
@@ -88,6 +95,13 @@ export async function createThumbnails(budget = THUMB_BUDGET, resize?: Resize | 
   };
   return {
     urls,
+    warm(images) {
+      for (const ref of images.slice(0, THUMBS_PER_ITEM)) {
+        const path = ref.filePath;
+        if (path === undefined || byPath.has(path) || ahead.has(path)) continue;
+        ahead.set(path, readAndHash(ref).then(async (p) => (p === 'unreadable' ? p : { ...p, url: await toDataUrl(p.bytes, ref.mime, resizer) })));
+      }
+    },
     async forImages(images) {
       const t: number[] = [];
       for (const ref of images.slice(0, THUMBS_PER_ITEM)) {
@@ -106,6 +120,18 @@ export async function createThumbnails(budget = THUMB_BUDGET, resize?: Resize | 
       return n;
     },
   };
+}
+
+/** An image read and hashed, and its data URL when it was made ahead (warm). */
+type Prepared = { bytes: Uint8Array; hash: string; url?: string | null } | 'unreadable';
+
+async function readAndHash(ref: ImageRef): Promise<Prepared> {
+  try {
+    const bytes = await ref.read();
+    return { bytes, hash: createHash('sha1').update(bytes).digest('hex') };
+  } catch {
+    return 'unreadable';
+  }
 }
 
 async function toDataUrl(bytes: Uint8Array, mime: string, resize: Resize | null): Promise<string | null> {
