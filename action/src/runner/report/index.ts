@@ -4,6 +4,8 @@
  * it prepares the benchmarks again from run-config.json, the same data locations the run used, and refuses when
  * their fingerprints no longer match results.json.
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { RunResult } from '../../../../schemas/results.js';
@@ -138,5 +140,26 @@ export async function writeItemReportSafely(o: WriteReportOptions, log: (m: stri
   } catch (e) {
     log(`warning: the item report could not be written: ${(e as Error).message}`);
     return null;
+  } finally {
+    fullCollection();
   }
+}
+
+let collect: (() => void) | null | undefined;
+
+/**
+ * Building the report leaves tens of MB of dead strings and objects; V8 runs no full collection before its heap limit,
+ * so a process that goes on (the Action, a resume in the same process) would carry them to its peak. One full
+ * collection here returns them; `gc` is reached through V8's own flag, as `node --expose-gc` would.
+ */
+function fullCollection(): void {
+  if (collect === undefined) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      collect = vm.runInNewContext('gc') as () => void;
+    } catch {
+      collect = null;
+    }
+  }
+  collect?.();
 }
