@@ -5,13 +5,12 @@
  * refused. The merge itself is the results algebra's (schemas/shard-merge.ts), the same the worker runs: outcomes
  * united item by item, every count and metric recomputed from them — so no benchmark data is needed.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RunResult } from '../../../schemas/results.js';
 import { mergeRunResults, ShardOverlap } from '../../../schemas/shard-merge.js';
 import { UserError } from '../core/errors.js';
 import { readRunConfig, writeRunConfig } from './prepare-run.js';
-import { RESULTS_FILE, writeResultsAtomic } from './results.js';
+import { readResultsFile, RESULTS_FILE, writeResultsAtomic } from './results.js';
 
 export async function mergeResultDirs(dirs: string[], outDir: string): Promise<RunResult> {
   if (dirs.length === 0) throw new UserError('give at least one shard folder', 2);
@@ -43,19 +42,7 @@ interface Shard {
 }
 
 function readShard(dir: string): Shard {
-  const file = path.join(dir, RESULTS_FILE);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UserError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  const parsed = RunResult.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(`${file} is not a valid results.json: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return { dir, result: parsed.data };
+  return { dir, result: readResultsFile(path.join(dir, RESULTS_FILE)) };
 }
 
 /** What must be equal across shards, flattened to named fields so a mismatch can be reported by name. */

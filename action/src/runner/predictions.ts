@@ -113,7 +113,7 @@ export async function openPredictions(path: string): Promise<PredictionsFile> {
 }
 
 /** Lines with their byte offset and length (readline gives no offsets). */
-async function* linesWithOffsets(path: string): AsyncGenerator<[string, number, number]> {
+export async function* linesWithOffsets(path: string): AsyncGenerator<[string, number, number]> {
   let carry: Buffer = Buffer.alloc(0);
   let base = 0;
   for await (const chunk of createReadStream(path)) {

@@ -4,9 +4,10 @@
  * a half-written result that a later step would upload.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import { UserError } from '../core/errors.js';
 import { RunResult, type BenchmarkResult, type Decoding, type EffectiveDecoding, type Identity, type Protocol, type RunDiagnostics, type Shard, type Timing } from '../../../schemas/results.js';
 
 export const RESULTS_FILE = 'results.json';
@@ -112,4 +113,20 @@ export function writeResultsAtomic(dir: string, result: RunResult): string {
   const final = path.join(dir, RESULTS_FILE);
   writeFileAtomic(final, `${JSON.stringify(valid, null, 2)}\n`);
   return final;
+}
+
+/** A results.json read and checked against the wire schema; errors name the file and the first bad field. */
+export function readResultsFile(file: string): RunResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const parsed = RunResult.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(`${file} is not a valid results.json: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
 }

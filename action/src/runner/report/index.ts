@@ -6,14 +6,14 @@
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { RunResult } from '../../../../schemas/results.js';
+import type { RunResult } from '../../../../schemas/results.js';
 import { UserError } from '../../core/errors.js';
 import type { PreparedBenchmark } from '../../core/suite.js';
 import { PREDICTIONS_FILE } from '../predictions.js';
 import { prepareBenchmarks, readRunConfig } from '../prepare-run.js';
-import { RESULTS_FILE } from '../results.js';
+import { readResultsFile, RESULTS_FILE } from '../results.js';
 import { collectReport, withText, type TextLater } from './collect.js';
 import { reportHtmlChunks } from './html.js';
 import { readPredictionsIndex } from './predictions-index.js';
@@ -82,20 +82,6 @@ function writeChunksAtomic(file: string, chunks: Iterable<string>): number {
   return bytes;
 }
 
-export function readResultsFile(file: string): RunResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UserError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  const parsed = RunResult.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(`${file} is not a valid results.json: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
-}
 
 /** A local baseline results.json; its predictions.jsonl is the one given, else the one beside it when present. */
 export function localBaseline(resultsFile: string, predictionsFile?: string | null): ReportBaseline {

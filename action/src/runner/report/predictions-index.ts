@@ -7,7 +7,7 @@
  * the two lines an item shows.
  */
 import { closeSync, createReadStream, existsSync, openSync, readSync } from 'node:fs';
-import type { PredictionRecord } from '../predictions.js';
+import { linesWithOffsets, type PredictionRecord } from '../predictions.js';
 
 /** characters of a response kept: its start and, mostly, its end (where the answer usually is) */
 export const RESPONSE_KEEP = { head: 1_500, tail: 4_500 } as const;
@@ -148,23 +148,6 @@ function parse(line: string): Partial<PredictionRecord> | null {
   } catch {
     return null;
   }
-}
-
-/** Lines with their byte offset and length (readline gives no offsets). */
-async function* linesWithOffsets(path: string): AsyncGenerator<[string, number, number]> {
-  let carry: Buffer = Buffer.alloc(0);
-  let base = 0;
-  for await (const chunk of createReadStream(path)) {
-    const buf = carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
-    let start = 0;
-    for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
-      yield [buf.toString('utf8', start, nl), base + start, nl - start];
-      start = nl + 1;
-    }
-    base += start;
-    carry = buf.subarray(start);
-  }
-  if (carry.length > 0) yield [carry.toString('utf8'), base, carry.length];
 }
 
 function toStored(r: Partial<PredictionRecord>): StoredPrediction {
