@@ -110,6 +110,8 @@ async function evaluateAndUpload(
   const { result, benchmarks: prepared, reportPath } = await runEvaluation({
     endpoint: `${endpoint}/v1`, model: DEMO_MODEL, benchmarks, dataDir: opts.dataDir, outDir,
     concurrency: opts.concurrency, limit: opts.limit, env: { ...process.env, ...env }, cwd: opts.workDir,
+    // the PR's report is written once its baseline (main, as the worker stores it) is known
+    itemReport: label === 'main',
   }, { fetch: deps.fetch, now: deps.now, log: deps.log, progress: deps.progress?.(label) });
   for (const b of result.benchmarks) {
     const acc = b.metrics.find((m) => m.name === 'accuracy');
