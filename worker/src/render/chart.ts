@@ -114,7 +114,7 @@ function pointLabel(p: ChartPoint): string {
   return `${shortSha(p.commit)} · ${formatPercent(p.value)}${detail} · ${formatDate(p.createdAt)}`;
 }
 
-function yTicks(lo: number, hi: number, step: number): number[] {
+export function yTicks(lo: number, hi: number, step: number): number[] {
   const out: number[] = [];
   for (let t = lo; t <= hi + 1e-9; t += step) out.push(round(t));
   return out;

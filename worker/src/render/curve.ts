@@ -6,7 +6,7 @@
  */
 import { html, raw, type Safe } from './escape.js';
 import { formatInterval, formatPercent } from './format.js';
-import { yDomain, type ChartPoint } from './chart.js';
+import { yDomain, yTicks, type ChartPoint } from './chart.js';
 
 export interface CurvePoint { value: number; ci95: readonly [number, number] | null; n: number }
 export interface CurveSeries { name: string; points: Array<CurvePoint | null> }
@@ -47,8 +47,7 @@ export function renderCheckpointCurve(input: CurveInput): string {
   const count = input.checkpoints.length;
   const x = (i: number) => PAD.left + (count === 1 ? plotW / 2 : (i * plotW) / (count - 1));
   const y = (v: number) => PAD.top + plotH - ((v - lo) / (hi - lo)) * plotH;
-  const ticks: number[] = [];
-  for (let t = lo; t <= hi + 1e-9; t += step) ticks.push(Math.round(t * 1e6) / 1e6);
+  const ticks = yTicks(lo, hi, step);
   const body = html`
 <g aria-hidden="true">${ticks.map((t) => html`<line class="mvb-g" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${f(y(t))}" y2="${f(y(t))}"/><text class="mvb-a" x="${PAD.left - 6}" y="${f(y(t) + 4)}" text-anchor="end">${formatPercent(t, 0)}</text>`)}
 ${input.checkpoints.map((c, i) => html`<text class="mvb-x" x="${f(x(i))}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="end" transform="rotate(-25 ${f(x(i))} ${HEIGHT - PAD.bottom + 16})">${shortLabel(c)}</text>`)}</g>

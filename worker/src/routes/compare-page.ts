@@ -6,13 +6,9 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
-import { compareRuns } from '../compare-runs.js';
 import { getRun } from '../db.js';
-import { ApiError } from '../errors.js';
-import { toCompareView } from '../render/adapt.js';
-import { renderComparePage } from '../render/pages/compare.js';
 import { renderErrorPage } from '../render/pages/not-found.js';
-import { notFoundPage, readCompareOptions, requireRead, sendPage } from './pages.js';
+import { notFoundPage, requireRead, sendComparePage, sendPage } from './pages.js';
 
 const RUN_ID = /^[0-9a-f]{16}$/;
 
@@ -30,14 +26,6 @@ export const comparePages = new Hono<AppEnv>().get('/compare', requireRead, asyn
     const run = await getRun(c.env.DB, id);
     if (!run || !reader.canRead(run.repository)) return notFoundPage(c, `No run ${id}.`);
   }
-  try {
-    const result = await compareRuns(c.env.DB, baseId, headId, readCompareOptions((k) => c.req.query(k)));
-    return sendPage(c, renderComparePage(toCompareView({ owner: null, repo: null }, result)));
-  } catch (err) {
-    if (!(err instanceof ApiError) || err.status >= 500) throw err;
-    const status = err.status === 409 || err.status === 422 ? err.status : 404;
-    const hint = status === 409 ? 'The comparison appears once every shard of the run has been uploaded.'
-      : 'Only runs scored on identical items (the same table of the leaderboard) can be compared.';
-    return sendPage(c, renderErrorPage(status, err.message, hint), status);
-  }
+  return sendComparePage(c, baseId, headId, { owner: null, repo: null },
+    'Only runs scored on identical items (the same table of the leaderboard) can be compared.');
 });

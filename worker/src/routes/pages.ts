@@ -119,17 +119,7 @@ export const pages = new Hono<AppEnv>()
     const [base, head] = await Promise.all([resolveRun(c.env.DB, repository, baseRef, model), resolveRun(c.env.DB, repository, headRef, model)]);
     const missing = [[baseRef, base], [headRef, head]].filter(([, run]) => !run).map(([ref]) => ref);
     if (!base || !head) return notFoundPage(c, `No complete run of ${repository} matches ${missing.join(' or ')}.`);
-    try {
-      const result = await compareRuns(c.env.DB, base, head, readCompareOptions((k) => c.req.query(k)));
-      return sendPage(c, renderComparePage(toCompareView({ owner, repo }, result)));
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      // 409: a run still missing shards; 422: different items; anything else reads as not found
-      const status = err.status === 409 || err.status === 422 ? err.status : 404;
-      const hint = status === 409 ? 'The comparison appears once every shard of the run has been uploaded.'
-        : 'Only runs scored on identical items can be compared.';
-      return sendPage(c, renderErrorPage(status, err.message, hint), status);
-    }
+    return sendComparePage(c, base, head, { owner, repo }, 'Only runs scored on identical items can be compared.');
   });
 
 /** The run page's data; null when the run does not exist or belongs to another repository. */
@@ -172,6 +162,24 @@ async function resolveRun(db: D1Database, repository: string, ref: string, model
 }
 
 /** margin/alpha/mode as in the compare API; out-of-range values fall back to the defaults rather than failing a page. */
+/**
+ * The compare page of two runs, or the page that says why not: 409 a run still missing shards, 422 different items
+ * (`sameItemsHint` says where comparable runs are), anything else the API refuses reads as not found.
+ */
+export async function sendComparePage(
+  c: Context<AppEnv>, baseId: string, headId: string, scope: { owner: string | null; repo: string | null }, sameItemsHint: string,
+): Promise<Response> {
+  try {
+    const result = await compareRuns(c.env.DB, baseId, headId, readCompareOptions((k) => c.req.query(k)));
+    return await sendPage(c, renderComparePage(toCompareView(scope, result)));
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status >= 500) throw err;
+    const status = err.status === 409 || err.status === 422 ? err.status : 404;
+    const hint = status === 409 ? 'The comparison appears once every shard of the run has been uploaded.' : sameItemsHint;
+    return sendPage(c, renderErrorPage(status, err.message, hint), status);
+  }
+}
+
 export function readCompareOptions(get: (k: string) => string | undefined) {
   const num = (k: string, ok: (v: number) => boolean, fallback: number) => {
     const v = Number(get(k));
