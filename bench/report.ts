@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../tests/helpers/chromium.js';
 import sharp from 'sharp';
 import { startBaselineServer } from '../action/src/runner/baseline-server.js';
 import { localBaseline, writeItemReport } from '../action/src/runner/report/index.js';
@@ -23,7 +24,6 @@ const ITEMS = Number(values.items ?? 20_000);
 const IMAGES = Number(values.images ?? 300);
 const PAD = Number(values['pad-bytes'] ?? 600);
 const REPEAT = Number(values.repeat ?? 3);
-const CHROMIUM = process.env.MEDVLM_CHROMIUM ?? '/usr/bin/chromium';
 
 const root = mkdtempSync(path.join(tmpdir(), 'medvlm-bench-report-'));
 try {
@@ -54,7 +54,7 @@ try {
 }
 
 async function measurePage(file: string): Promise<void> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  const browser = await launchChromium();
   const runs: Record<string, number[]> = {};
   const note = (k: string, ms: number) => (runs[k] ??= []).push(ms);
   try {

@@ -7,17 +7,15 @@
  *   - picking two rows of a leaderboard table and pressing the button opens their cross-repository comparison.
  * Runs use long repository and model names and all nine benchmarks with groups, the widest realistic content.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumFor, launchChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCHMARK_IDS, type RunResult } from '../../schemas/results.js';
 import { startLocalWorker } from '../../scripts/local-worker.mjs';
 import type { LocalWorker } from '../../scripts/local-worker.d.mts';
 import { makeRun } from '../helpers/run-fixture.js';
 
-const CHROMIUM = process.env.MEDVLM_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`tests/e2e/page-layouts.test.ts skipped: no Chromium at ${CHROMIUM} (apt install chromium)`);
+const hasChromium = chromiumFor('tests/e2e/page-layouts.test.ts');
 
 const WIDTHS = [375, 1280, 1440, 1920];
 const LONG_REPO = 'radiology-foundation-models-lab/medical-vision-language-evaluation-suite';
@@ -45,7 +43,7 @@ describe.skipIf(!hasChromium)('page layouts and cross-repository comparison in h
       ids[name] = ((await res.json()) as { id: string }).id;
       await new Promise((r) => setTimeout(r, 5));
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -3,19 +3,18 @@
  * then Debian's Chromium (driven by playwright-core) loads each page. Asserts the data renders, every image loads,
  * and there are no console errors, page errors or failed requests. Screenshots go to a temp dir (not committed).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumFor, launchChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalWorker } from '../../scripts/local-worker.mjs';
 import type { LocalWorker } from '../../scripts/local-worker.d.mts';
 import type { RunResult } from '../../schemas/results.js';
 import { makeRun } from '../helpers/run-fixture.js';
 
-const CHROMIUM = process.env.MEDVLM_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`tests/e2e/pages.test.ts skipped: no Chromium at ${CHROMIUM} (apt install chromium)`);
+const hasChromium = chromiumFor('tests/e2e/pages.test.ts');
 
 const runs = {
   base: makeRun({ repository: 'acme/vision', commit: 'a'.repeat(40), model: 'qwen2.5-vl-7b', correct: (i) => i % 10 < 6 }),
@@ -67,11 +66,7 @@ describe.skipIf(!hasChromium)('HTML pages in headless Chromium', () => {
       ids[name] = ((await res.json()) as { id: string }).id;
       await new Promise((r) => setTimeout(r, 5)); // distinct upload times: "latest" is well defined
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     console.log(`screenshots: ${shots}`);
   });
 

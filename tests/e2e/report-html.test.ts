@@ -4,17 +4,16 @@
  * baseline. Checks the changes view, filters by outcome and group, search by id, an expanded response, that hostile
  * response text is shown as text and never runs, and that the page requests nothing but itself and data: images.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumFor, launchChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localBaseline, rebuildItemReport } from '../../action/src/runner/report/index.js';
 import { HOSTILE, makeReportRuns, type ReportRuns } from '../helpers/report-runs.js';
 
-const CHROMIUM = process.env.MEDVLM_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`tests/e2e/report-html.test.ts skipped: no Chromium at ${CHROMIUM} (apt install chromium)`);
+const hasChromium = chromiumFor('tests/e2e/report-html.test.ts');
 
 describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
   let browser: Browser;
@@ -28,7 +27,7 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     for (const [id, answer] of runs.data.answers) gold.set(id, answer.toLowerCase() === 'yes' ? 'A' : answer.toLowerCase() === 'no' ? 'B' : '-');
     withBaseline = path.join(runs.prDir, 'report-vs-main.html');
     await rebuildItemReport({ dir: runs.prDir, baseline: localBaseline(path.join(runs.mainDir, 'results.json')), outFile: withBaseline, env: {}, log: () => {} });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => { await browser?.close(); });
 

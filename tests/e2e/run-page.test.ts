@@ -5,18 +5,17 @@
  * accessibility holds at 375 and 1280 px without sideways scrolling; on a private deployment a browser gets a
  * readable HTML page saying what access is needed (no JSON). Screenshots go to a temp dir (not committed).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumFor, launchChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalWorker } from '../../scripts/local-worker.mjs';
 import type { LocalWorker } from '../../scripts/local-worker.d.mts';
 import { makeRun } from '../helpers/run-fixture.js';
 
-const CHROMIUM = process.env.MEDVLM_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`tests/e2e/run-page.test.ts skipped: no Chromium at ${CHROMIUM} (apt install chromium)`);
+const hasChromium = chromiumFor('tests/e2e/run-page.test.ts');
 
 const base = makeRun({ repository: 'acme/runs', commit: 'a'.repeat(40), model: 'qwen2.5-vl-7b', correct: (i) => i % 10 < 6 });
 const pr = makeRun({ repository: 'acme/runs', commit: 'b'.repeat(40), ref: 'refs/pull/4/merge', prNumber: 4, model: 'qwen2.5-vl-7b', correct: (i) => i % 10 < 1 });
@@ -63,11 +62,7 @@ describe.skipIf(!hasChromium)('run page and private access page in headless Chro
     ids.pr = await upload(open1.url, pr);
     ids.head = await upload(open1.url, head);
     ids.closed = await upload(closed.url, base);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     console.log(`screenshots: ${shots}`);
   });
 
